@@ -1,0 +1,90 @@
+package vecrl.env;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import vecrl.env.classic.Acrobot;
+import vecrl.env.classic.CartPole;
+import vecrl.env.classic.MountainCar;
+import vecrl.env.classic.MountainCarContinuous;
+import vecrl.env.classic.Pendulum;
+
+/**
+ * Environments by name, as Gymnasium's registry. A registry is an ordinary object (there is no
+ * global mutable one): {@link #standard()} gives a new registry holding the classic-control
+ * environments, to which users add their own with {@link #register}. {@link Envs} offers the
+ * standard set through static methods.
+ */
+public final class EnvRegistry {
+  private final LinkedHashMap<String, EnvSpec> specs = new LinkedHashMap<>();
+
+  /** An empty registry. */
+  public EnvRegistry() {}
+
+  /** A new registry with CartPole-v1, Pendulum-v1, Acrobot-v1, MountainCar-v0 and MountainCarContinuous-v0. */
+  public static EnvRegistry standard() {
+    EnvRegistry r = new EnvRegistry();
+    r.register("CartPole-v1", () -> new DynamicsEnv<>(new CartPole()), 500);
+    r.register("Pendulum-v1", () -> new DynamicsEnv<>(new Pendulum()), 200);
+    r.register("Acrobot-v1", () -> new DynamicsEnv<>(new Acrobot()), 500);
+    r.register("MountainCar-v0", () -> new DynamicsEnv<>(new MountainCar()), 200);
+    r.register("MountainCarContinuous-v0", () -> new DynamicsEnv<>(new MountainCarContinuous()), 999);
+    return r;
+  }
+
+  /** Adds {@code spec}; an id already present is an error. */
+  public EnvRegistry register(EnvSpec spec) {
+    if (specs.containsKey(spec.id())) throw new IllegalArgumentException("EnvRegistry: \"" + spec.id() + "\" is already registered");
+    specs.put(spec.id(), spec);
+    return this;
+  }
+
+  /** Adds an environment made by {@code factory}, truncated at {@code maxEpisodeSteps} (0: never). */
+  public EnvRegistry register(String id, java.util.function.Supplier<? extends Env<?, ?>> factory, int maxEpisodeSteps) {
+    return register(new EnvSpec(id, factory, maxEpisodeSteps));
+  }
+
+  /** The spec registered as {@code id}; an unknown id is an error listing the valid ones. */
+  public EnvSpec spec(String id) {
+    EnvSpec s = specs.get(id);
+    if (s == null) throw new IllegalArgumentException("unknown environment \"" + id + "\"; valid names: " + String.join(", ", specs.keySet()));
+    return s;
+  }
+
+  /** Whether {@code id} is registered. */
+  public boolean contains(String id) {
+    return specs.containsKey(id);
+  }
+
+  /**
+   * A new environment: the factory's, wrapped in a {@link TimeLimit} when the spec has one (as
+   * {@code gym.make}). The type arguments are the caller's claim and are not checked.
+   */
+  @SuppressWarnings("unchecked")
+  public <O, A> Env<O, A> make(String id) {
+    EnvSpec s = spec(id);
+    Env<O, A> env = (Env<O, A>) s.factory().get();
+    if (env == null) throw new IllegalStateException("EnvRegistry: the factory of \"" + id + "\" returned null");
+    return s.maxEpisodeSteps() > 0 ? new TimeLimit<>(env, s.maxEpisodeSteps()) : env;
+  }
+
+  /** The registered ids, in registration order. */
+  public List<String> names() {
+    return new ArrayList<>(specs.keySet());
+  }
+
+  /**
+   * One line per environment: id, observation space, action space and time limit, e.g. {@code
+   * CartPole-v1  observation Box(...)  action Discrete(2)  max steps 500}. Makes one instance of each.
+   */
+  public List<String> describe() {
+    List<String> lines = new ArrayList<>();
+    for (EnvSpec s : specs.values()) {
+      Env<?, ?> e = s.factory().get();
+      lines.add(s.id() + "  observation " + e.observationSpace() + "  action " + e.actionSpace()
+          + "  max steps " + (s.maxEpisodeSteps() > 0 ? s.maxEpisodeSteps() : "none"));
+      e.close();
+    }
+    return lines;
+  }
+}
