@@ -46,11 +46,12 @@ final class ElementwiseKernel extends Kernel {
   }
 
   private float sigmoid(float v) {
-    float r;
+    // Aparapi drops a local declared without a value: every local starts initialised.
+    float r = 0f;
+    float e = exp(-abs(v));
     if (v >= 0f) {
-      r = 1f / (1f + exp(-v));
+      r = 1f / (1f + e);
     } else {
-      float e = exp(v);
       r = e / (1f + e);
     }
     return r;
