@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.aparapi.Kernel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A kernel Aparapi cannot translate must stop with an error, not run on Java threads. */
@@ -14,7 +15,12 @@ final class NoSilentFallbackTest {
 
   @BeforeAll
   static void open() {
-    gpu = OpenClTestSupport.openOrSkip();
+    gpu = OpenClTestSupport.openOrNull();
+  }
+
+  @BeforeEach
+  void needsDevice() {
+    OpenClTestSupport.assumeOpen(gpu);
   }
 
   @AfterAll

@@ -15,14 +15,26 @@ final class OpenClTestSupport {
     return "1".equals(System.getenv(REQUIRE_ENV));
   }
 
-  /** The default device's backend; aborts (skips) or fails the calling test when none exists. */
-  static OpenClKernels openOrSkip() {
+  /** Why the last {@link #openOrNull()} found no device, or null. */
+  static String reason;
+
+  /**
+   * The default device's backend, or null when OpenCL is unavailable; fails instead when {@value
+   * #REQUIRE_ENV}=1. Call from {@code @BeforeAll}, and {@link #assumeOpen} from {@code @BeforeEach}
+   * so that every test is reported as skipped.
+   */
+  static OpenClKernels openOrNull() {
     try {
       return OpenClKernels.open(System.getProperty(OpenClDevices.DEVICE_PROPERTY));
     } catch (OpenClUnavailableException e) {
       if (required()) fail(REQUIRE_ENV + "=1 but OpenCL is unavailable: " + e.getMessage(), e);
-      Assumptions.abort("no OpenCL device (" + e.getMessage() + "); set " + REQUIRE_ENV + "=1 to fail instead");
-      throw e;
+      reason = e.getMessage();
+      return null;
     }
+  }
+
+  /** Skips the calling test when {@code gpu} is null. */
+  static void assumeOpen(OpenClKernels gpu) {
+    Assumptions.assumeTrue(gpu != null, () -> "no OpenCL device (" + reason + "); set " + REQUIRE_ENV + "=1 to fail instead");
   }
 }
