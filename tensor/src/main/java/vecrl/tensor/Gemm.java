@@ -1,7 +1,7 @@
 package vecrl.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -33,6 +33,26 @@ final class Gemm {
     int r = Integer.getInteger("vecrl.gemm.rows", 6);
     if (r != 8 && r != 6 && r != 4) throw new IllegalArgumentException("-Dvecrl.gemm.rows=" + r + ": expected 4, 6 or 8");
     return r;
+  }
+
+  private static final VectorShuffle<Float> SWAP8 = butterfly(8), SWAP4 = butterfly(4), SWAP2 = butterfly(2),
+      SWAP1 = butterfly(1);
+
+  private static VectorShuffle<Float> butterfly(int h) {
+    return VectorShuffle.fromOp(S, i -> (i ^ h) & (L - 1));
+  }
+
+  /**
+   * The sum of v's lanes in a fixed order (a butterfly: lanes i and i^h added for h = L/2 .. 1).
+   * {@code reduceLanes(ADD)} is not used because its float order differs between the interpreter
+   * and C2, which would make results depend on JIT timing and thread count.
+   */
+  static float hsum(FloatVector v) {
+    if (L > 8) v = v.add(v.rearrange(SWAP8));
+    if (L > 4) v = v.add(v.rearrange(SWAP4));
+    if (L > 2) v = v.add(v.rearrange(SWAP2));
+    if (L > 1) v = v.add(v.rearrange(SWAP1));
+    return v.lane(0);
   }
 
   /** The largest tile height available for {@code left} remaining rows. */
@@ -197,8 +217,7 @@ final class Gemm {
         a2 = x.fma(FloatVector.fromArray(S, md, m2 + p), a2);
         a3 = x.fma(FloatVector.fromArray(S, md, m3 + p), a3);
       }
-      float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-      float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+      float s0 = hsum(a0), s1 = hsum(a1), s2 = hsum(a2), s3 = hsum(a3);
       for (int p = kv; p < k; p++) {
         float x = xd[xo + p];
         s0 = Math.fma(x, md[m0 + p], s0);
@@ -217,7 +236,7 @@ final class Gemm {
       for (int p = 0; p < kv; p += L) {
         a0 = FloatVector.fromArray(S, xd, xo + p).fma(FloatVector.fromArray(S, md, m0 + p), a0);
       }
-      float s0 = a0.reduceLanes(VectorOperators.ADD);
+      float s0 = hsum(a0);
       for (int p = kv; p < k; p++) s0 = Math.fma(xd[xo + p], md[m0 + p], s0);
       store(od, oo + j, s0, beta);
     }

@@ -1,6 +1,5 @@
 package vecrl.tensor;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
@@ -26,6 +25,10 @@ import vecrl.tensor.KernelChecks.Broadcast;
  * pool. Results are bit-identical for every thread count. Elementwise exp, log and tanh use the
  * lanewise {@code EXP}, {@code LOG} and {@code TANH} operators (intrinsified on AVX2 and
  * AVX-512); their results differ from the scalar reference by a few ulps.
+ *
+ * <p>Horizontal sums use a fixed lane order ({@code Gemm.hsum}), never {@code reduceLanes(ADD)},
+ * whose order differs between the interpreter and compiled code: a call gives the same bits
+ * before and after JIT compilation, on any thread.
  *
  * <p>An instance may be used from several threads at once. Its only mutable state is a reusable
  * scratch buffer for packing B, handed out to one caller at a time (a concurrent caller allocates
@@ -394,12 +397,12 @@ public final class VectorKernels implements Kernels {
         }
       }
       if (gad != null && !av) {
-        float sum = aAcc.reduceLanes(ADD) + aRow;
+        float sum = Gemm.hsum(aAcc) + aRow;
         if (ka == Broadcast.COLUMN) gad[ar + gaShift] += sum;
         else aScalarSum += sum;
       }
       if (gbd != null && !bv) {
-        float sum = bAcc.reduceLanes(ADD) + bRow;
+        float sum = Gemm.hsum(bAcc) + bRow;
         if (kb == Broadcast.COLUMN) gbd[br + gbShift] += sum;
         else bScalarSum += sum;
       }
@@ -449,7 +452,7 @@ public final class VectorKernels implements Kernels {
     }
     FloatVector acc = FloatVector.zero(S);
     for (int i = 0; i < vn; i += L) acc = acc.add(load(d, from + i));
-    float s = acc.reduceLanes(ADD);
+    float s = Gemm.hsum(acc);
     for (int i = vn; i < n; i++) s += d[from + i];
     return op == ReduceOp.MEAN ? s / n : s;
   }
@@ -533,7 +536,7 @@ public final class VectorKernels implements Kernels {
     int vn = n - n % L;
     FloatVector acc = FloatVector.zero(S);
     for (int i = 0; i < vn; i += L) acc = acc.add(load(d, from + i).sub(max).lanewise(VectorOperators.EXP));
-    double s = acc.reduceLanes(ADD);
+    double s = Gemm.hsum(acc);
     for (int i = vn; i < n; i++) s += Math.exp(d[from + i] - max);
     return (float) (max + Math.log(s));
   }
