@@ -10,8 +10,10 @@ public final class LossStats {
   public double approxKl;
   /** Fraction of samples with {@code |r - 1| > clip}; 0 for A2C. */
   public double clipFraction;
+  /** {@code max |r - 1|} over the minibatch (0 exactly when the policy has not changed); 0 for A2C. */
+  public double maxRatioDeviation;
 
   void clear() {
-    loss = policyLoss = valueLoss = entropy = approxKl = clipFraction = 0;
+    loss = policyLoss = valueLoss = entropy = approxKl = clipFraction = maxRatioDeviation = 0;
   }
 }

@@ -4,6 +4,9 @@ import vecrl.autodiff.Parameter;
 import vecrl.autodiff.ParameterSet;
 import vecrl.autodiff.Tape;
 import vecrl.autodiff.Var;
+import vecrl.tensor.Backends;
+import vecrl.tensor.BinaryOp;
+import vecrl.tensor.Kernels;
 import vecrl.tensor.Rng;
 import vecrl.tensor.Tensor;
 import vecrl.tensor.UnaryOp;
@@ -37,8 +40,10 @@ public final class MlpActorCritic implements ActorCritic {
   private final Parameter[] aw, ab, cw, cb;
   private final Parameter logStd;
   private final ParameterSet params = new ParameterSet();
-  private float[][] actScratch = new float[0][];
-  private float[][] criticScratch = new float[0][];
+  private final Kernels kernels;
+  private Tensor[] actScratch;
+  private Tensor[] criticScratch;
+  private Tensor logpScratch;
   private int scratchRows;
   private int[] actionIdx = new int[0];
 
@@ -52,6 +57,13 @@ public final class MlpActorCritic implements ActorCritic {
    */
   public MlpActorCritic(int obsDim, int nOut, boolean discrete, int[] hidden, Activation activation, boolean orthogonal,
       float logStdInit, Rng rng) {
+    this(obsDim, nOut, discrete, hidden, activation, orthogonal, logStdInit, rng, Backends.kernels());
+  }
+
+  /** As above, with the kernels the rollout path runs on. */
+  public MlpActorCritic(int obsDim, int nOut, boolean discrete, int[] hidden, Activation activation, boolean orthogonal,
+      float logStdInit, Rng rng, Kernels kernels) {
+    this.kernels = kernels;
     if (obsDim <= 0 || nOut <= 0) throw new IllegalArgumentException("MlpActorCritic: obsDim " + obsDim + ", outputs " + nOut + ": both must be > 0");
     for (int h : hidden) if (h <= 0) throw new IllegalArgumentException("MlpActorCritic: hidden width " + h + ", expected > 0");
     this.obsDim = obsDim;
@@ -145,47 +157,28 @@ public final class MlpActorCritic implements ActorCritic {
   // ---- rollout path (plain loops, no tape) ----
 
   private void ensureScratch(int rows) {
-    if (rows <= scratchRows) return;
+    if (rows == scratchRows) return;
     int layers = hidden.length + 1;
-    actScratch = new float[layers][];
-    criticScratch = new float[layers][];
+    actScratch = new Tensor[layers];
+    criticScratch = new Tensor[layers];
     for (int l = 0; l < layers; l++) {
       int width = l < hidden.length ? hidden[l] : nOut;
-      actScratch[l] = new float[rows * width];
-      criticScratch[l] = new float[rows * (l < hidden.length ? hidden[l] : 1)];
+      actScratch[l] = Tensor.zeros(rows, width);
+      criticScratch[l] = Tensor.zeros(rows, l < hidden.length ? hidden[l] : 1);
     }
     scratchRows = rows;
   }
 
-  /** Runs the MLP over {@code rows} rows; returns the last layer's buffer. */
-  private float[] forward(Tensor obs, int rows, Parameter[] w, Parameter[] b, float[][] scratch) {
-    float[] in = obs.data();
-    int inOff = obs.offset();
-    int inDim = obsDim;
+  /** Runs the MLP over the rows of {@code obs} with the kernels; returns the last layer's [rows, out] buffer. */
+  private Tensor forward(Tensor obs, Parameter[] w, Parameter[] b, Tensor[] scratch) {
+    Tensor in = obs;
+    UnaryOp act = activation == Activation.TANH ? UnaryOp.TANH : UnaryOp.RELU;
     for (int l = 0; l < w.length; l++) {
-      Tensor wt = w[l].value();
-      Tensor bt = b[l].value();
-      float[] wd = wt.data();
-      int wo = wt.offset();
-      float[] bd = bt.data();
-      int bo = bt.offset();
-      int outDim = wt.dim(0);
-      float[] out = scratch[l];
-      boolean last = l == w.length - 1;
-      for (int r = 0; r < rows; r++) {
-        int xo = inOff + r * inDim;
-        for (int o = 0; o < outDim; o++) {
-          int wr = wo + o * inDim;
-          float s = 0;
-          for (int i = 0; i < inDim; i++) s += in[xo + i] * wd[wr + i];
-          s += bd[bo + o];
-          if (!last) s = activation == Activation.TANH ? (float) Math.tanh(s) : Math.max(s, 0f);
-          out[r * outDim + o] = s;
-        }
-      }
+      Tensor out = scratch[l];
+      kernels.matmul(in, false, w[l].value(), true, out, 0f);
+      kernels.binary(BinaryOp.ADD, out, b[l].value(), out);
+      if (l < w.length - 1) kernels.unary(act, out, out);
       in = out;
-      inOff = 0;
-      inDim = outDim;
     }
     return in;
   }
@@ -201,34 +194,38 @@ public final class MlpActorCritic implements ActorCritic {
   public void predictValues(Tensor obs, float[] values) {
     int rows = rowsOf(obs);
     ensureScratch(rows);
-    float[] v = forward(obs, rows, cw, cb, criticScratch);
-    System.arraycopy(v, 0, values, 0, rows);
+    Tensor vt = forward(obs, cw, cb, criticScratch);
+    System.arraycopy(vt.data(), vt.offset(), values, 0, rows);
   }
 
   @Override
   public void act(Tensor obs, Rng rng, float[] actions, float[] logProbs, float[] values) {
     int rows = rowsOf(obs);
     ensureScratch(rows);
-    float[] v = forward(obs, rows, cw, cb, criticScratch);
-    System.arraycopy(v, 0, values, 0, rows);
-    float[] out = forward(obs, rows, aw, ab, actScratch);
+    Tensor vt = forward(obs, cw, cb, criticScratch);
+    System.arraycopy(vt.data(), vt.offset(), values, 0, rows);
+    float[] out = forward(obs, aw, ab, actScratch).data();
     if (discrete) {
+      // log-softmax with the same kernel as the training path, so the rollout's log-probs equal the
+      // first minibatch's bit for bit (PPO's ratio is exactly 1 there)
+      Tensor logits = actScratch[actScratch.length - 1];
+      if (logpScratch == null || logpScratch.dim(0) != rows) logpScratch = Tensor.zeros(rows, nOut);
+      kernels.logSoftmaxRows(logits, logpScratch);
+      float[] lp = logpScratch.data();
       for (int r = 0; r < rows; r++) {
         int o = r * nOut;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int k = 0; k < nOut; k++) max = Math.max(max, out[o + k]);
-        double sum = 0;
-        for (int k = 0; k < nOut; k++) sum += Math.exp(out[o + k] - max);
-        double lse = max + Math.log(sum);
-        double u = rng.uniformDouble() * sum;
+        double u = rng.uniformDouble();
         int pick = nOut - 1;
         double acc = 0;
         for (int k = 0; k < nOut; k++) {
-          acc += Math.exp(out[o + k] - max);
-          if (u < acc) { pick = k; break; }
+          acc += Math.exp(lp[o + k]);
+          if (u < acc) {
+            pick = k;
+            break;
+          }
         }
         actions[r] = pick;
-        logProbs[r] = (float) (out[o + pick] - lse);
+        logProbs[r] = lp[o + pick];
       }
     } else {
       float[] ls = logStd.value().data();
@@ -253,7 +250,7 @@ public final class MlpActorCritic implements ActorCritic {
   public void greedy(Tensor obs, float[] actions) {
     int rows = rowsOf(obs);
     ensureScratch(rows);
-    float[] out = forward(obs, rows, aw, ab, actScratch);
+    float[] out = forward(obs, aw, ab, actScratch).data();
     if (discrete) {
       for (int r = 0; r < rows; r++) {
         int best = 0;

@@ -66,6 +66,7 @@ public record PpoObjective(float clip, boolean clipValueLoss, float entCoef, flo
       double ri = r.get(i);
       kl += (ri - 1) - lr.get(i);
       if (Math.abs(ri - 1) > clip) clipped++;
+      stats.maxRatioDeviation = Math.max(stats.maxRatioDeviation, Math.abs(ri - 1));
     }
     stats.approxKl = kl / n;
     stats.clipFraction = (double) clipped / n;

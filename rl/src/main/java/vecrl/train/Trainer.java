@@ -326,6 +326,13 @@ public final class Trainer implements AutoCloseable {
     buf.computeAdvantages(gamma, config.gae() ? (float) config.gaeLambda() : 1f);
   }
 
+  private double firstRatioDeviation = Double.NaN;
+
+  /** {@code max |ratio - 1|} on the first minibatch of the first epoch of the last update (PPO: exactly 0). */
+  public double firstMinibatchRatioDeviation() {
+    return firstRatioDeviation;
+  }
+
   private double clipFracSum;
   private int clipFracCount;
 
@@ -337,6 +344,7 @@ public final class Trainer implements AutoCloseable {
     clipFracCount = 0;
     int epoch = 0;
     ParameterSet params = policy.parameters();
+    for (int i = 0; i < perm.length; i++) perm[i] = i; // the order depends on the rng alone (resume-exact)
     while (epoch < config.epochs()) {
       if (config.minibatches() > 1 || config.epochs() > 1) rng.shuffle(perm);
       for (int start = 0; start < perm.length; start += size) {
@@ -356,6 +364,7 @@ public final class Trainer implements AutoCloseable {
         tape.backward(loss);
         if (config.maxGradNorm() > 0) gradClip.clip(config.maxGradNorm());
         optimizer.step();
+        if (epoch == 0 && start == 0) firstRatioDeviation = stats.maxRatioDeviation;
         clipFracSum += stats.clipFraction;
         clipFracCount++;
       }
