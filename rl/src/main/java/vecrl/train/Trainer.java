@@ -144,7 +144,7 @@ public final class Trainer implements AutoCloseable {
     this.envSeed = root.nextLong();
     this.policy = new MlpActorCritic(obsDim, nOut, discrete, config.hiddenSizes(),
         config.activation().equals("relu") ? MlpActorCritic.Activation.RELU : MlpActorCritic.Activation.TANH,
-        config.orthoInit(), (float) config.logStdInit(), init);
+        config.orthoInit(), (float) config.logStdInit(), init, kernels);
     this.objective = config.algo().equals("ppo")
         ? new PpoObjective((float) config.clipCoef(), config.clipVloss(), (float) config.entCoef(), (float) config.vfCoef(), config.normAdv())
         : new A2cObjective((float) config.entCoef(), (float) config.vfCoef(), config.normAdv());

@@ -10,6 +10,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import vecrl.env.EnvRegistry;
+import vecrl.tensor.Backends;
+import vecrl.tensor.Kernels;
 
 /**
  * A training run in its own directory:
@@ -47,21 +49,32 @@ public final class TrainingRun {
 
   /** Trains {@code config} from scratch into {@code dir}. */
   public static Result train(TrainConfig config, EnvRegistry registry, Path dir, List<Callback> callbacks) throws IOException {
+    return train(config, registry, dir, callbacks, Backends.kernels());
+  }
+
+  /** As above, on the given kernels. */
+  public static Result train(TrainConfig config, EnvRegistry registry, Path dir, List<Callback> callbacks, Kernels kernels)
+      throws IOException {
     Files.createDirectories(dir);
     config.save(dir.resolve(CONFIG));
     Files.writeString(dir.resolve(METRICS), IterationStats.HEADER + "\n", StandardCharsets.UTF_8);
-    Trainer t = new Trainer(config, registry);
+    Trainer t = new Trainer(config, registry, kernels);
     return run(t, dir, callbacks);
   }
 
   /** Continues the run in {@code dir} from its checkpoint. */
   public static Result resume(Path dir, EnvRegistry registry, List<Callback> callbacks) throws IOException {
+    return resume(dir, registry, callbacks, Backends.kernels());
+  }
+
+  /** As above, on the given kernels (use the ones the run was started with). */
+  public static Result resume(Path dir, EnvRegistry registry, List<Callback> callbacks, Kernels kernels) throws IOException {
     Path cfg = dir.resolve(CONFIG);
     if (!Files.exists(cfg) || !Files.exists(dir.resolve(CHECKPOINT))) {
       throw new IllegalArgumentException("resume: " + dir + " is not a run directory (needs " + CONFIG + " and " + CHECKPOINT + ")");
     }
     TrainConfig config = TrainConfig.load(cfg);
-    Trainer t = new Trainer(config, registry);
+    Trainer t = new Trainer(config, registry, kernels);
     t.restoreCheckpoint(dir.resolve(CHECKPOINT));
     // drop metrics rows past the checkpoint
     Path m = dir.resolve(METRICS);

@@ -18,11 +18,18 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vecrl.env.EnvRegistry;
+import vecrl.tensor.Backends;
+import vecrl.tensor.Kernels;
 
 final class TrainerTest {
   @TempDir Path tmp;
 
   private static final EnvRegistry REG = EnvRegistry.standard();
+  /**
+   * Bit-exactness is checked on the scalar reference kernels: the vector backend's results currently depend on JIT
+   * timing (see the train note), which a same-process comparison might not notice.
+   */
+  private static final Kernels SCALAR = Backends.byName("scalar");
 
   private static TrainConfig small(String env, long iterations) {
     TrainConfig c = TrainConfig.defaults(env).with(Map.of("numEnvs", "2", "numSteps", "64", "epochs", "2", "minibatches", "2",
@@ -40,13 +47,13 @@ final class TrainerTest {
   @Test
   void sameConfigAndSeedGiveIdenticalMetricsAndPolicy() throws IOException {
     TrainConfig c = small("CartPole-v1", 4);
-    TrainingRun.train(c, REG, tmp.resolve("a"), List.of());
-    TrainingRun.train(c, REG, tmp.resolve("b"), List.of());
+    TrainingRun.train(c, REG, tmp.resolve("a"), List.of(), SCALAR);
+    TrainingRun.train(c, REG, tmp.resolve("b"), List.of(), SCALAR);
     List<String> a = metrics(tmp.resolve("a"));
     assertEquals(5, a.size());
     assertEquals(a, metrics(tmp.resolve("b")));
     assertArrayEquals(Files.readAllBytes(tmp.resolve("a/policy.bin")), Files.readAllBytes(tmp.resolve("b/policy.bin")));
-    TrainingRun.train(c.with("seed", "8"), REG, tmp.resolve("c"), List.of());
+    TrainingRun.train(c.with("seed", "8"), REG, tmp.resolve("c"), List.of(), SCALAR);
     assertFalse(a.equals(metrics(tmp.resolve("c"))), "another seed gives other metrics");
   }
 
@@ -55,7 +62,7 @@ final class TrainerTest {
   void resumeContinuesExactly() throws IOException {
     // Pendulum: continuous actions, truncation bootstrap (time limit 200) and both normalisers
     TrainConfig c = small("Pendulum-v1", 6).with(Map.of("normObs", "true", "normReward", "true", "checkpointEvery", "2"));
-    TrainingRun.train(c, REG, tmp.resolve("full"), List.of());
+    TrainingRun.train(c, REG, tmp.resolve("full"), List.of(), SCALAR);
     Path cut = tmp.resolve("cut");
     Callback kill = new Callback() {
       @Override
@@ -64,9 +71,9 @@ final class TrainerTest {
         return true;
       }
     };
-    assertThrows(IllegalStateException.class, () -> TrainingRun.train(c, REG, cut, List.of(kill)));
+    assertThrows(IllegalStateException.class, () -> TrainingRun.train(c, REG, cut, List.of(kill), SCALAR));
     assertEquals(4, metrics(cut).size(), "header + 3 iterations written before the kill");
-    TrainingRun.Result r = TrainingRun.resume(cut, REG, List.of());
+    TrainingRun.Result r = TrainingRun.resume(cut, REG, List.of(), SCALAR);
     assertEquals(6, r.last().iteration());
     assertEquals(metrics(tmp.resolve("full")), metrics(cut));
     assertArrayEquals(Files.readAllBytes(tmp.resolve("full/policy.bin")), Files.readAllBytes(cut.resolve("policy.bin")));
