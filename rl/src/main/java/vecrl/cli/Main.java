@@ -261,6 +261,7 @@ public final class Main {
     out.println("bench-train: PPO CartPole-v1, 4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh actor and critic, Adam 2.5e-4 annealed, 1 thread, backend " + Backends.kernels().name());
     long t0 = System.nanoTime();
     IterationStats[] last = new IterationStats[1];
+    double rollout, update;
     try (Trainer t = new Trainer(c, registry)) {
       t.run(List.of(new Callback() {
         @Override
@@ -269,10 +270,13 @@ public final class Main {
           return true;
         }
       }));
+      rollout = t.rolloutSeconds();
+      update = t.updateSeconds();
     }
     double secs = (System.nanoTime() - t0) / 1e9;
     out.println(String.format(Locale.ROOT, "%,d steps in %.2f s: %,.0f env steps/s end to end (training mean return at end %.1f)",
         last[0].step(), secs, last[0].step() / secs, last[0].meanReturn()));
+    out.println(String.format(Locale.ROOT, "  rollout (env steps, policy, GAE) %.2f s, updates %.2f s", rollout, update));
     return 0;
   }
 }

@@ -252,10 +252,14 @@ public final class Trainer implements AutoCloseable {
   /** One rollout and update; returns its statistics. */
   public IterationStats iterate(long startNanos, long startStep) {
     start();
+    long t0 = System.nanoTime();
     collect();
+    long t1 = System.nanoTime();
+    rolloutNanos += t1 - t0;
     double lr = config.annealLr() ? config.learningRate() * (1.0 - (double) iteration / config.iterations()) : config.learningRate();
     optimizer.setSchedule(new LrSchedule.Constant(lr));
     int epochsRun = update();
+    updateNanos += System.nanoTime() - t1;
     iteration++;
     double ev = explainedVariance();
     double secs = (System.nanoTime() - startNanos) / 1e9;
@@ -327,6 +331,18 @@ public final class Trainer implements AutoCloseable {
   }
 
   private double firstRatioDeviation = Double.NaN;
+  private long rolloutNanos;
+  private long updateNanos;
+
+  /** Wall-clock seconds this trainer spent collecting rollouts (including GAE). */
+  public double rolloutSeconds() {
+    return rolloutNanos / 1e9;
+  }
+
+  /** Wall-clock seconds this trainer spent in updates (minibatch loop). */
+  public double updateSeconds() {
+    return updateNanos / 1e9;
+  }
 
   /** {@code max |ratio - 1|} on the first minibatch of the first epoch of the last update (PPO: exactly 0). */
   public double firstMinibatchRatioDeviation() {
