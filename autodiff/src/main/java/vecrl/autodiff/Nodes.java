@@ -219,17 +219,17 @@ final class Nodes {
     if (a.rows() == rows && a.cols() == cols) shape = a.shape();
     else if (b.rows() == rows && b.cols() == cols) shape = b.shape();
     else shape = new int[] {rows, cols};
-    checkBroadcast(op, a, rows, cols, "left");
-    checkBroadcast(op, b, rows, cols, "right");
+    checkBroadcast(op, a, b, a, rows, cols, "left");
+    checkBroadcast(op, a, b, b, rows, cols, "right");
     return shape;
   }
 
-  private static void checkBroadcast(String op, Tensor x, int rows, int cols, String role) {
+  private static void checkBroadcast(String op, Tensor a, Tensor b, Tensor x, int rows, int cols, String role) {
     boolean ok = (x.rows() == rows && x.cols() == cols) || x.size() == 1
         || (x.rows() == 1 && x.cols() == cols) || (x.cols() == 1 && x.rows() == rows && x.rank() >= 2);
     if (!ok) {
-      throw new IllegalArgumentException(op + ": " + role + " operand " + x.shapeString() + " does not broadcast to ["
-          + rows + ", " + cols + "] (expected the full shape, a row of " + cols + ", a column [" + rows
+      throw new IllegalArgumentException(op + ": " + a.shapeString() + " and " + b.shapeString() + ": the " + role
+          + " operand " + x.shapeString() + " does not broadcast to [" + rows + ", " + cols + "] (expected the full shape, a row of " + cols + ", a column [" + rows
           + ", 1] or a single value)");
     }
   }
