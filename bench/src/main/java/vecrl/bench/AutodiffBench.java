@@ -45,7 +45,7 @@ import vecrl.tensor.UnaryOp;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Dvecrl.threads=1"})
 @Threads(1)
 public class AutodiffBench {
 
@@ -150,8 +150,10 @@ public class AutodiffBench {
     @Override int[] sizes() { return new int[] {4, 64, 64, 2}; }
     @Override int batch() { return 128; }
 
+    @Override
     @Setup(Level.Trial)
-    public void setupAdam() {
+    public void setup() {
+      super.setup();
       step();
       adam = new Adam(params, k, LrSchedule.constant(1e-6), 0.9, 0.999, 1e-5, 0, false);
     }
