@@ -147,6 +147,11 @@ public abstract class ActorCriticPolicy implements Savable {
     return s.toString();
   }
 
+  /** Saves the parameters with the structural fingerprint (see {@link vecrl.io.PolicyIO}); atomic. */
+  public final void serialize(java.nio.file.Path path) throws java.io.IOException {
+    vecrl.io.PolicyIO.serialize(this, path);
+  }
+
   // ---- batched API (training and vectorised rollouts) ----
 
   /**

@@ -78,6 +78,16 @@ public final class MlpActorCriticPolicy extends StatelessActorCriticPolicy {
     this(observationSpace, actionSpace, MlpPolicyConfig.lerax(), rng);
   }
 
+  /**
+   * Loads a policy saved by {@link #serialize}: rebuilds the skeleton from the constructor
+   * arguments (its random initial values are overwritten), checks the fingerprint, reads the
+   * parameters.
+   */
+  public static MlpActorCriticPolicy deserialize(java.nio.file.Path path, Space<?> observationSpace, Space<?> actionSpace,
+      MlpPolicyConfig config) throws java.io.IOException {
+    return vecrl.io.PolicyIO.deserialize(path, new MlpActorCriticPolicy(observationSpace, actionSpace, config, new Rng(0)));
+  }
+
   private static int[] prepend(int first, int[] rest) {
     int[] s = new int[rest.length + 1];
     s[0] = first;
