@@ -68,6 +68,10 @@ public final class PolicyIO {
     if (dir != null) Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, abs.getFileName().toString() + ".", ".tmp");
     try {
+      if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+        // createTempFile makes the file owner-only; a saved policy gets the usual rw-r--r--.
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      }
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         while (buf.hasRemaining()) ch.write(buf);
