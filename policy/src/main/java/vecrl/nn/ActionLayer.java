@@ -129,6 +129,11 @@ public final class ActionLayer {
    * logits are written in place). Same formulas as the distributions; allocates nothing.
    */
   public float actRow(float[] p, float[] mask, int maskOff, Rng rng, float[] action) {
+    return actRow(p, logStd == null ? null : logStd.value().data(), mask, maskOff, rng, action);
+  }
+
+  /** As {@link #actRow(float[], float[], int, Rng, float[])} with the log-std read from {@code logStdValues} (a snapshot). */
+  public float actRow(float[] p, float[] logStdValues, float[] mask, int maskOff, Rng rng, float[] action) {
     switch (space) {
       case Discrete d -> {
         return categoricalRow(p, 0, d.n(), mask, maskOff, rng, action, 0);
@@ -157,8 +162,8 @@ public final class ActionLayer {
       case Box b -> {
         if (mask != null) throw new IllegalArgumentException("ActionLayer: a Box action space takes no mask");
         int n = b.size();
-        float[] ls = logStd.value().data();
-        int lo = logStd.value().offset();
+        float[] ls = logStdValues;
+        int lo = logStdValues == logStd.value().data() ? logStd.value().offset() : 0;
         double lp = 0;
         for (int i = 0; i < n; i++) {
           float s = ls[lo + i];

@@ -23,6 +23,8 @@ public final class Linear {
   private final int in, out;
   private final Parameter weight, bias;
   private final Init init;
+  /** Gather offsets {0, in, 2 in, ...} for the small-input path (one column of a block of rows). */
+  private final int[] columnIndex;
 
   /** A layer initialised by {@code init}, drawing from {@code rng}. */
   public Linear(String name, int in, int out, Init init, Rng rng) {
@@ -45,6 +47,8 @@ public final class Linear {
     }
     this.weight = new Parameter(name + ".weight", w);
     this.bias = new Parameter(name + ".bias", b);
+    this.columnIndex = new int[S.length()];
+    for (int r = 0; r < columnIndex.length; r++) columnIndex[r] = r * in;
   }
 
   /** A layer with the default uniform initialisation. */
@@ -95,8 +99,8 @@ public final class Linear {
           a2 = FloatVector.fromArray(S, w, r2 + i).fma(xv, a2);
           a3 = FloatVector.fromArray(S, w, r3 + i).fma(xv, a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = Activation.sum(a0), s1 = Activation.sum(a1);
+        float s2 = Activation.sum(a2), s3 = Activation.sum(a3);
         for (; i < in; i++) {
           float xi = x[xo + i];
           s0 += w[r0 + i] * xi; s1 += w[r1 + i] * xi; s2 += w[r2 + i] * xi; s3 += w[r3 + i] * xi;
@@ -106,12 +110,31 @@ public final class Linear {
         y[yo + o + 2] = s2 + b[bo + o + 2];
         y[yo + o + 3] = s3 + b[bo + o + 3];
       }
-    }
-    for (; o < out; o++) {
-      int r = wo + o * in;
-      float s = 0f;
-      for (int i = 0; i < in; i++) s += w[r + i] * x[xo + i];
-      y[yo + o] = s + b[bo + o];
+      for (; o < out; o++) {
+        int r = wo + o * in;
+        FloatVector a = FloatVector.zero(S);
+        int i = 0;
+        for (; i < bound; i += S.length()) a = FloatVector.fromArray(S, w, r + i).fma(FloatVector.fromArray(S, x, xo + i), a);
+        float sum = Activation.sum(a);
+        for (; i < in; i++) sum += w[r + i] * x[xo + i];
+        y[yo + o] = sum + b[bo + o];
+      }
+    } else {
+      // Few inputs: vectorise over a block of output rows, gathering one weight column at a time.
+      for (; o + S.length() <= out; o += S.length()) {
+        FloatVector acc = FloatVector.fromArray(S, b, bo + o);
+        int base = wo + o * in;
+        for (int i = 0; i < in; i++) {
+          acc = FloatVector.fromArray(S, w, base + i, columnIndex, 0).fma(FloatVector.broadcast(S, x[xo + i]), acc);
+        }
+        acc.intoArray(y, yo + o);
+      }
+      for (; o < out; o++) {
+        int r = wo + o * in;
+        float sum = 0f;
+        for (int i = 0; i < in; i++) sum += w[r + i] * x[xo + i];
+        y[yo + o] = sum + b[bo + o];
+      }
     }
     act.applyInPlace(y, yo, out);
   }

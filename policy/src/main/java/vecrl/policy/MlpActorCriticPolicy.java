@@ -155,6 +155,15 @@ public final class MlpActorCriticPolicy extends StatelessActorCriticPolicy {
     for (String line : describe().split("\n")) s.add("stage", line);
   }
 
+  /**
+   * An immutable inference snapshot of the current weights (transposed for speed): the fastest
+   * single-observation path, for applications that run a trained policy. It does not see later
+   * training.
+   */
+  public FrozenMlpPolicy freeze() {
+    return new FrozenMlpPolicy(this);
+  }
+
   // ---- tape-free single-observation path ----
 
   @Override

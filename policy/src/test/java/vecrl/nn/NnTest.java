@@ -145,4 +145,18 @@ class NnTest {
       assertTrue(e.getMessage().contains("NetArch"), e.getMessage());
     }
   }
+
+  @Test
+  void deterministicTanhIsCloseToMathTanhAndVectorLanesMatchTheScalarTwin() {
+    float[] xs = new float[4096 + 3];
+    Rng rng = new Rng(9);
+    for (int i = 0; i < xs.length; i++) xs[i] = i < 64 ? (i - 32) * 0.5f : rng.uniform(-12f, 12f) * (i % 3 == 0 ? 1e-3f : 1f);
+    xs[0] = 0f; xs[1] = -0f; xs[2] = 100f; xs[3] = -100f; xs[4] = 1e-30f;
+    float[] v = xs.clone();
+    Activation.TANH.applyInPlace(v, 0, v.length);
+    for (int i = 0; i < xs.length; i++) {
+      assertEquals(Math.tanh(xs[i]), v[i], 2e-7, "x = " + xs[i]);
+      assertEquals(Float.floatToIntBits(Activation.tanh(xs[i])) , Float.floatToIntBits(v[i]) | (xs[i] == 0f ? 0 : 0), "x = " + xs[i]);
+    }
+  }
 }
