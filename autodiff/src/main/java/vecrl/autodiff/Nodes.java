@@ -63,6 +63,7 @@ final class Nodes {
     @Override String op() { return "matmul"; }
     @Override String detail() { return (ta ? "A^T" : "A") + "." + (tb ? "B^T" : "B"); }
     @Override List<Value> inputs() { return List.of(a, b); }
+    @Override boolean anyInputRequiresGrad() { return a.requiresGrad() || b.requiresGrad(); }
 
     @Override void forward(Kernels k) {
       k.matmul(a.value, ta, b.value, tb, out.value, 0f);
@@ -122,6 +123,9 @@ final class Nodes {
     @Override String op() { return act == null ? "linear" : "linear+" + act.name().toLowerCase(); }
     @Override String detail() { return bias == null ? "x W^T" : "x W^T + b"; }
     @Override List<Value> inputs() { return bias == null ? List.of(x, w) : List.of(x, w, bias); }
+    @Override boolean anyInputRequiresGrad() {
+      return x.requiresGrad() || w.requiresGrad() || (bias != null && bias.requiresGrad());
+    }
 
     @Override void forward(Kernels k) {
       k.matmul(x.value, false, w.value, true, z, 0f);
@@ -173,6 +177,7 @@ final class Nodes {
 
     @Override String op() { return fn.name().toLowerCase(); }
     @Override List<Value> inputs() { return List.of(x); }
+    @Override boolean anyInputRequiresGrad() { return x.requiresGrad(); }
     @Override void forward(Kernels k) { k.unary(fn, x.value, out.value); }
 
     @Override void backward(Kernels k) {
@@ -206,6 +211,7 @@ final class Nodes {
     @Override String op() { return "clamp"; }
     @Override String detail() { return "[" + lo + ", " + hi + "]"; }
     @Override List<Value> inputs() { return List.of(x); }
+    @Override boolean anyInputRequiresGrad() { return x.requiresGrad(); }
     @Override void forward(Kernels k) { k.clamp(x.value, lo, hi, out.value); }
     @Override void backward(Kernels k) {
       if (x.requiresGrad()) k.clampBackward(x.value, lo, hi, out.grad, x.gradForAccumulate(k));
@@ -219,17 +225,17 @@ final class Nodes {
     if (a.rows() == rows && a.cols() == cols) shape = a.shape();
     else if (b.rows() == rows && b.cols() == cols) shape = b.shape();
     else shape = new int[] {rows, cols};
-    checkBroadcast(op, a, rows, cols, "left");
-    checkBroadcast(op, b, rows, cols, "right");
+    checkBroadcast(op, a, b, a, rows, cols, "left");
+    checkBroadcast(op, a, b, b, rows, cols, "right");
     return shape;
   }
 
-  private static void checkBroadcast(String op, Tensor x, int rows, int cols, String role) {
+  private static void checkBroadcast(String op, Tensor a, Tensor b, Tensor x, int rows, int cols, String role) {
     boolean ok = (x.rows() == rows && x.cols() == cols) || x.size() == 1
         || (x.rows() == 1 && x.cols() == cols) || (x.cols() == 1 && x.rows() == rows && x.rank() >= 2);
     if (!ok) {
-      throw new IllegalArgumentException(op + ": " + role + " operand " + x.shapeString() + " does not broadcast to ["
-          + rows + ", " + cols + "] (expected the full shape, a row of " + cols + ", a column [" + rows
+      throw new IllegalArgumentException(op + ": " + a.shapeString() + " and " + b.shapeString() + ": the " + role
+          + " operand " + x.shapeString() + " does not broadcast to [" + rows + ", " + cols + "] (expected the full shape, a row of " + cols + ", a column [" + rows
           + ", 1] or a single value)");
     }
   }
@@ -254,6 +260,7 @@ final class Nodes {
 
     @Override String op() { return fn.name().toLowerCase(); }
     @Override List<Value> inputs() { return List.of(a, b); }
+    @Override boolean anyInputRequiresGrad() { return a.requiresGrad() || b.requiresGrad(); }
     @Override void forward(Kernels k) { k.binary(fn, a.value, b.value, out.value); }
 
     @Override void backward(Kernels k) {
@@ -295,6 +302,7 @@ final class Nodes {
     @Override String op() { return fn.name().toLowerCase() + "Scalar"; }
     @Override String detail() { return Float.toString(s.get(0)); }
     @Override List<Value> inputs() { return List.of(x); }
+    @Override boolean anyInputRequiresGrad() { return x.requiresGrad(); }
     @Override void forward(Kernels k) { k.binaryScalar(fn, x.value, s.get(0), out.value); }
 
     @Override void backward(Kernels k) {
@@ -338,6 +346,7 @@ final class Nodes {
     @Override String op() { return "where"; }
     @Override String detail() { return "mask " + mask.shapeString(); }
     @Override List<Value> inputs() { return List.of(a, b); }
+    @Override boolean anyInputRequiresGrad() { return a.requiresGrad() || b.requiresGrad(); }
     @Override void forward(Kernels k) { k.where(mask, a.value, b.value, out.value); }
 
     @Override void backward(Kernels k) {
@@ -372,6 +381,7 @@ final class Nodes {
 
     @Override String op() { return fn == ReduceOp.SUM ? "sum" : "mean"; }
     @Override List<Value> inputs() { return List.of(x); }
+    @Override boolean anyInputRequiresGrad() { return x.requiresGrad(); }
     @Override void forward(Kernels k) { k.reduceAll(fn, x.value, out.value); }
 
     @Override void backward(Kernels k) {
@@ -402,6 +412,7 @@ final class Nodes {
 
     @Override String op() { return fn == ReduceOp.SUM ? "sumRows" : "meanRows"; }
     @Override List<Value> inputs() { return List.of(x); }
+    @Override boolean anyInputRequiresGrad() { return x.requiresGrad(); }
     @Override void forward(Kernels k) { k.reduceRows(fn, x.value, out.value); }
 
     @Override void backward(Kernels k) {
@@ -433,6 +444,7 @@ final class Nodes {
 
     @Override String op() { return "logSumExpRows"; }
     @Override List<Value> inputs() { return List.of(x); }
+    @Override boolean anyInputRequiresGrad() { return x.requiresGrad(); }
     @Override void forward(Kernels k) { k.logSumExpRows(x.value, out.value); }
 
     @Override void backward(Kernels k) {
@@ -460,6 +472,7 @@ final class Nodes {
 
     @Override String op() { return "softmaxRows"; }
     @Override List<Value> inputs() { return List.of(x); }
+    @Override boolean anyInputRequiresGrad() { return x.requiresGrad(); }
     @Override void forward(Kernels k) { k.softmaxRows(x.value, out.value); }
 
     @Override void backward(Kernels k) {
@@ -492,6 +505,7 @@ final class Nodes {
 
     @Override String op() { return "logSoftmaxRows"; }
     @Override List<Value> inputs() { return List.of(x); }
+    @Override boolean anyInputRequiresGrad() { return x.requiresGrad(); }
     @Override void forward(Kernels k) { k.logSoftmaxRows(x.value, out.value); }
 
     @Override void backward(Kernels k) {
@@ -523,6 +537,7 @@ final class Nodes {
 
     @Override String op() { return "gatherRows"; }
     @Override List<Value> inputs() { return List.of(x); }
+    @Override boolean anyInputRequiresGrad() { return x.requiresGrad(); }
     @Override void forward(Kernels k) { k.gatherRows(x.value, idx, out.value); }
 
     @Override void backward(Kernels k) {
@@ -569,6 +584,10 @@ final class Nodes {
 
     @Override String op() { return "concatCols"; }
     @Override List<Value> inputs() { return List.of(parts); }
+    @Override boolean anyInputRequiresGrad() {
+      for (Value p : parts) if (p.requiresGrad()) return true;
+      return false;
+    }
 
     @Override void forward(Kernels k) {
       float[] od = out.value.data();
@@ -622,6 +641,7 @@ final class Nodes {
     @Override String op() { return "sliceCols"; }
     @Override String detail() { return "[" + from + ", " + to + ")"; }
     @Override List<Value> inputs() { return List.of(x); }
+    @Override boolean anyInputRequiresGrad() { return x.requiresGrad(); }
 
     @Override void forward(Kernels k) {
       Tensor v = x.value;
@@ -665,6 +685,7 @@ final class Nodes {
 
     @Override String op() { return "reshape"; }
     @Override List<Value> inputs() { return List.of(x); }
+    @Override boolean anyInputRequiresGrad() { return x.requiresGrad(); }
     @Override void forward(Kernels k) {}
 
     @Override void backward(Kernels k) {

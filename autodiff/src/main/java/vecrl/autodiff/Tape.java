@@ -178,7 +178,7 @@ public final class Tape {
 
   /** {@code op(x)} elementwise. */
   public Var unary(UnaryOp op, Value x) {
-    check(x, op.name().toLowerCase());
+    check(x, op);
     Nodes.Unary n = slotAs(Nodes.Unary.class);
     if (n != null && n.fits(op, x)) n.bind(x);
     else n = place(new Nodes.Unary(op, x));
@@ -196,7 +196,7 @@ public final class Tape {
 
   /** {@code op(a, b)} elementwise, with row, column or scalar broadcasting of either side. */
   public Var binary(BinaryOp op, Value a, Value b) {
-    check(a, op.name().toLowerCase()); check(b, op.name().toLowerCase());
+    check(a, op); check(b, op);
     Nodes.Binary n = slotAs(Nodes.Binary.class);
     if (n != null && n.fits(op, a, b)) n.bind(a, b);
     else n = place(new Nodes.Binary(op, a, b));
@@ -205,7 +205,7 @@ public final class Tape {
 
   /** {@code op(x, s)} elementwise with a constant. */
   public Var binary(BinaryOp op, Value x, float s) {
-    check(x, op.name().toLowerCase());
+    check(x, op);
     Nodes.BinaryScalar n = slotAs(Nodes.BinaryScalar.class);
     if (n != null && n.fits(op, x)) n.bind(x, s);
     else n = place(new Nodes.BinaryScalar(op, x, s));
@@ -457,15 +457,20 @@ public final class Tape {
     return out;
   }
 
-  private void check(Value v, String op) {
-    if (v == null) throw new IllegalArgumentException(op + ": an operand is null");
+  /** Checks an operand; {@code op} (a name or an op enum) is only formatted when there is an error. */
+  private void check(Value v, Object op) {
+    if (v == null) throw new IllegalArgumentException(opName(op) + ": an operand is null");
     if (v instanceof Var var) {
-      if (var.tape != this) throw new IllegalArgumentException(op + ": operand " + var + " belongs to another tape");
+      if (var.tape != this) throw new IllegalArgumentException(opName(op) + ": operand " + var + " belongs to another tape");
       if (var.index >= cursor || slots.get(var.index).out != var) {
-        throw new IllegalArgumentException(op + ": operand " + var.label() + " " + var.shapeString()
+        throw new IllegalArgumentException(opName(op) + ": operand " + var.label() + " " + var.shapeString()
             + " is from a cleared pass of this tape");
       }
     }
+  }
+
+  private static String opName(Object op) {
+    return op instanceof Enum<?> e ? e.name().toLowerCase() : String.valueOf(op);
   }
 
   // ---- finite-value guard ----

@@ -24,12 +24,8 @@ import vecrl.tensor.UnaryOp;
 class OpGradTest {
   static final double H = 1e-6, ABS = 1e-4, REL = 1e-3;
   static final int[] SIZES = {1, 7, 9, 17};
-  final Kernels k = Backends();
+  final Kernels k = vecrl.tensor.Backends.kernels();
   final Rng rng = new Rng(20240611L);
-
-  static Kernels Backends() {
-    return vecrl.tensor.Backends.kernels();
-  }
 
   interface TapeOp { Var apply(Tape t, Var[] x); }
   interface RefOp { double[] apply(double[][] x); }
@@ -364,7 +360,6 @@ class OpGradTest {
     GradCheck.Result r = GradCheck.againstTape(k, (t, v) -> v[0].linear(v[1], null, UnaryOp.TANH).square().mean(),
         new Tensor[] {x, w}, 1e-2f, 2e-4, 2e-2);
     r.assertPassed();
-    assertEquals(true, r.passed());
   }
 
   @Test
