@@ -31,6 +31,8 @@ public final class TrainingRun {
   public static final String CHECKPOINT = "checkpoint.bin";
   public static final String POLICY = "policy.bin";
   public static final String CHART = "learning_curve.png";
+  /** Periodic greedy evaluations (when evalEvery > 0), one line each. */
+  public static final String EVALUATIONS = "evaluations.txt";
 
   /** The outcome: the run directory, the trainer (closed) and the final greedy evaluation (null when evalEpisodes is 0). */
   public record Result(Path dir, Trainer trainer, Evaluation evaluation, IterationStats last) {}
@@ -112,6 +114,16 @@ public final class TrainingRun {
       });
       cbs.add(Callbacks.checkpoint(dir.resolve(CHECKPOINT), c.checkpointEvery()));
       if (!Double.isNaN(c.stopReturn())) cbs.add(Callbacks.stopAtReturn(c.stopReturn()));
+      if (c.evalEvery() > 0) {
+        Path evals = dir.resolve(EVALUATIONS);
+        cbs.add(Callbacks.evaluation(c.evalEvery(), Math.max(1, c.evalEpisodes()), evalSeed(c), line -> {
+          try {
+            Files.writeString(evals, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }));
+      }
       cbs.addAll(user);
       t.run(cbs);
     } finally {

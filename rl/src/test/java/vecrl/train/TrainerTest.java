@@ -99,7 +99,7 @@ final class TrainerTest {
 
   @Test
   void smokeRunWritesEveryOutput() throws IOException {
-    TrainConfig c = small("CartPole-v1", 3).with("evalEpisodes", "3");
+    TrainConfig c = small("CartPole-v1", 3).with(Map.of("evalEpisodes", "3", "evalEvery", "128"));
     TrainingRun.Result r = TrainingRun.train(c, REG, tmp.resolve("run"), List.of());
     for (String f : List.of(TrainingRun.CONFIG, TrainingRun.METRICS, TrainingRun.CHECKPOINT, TrainingRun.POLICY, TrainingRun.CHART)) {
       assertTrue(Files.isRegularFile(r.dir().resolve(f)), f);
@@ -114,6 +114,10 @@ final class TrainerTest {
     try (var lines = Files.lines(r.dir().resolve(TrainingRun.METRICS))) {
       assertEquals(4, lines.count());
     }
+    // periodic evaluation after every 128-step batch: steps 128, 256, 384
+    List<String> evals = Files.readAllLines(r.dir().resolve(TrainingRun.EVALUATIONS));
+    assertEquals(3, evals.size(), evals.toString());
+    assertTrue(evals.get(1).startsWith("eval at step 256: "), evals.get(1));
   }
 
   @Test
