@@ -59,5 +59,12 @@ final class MainTest {
     Out e = run("eval", dir.toString(), "--episodes", "2");
     assertEquals(0, e.code(), e.err());
     assertTrue(e.out().contains("over 2 episodes"), e.out());
+    Out again = run("train", "--resume", dir.toString(), "--quiet");
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("resuming") && again.out().contains("greedy evaluation: "), again.out());
+    Out mixed = run("train", "--resume", dir.toString(), "--env", "Acrobot-v1");
+    assertEquals(2, mixed.code());
+    assertTrue(mixed.err().contains("--env cannot be combined with --resume"), mixed.err());
+    assertEquals(0, run("help").code());
   }
 }
