@@ -1,30 +1,645 @@
 package vecrl.tensor;
 
-/** Vector API kernels (work in progress: delegates to the scalar reference until the SIMD kernels land). */
+import static jdk.incubator.vector.VectorOperators.EQ;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LE;
+import static jdk.incubator.vector.VectorOperators.LT;
+import static jdk.incubator.vector.VectorOperators.MAX;
+import static jdk.incubator.vector.VectorOperators.NE;
+
+import java.util.concurrent.atomic.AtomicReference;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import vecrl.tensor.KernelChecks.Broadcast;
+
+/**
+ * Kernels on the Vector API ({@code jdk.incubator.vector}, {@link FloatVector#SPECIES_PREFERRED}),
+ * the default backend. Loops run whole vectors and finish the last {@code size % lanes} elements
+ * with the scalar definitions in {@link UnaryOp} and {@link BinaryOp}.
+ *
+ * <p>Matrix multiply is a register-blocked SGEMM (see {@link Gemm}) with special paths for one
+ * output row and one output column; large products split by output rows over a {@link Parallel}
+ * pool. Results are bit-identical for every thread count. Elementwise exp, log and tanh use the
+ * lanewise {@code EXP}, {@code LOG} and {@code TANH} operators (intrinsified on AVX2 and
+ * AVX-512); their results differ from the scalar reference by a few ulps.
+ *
+ * <p>Horizontal sums use a fixed lane order ({@code Gemm.hsum}), never {@code reduceLanes(ADD)},
+ * whose order differs between the interpreter and compiled code: a call gives the same bits
+ * before and after JIT compilation, on any thread.
+ *
+ * <p>An instance may be used from several threads at once. Its only mutable state is a reusable
+ * scratch buffer for packing B, handed out to one caller at a time (a concurrent caller allocates
+ * its own), so steady-state calls allocate nothing on one thread.
+ */
 public final class VectorKernels implements Kernels {
-  private final ScalarKernels ref = new ScalarKernels();
-  private VectorKernels() {}
-  public static VectorKernels create() { return new VectorKernels(); }
-  @Override public String name() { return "vector"; }
-  @Override public void matmul(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor c, float beta) { ref.matmul(a, transposeA, b, transposeB, c, beta); }
-  @Override public void unary(UnaryOp op, Tensor x, Tensor out) { ref.unary(op, x, out); }
-  @Override public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx) { ref.unaryBackward(op, x, y, gy, gx); }
-  @Override public void clamp(Tensor x, float lo, float hi, Tensor out) { ref.clamp(x, lo, hi, out); }
-  @Override public void clampBackward(Tensor x, float lo, float hi, Tensor gy, Tensor gx) { ref.clampBackward(x, lo, hi, gy, gx); }
-  @Override public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) { ref.binary(op, a, b, out); }
-  @Override public void binaryScalar(BinaryOp op, Tensor a, float s, Tensor out) { ref.binaryScalar(op, a, s, out); }
-  @Override public void binaryBackward(BinaryOp op, Tensor a, Tensor b, Tensor gy, Tensor ga, Tensor gb) { ref.binaryBackward(op, a, b, gy, ga, gb); }
-  @Override public void where(Tensor mask, Tensor a, Tensor b, Tensor out) { ref.where(mask, a, b, out); }
-  @Override public void reduceRows(ReduceOp op, Tensor x, Tensor out) { ref.reduceRows(op, x, out); }
-  @Override public void reduceCols(ReduceOp op, Tensor x, Tensor out) { ref.reduceCols(op, x, out); }
-  @Override public void reduceAll(ReduceOp op, Tensor x, Tensor out) { ref.reduceAll(op, x, out); }
-  @Override public void argmaxRows(Tensor x, int[] out) { ref.argmaxRows(x, out); }
-  @Override public void logSumExpRows(Tensor x, Tensor out) { ref.logSumExpRows(x, out); }
-  @Override public void softmaxRows(Tensor x, Tensor out) { ref.softmaxRows(x, out); }
-  @Override public void logSoftmaxRows(Tensor x, Tensor out) { ref.logSoftmaxRows(x, out); }
-  @Override public void gatherRows(Tensor x, int[] idx, Tensor out) { ref.gatherRows(x, idx, out); }
-  @Override public void scatterAddRows(Tensor src, int[] idx, Tensor out) { ref.scatterAddRows(src, idx, out); }
-  @Override public void fill(Tensor out, float value) { ref.fill(out, value); }
-  @Override public void copy(Tensor src, Tensor dst) { ref.copy(src, dst); }
-  @Override public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, float weightDecay, long t) { ref.adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, t); }
+  private static final VectorSpecies<Float> S = Gemm.S;
+  private static final int L = Gemm.L;
+
+  /**
+   * Matrix products with at least this many multiply-adds (m * n * k) are split across threads.
+   * Below it the ~5 us cost of waking the workers outweighs the gain.
+   */
+  static final long PARALLEL_MIN_WORK = Long.getLong("vecrl.gemm.parallelMinWork", 1L << 20);
+
+  private static final String[] UNARY = names("unary ", UnaryOp.values());
+  private static final String[] UNARY_BACKWARD = names("unaryBackward ", UnaryOp.values());
+  private static final String[] BINARY = names("binary ", BinaryOp.values());
+  private static final String[] BINARY_SCALAR = names("binaryScalar ", BinaryOp.values());
+  private static final String[] BINARY_BACKWARD = names("binaryBackward ", BinaryOp.values());
+  private static final String[] REDUCE_ROWS = names("reduceRows ", ReduceOp.values());
+  private static final String[] REDUCE_COLS = names("reduceCols ", ReduceOp.values());
+  private static final String[] REDUCE_ALL = names("reduceAll ", ReduceOp.values());
+
+  private static String[] names(String prefix, Enum<?>[] values) {
+    String[] out = new String[values.length];
+    for (Enum<?> v : values) out[v.ordinal()] = prefix + v;
+    return out;
+  }
+
+  private final Parallel pool;
+  private final AtomicReference<float[]> scratch = new AtomicReference<>();
+
+  private VectorKernels(Parallel pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Kernels on the shared pool, whose size is {@code -Dvecrl.threads} (default: the number of
+   * available processors).
+   */
+  public static VectorKernels create() {
+    return new VectorKernels(Parallel.defaultPool());
+  }
+
+  /** Kernels on {@code threads} threads (1: always the caller's thread only), with a pool of their own. */
+  public static VectorKernels create(int threads) {
+    if (threads < 1) throw new IllegalArgumentException("VectorKernels: thread count " + threads + " must be at least 1");
+    return new VectorKernels(threads == 1 ? null : new Parallel(threads));
+  }
+
+  /** The most threads one kernel call may use. */
+  public int threads() {
+    return pool == null ? 1 : pool.threads();
+  }
+
+  @Override
+  public String name() {
+    return "vector";
+  }
+
+  // ---------------------------------------------------------------- matrix multiply
+
+  @Override
+  public void matmul(Tensor a, boolean ta, Tensor b, boolean tb, Tensor c, float beta) {
+    KernelChecks.matmul(a, ta, b, tb, c);
+    final int m = c.rows(), n = c.cols(), k = ta ? a.rows() : a.cols();
+    if (m == 0 || n == 0) return;
+    final float[] ad = a.data(), bd = b.data(), cd = c.data();
+    final int ao = a.offset(), bo = b.offset(), co = c.offset();
+    final int lda = a.cols(), ldb = b.cols();
+    if (k == 0) {
+      for (int i = 0, size = m * n; i < size; i++) cd[co + i] = beta == 0f ? 0f : beta * cd[co + i];
+      return;
+    }
+    long work = (long) m * n * k;
+    int threads = pool == null || work < PARALLEL_MIN_WORK ? 1 : pool.threads();
+    if (m == 1) {
+      // One output row: x = op(A) is contiguous ([1, k], or [k, 1] transposed).
+      if (!tb) split(n, 4 * L, threads, (j0, j1) -> Gemm.axpyRows(ad, ao, k, bd, bo, ldb, cd, co, beta, j0, j1));
+      else split(n, 4, threads, (j0, j1) -> Gemm.dotRows(ad, ao, k, bd, bo, ldb, cd, co, beta, j0, j1));
+      return;
+    }
+    if (n == 1) {
+      // One output column: y = op(B) is contiguous ([k, 1], or [1, k] transposed).
+      if (!ta) split(m, 4, threads, (i0, i1) -> Gemm.dotRows(bd, bo, k, ad, ao, lda, cd, co, beta, i0, i1));
+      else split(m, 4 * L, threads, (i0, i1) -> Gemm.axpyRows(bd, bo, k, ad, ao, lda, cd, co, beta, i0, i1));
+      return;
+    }
+    final int ars = ta ? 1 : lda, acs = ta ? lda : 1;
+    final int mr = Gemm.MR;
+    int blocks = (m + mr - 1) / mr;
+    final int tasks = Math.min(threads, blocks);
+    final int rowsPerTask = ((blocks + tasks - 1) / tasks) * mr;
+    boolean direct = !tb && n % Gemm.NR == 0 && (long) k * n <= Gemm.DIRECT_MAX;
+    int need = direct ? tasks * 8 * Gemm.NR : Gemm.scratchSize(n, k, tasks);
+    float[] buf = scratch.getAndSet(null);
+    if (buf == null || buf.length < need) buf = new float[need];
+    final float[] sc = buf;
+    final int tileBase = direct ? 0 : need - tasks * 8 * Gemm.NR;
+    if (direct) {
+      if (tasks == 1) {
+        Gemm.gemmRows(ad, ao, ars, acs, bd, bo, ldb, false, k, n, cd, co, n, beta, 0, m, sc, tileBase);
+      } else {
+        pool.run(tasks, t -> Gemm.gemmRows(ad, ao, ars, acs, bd, bo, ldb, false, k, n, cd, co, n, beta,
+            t * rowsPerTask, Math.min(m, (t + 1) * rowsPerTask), sc, tileBase + t * 8 * Gemm.NR));
+      }
+    } else {
+      Gemm.packB(bd, bo, tb ? 1 : ldb, tb ? ldb : 1, k, n, sc);
+      if (tasks == 1) {
+        Gemm.gemmRows(ad, ao, ars, acs, sc, 0, Gemm.NR, true, k, n, cd, co, n, beta, 0, m, sc, tileBase);
+      } else {
+        pool.run(tasks, t -> Gemm.gemmRows(ad, ao, ars, acs, sc, 0, Gemm.NR, true, k, n, cd, co, n, beta,
+            t * rowsPerTask, Math.min(m, (t + 1) * rowsPerTask), sc, tileBase + t * 8 * Gemm.NR));
+      }
+    }
+    scratch.set(sc);
+  }
+
+  @FunctionalInterface
+  private interface Range {
+    void run(int from, int to);
+  }
+
+  /** Runs body over [0, size) in pieces aligned to {@code align}, on up to {@code threads} threads. */
+  private void split(int size, int align, int threads, Range body) {
+    int units = (size + align - 1) / align;
+    int tasks = Math.min(threads, units);
+    if (tasks <= 1) {
+      body.run(0, size);
+      return;
+    }
+    int per = ((units + tasks - 1) / tasks) * align;
+    pool.run(tasks, t -> body.run(t * per, Math.min(size, (t + 1) * per)));
+  }
+
+  // ---------------------------------------------------------------- unary
+
+  @Override
+  public void unary(UnaryOp op, Tensor x, Tensor out) {
+    KernelChecks.sameShape(UNARY[op.ordinal()], x, out);
+    float[] xd = x.data(), od = out.data();
+    int xo = x.offset(), oo = out.offset(), n = x.size();
+    int vn = n - n % L;
+    switch (op) {
+      case EXP -> { for (int i = 0; i < vn; i += L) load(xd, xo + i).lanewise(VectorOperators.EXP).intoArray(od, oo + i); }
+      case LOG -> { for (int i = 0; i < vn; i += L) load(xd, xo + i).lanewise(VectorOperators.LOG).intoArray(od, oo + i); }
+      case TANH -> { for (int i = 0; i < vn; i += L) load(xd, xo + i).lanewise(VectorOperators.TANH).intoArray(od, oo + i); }
+      case SIGMOID -> { for (int i = 0; i < vn; i += L) sigmoid(load(xd, xo + i)).intoArray(od, oo + i); }
+      case RELU -> {
+        for (int i = 0; i < vn; i += L) {
+          FloatVector v = load(xd, xo + i);
+          FloatVector.zero(S).blend(v, v.compare(GT, 0f)).intoArray(od, oo + i);
+        }
+      }
+      case SOFTPLUS -> {
+        for (int i = 0; i < vn; i += L) {
+          FloatVector v = load(xd, xo + i);
+          v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P)).intoArray(od, oo + i);
+        }
+      }
+      case SQUARE -> { for (int i = 0; i < vn; i += L) { FloatVector v = load(xd, xo + i); v.mul(v).intoArray(od, oo + i); } }
+      case SQRT -> { for (int i = 0; i < vn; i += L) load(xd, xo + i).sqrt().intoArray(od, oo + i); }
+      case ABS -> { for (int i = 0; i < vn; i += L) load(xd, xo + i).abs().intoArray(od, oo + i); }
+      case NEG -> { for (int i = 0; i < vn; i += L) load(xd, xo + i).neg().intoArray(od, oo + i); }
+    }
+    for (int i = vn; i < n; i++) od[oo + i] = op.apply(xd[xo + i]);
+  }
+
+  private static FloatVector load(float[] d, int i) {
+    return FloatVector.fromArray(S, d, i);
+  }
+
+  /** 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below, as in {@link UnaryOp#SIGMOID}. */
+  private static FloatVector sigmoid(FloatVector x) {
+    FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
+    FloatVector d = e.add(1f);
+    return e.div(d).blend(FloatVector.broadcast(S, 1f).div(d), x.compare(GE, 0f));
+  }
+
+  @Override
+  public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx) {
+    String name = UNARY_BACKWARD[op.ordinal()];
+    KernelChecks.sameShape(name, x, y, gy);
+    KernelChecks.sameShape(name, x, gx);
+    float[] xd = x.data(), yd = y.data(), gd = gy.data(), od = gx.data();
+    int xo = x.offset(), yo = y.offset(), go = gy.offset(), oo = gx.offset(), n = x.size();
+    int vn = n - n % L;
+    FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
+    for (int i = 0; i < vn; i += L) {
+      FloatVector d;
+      switch (op) {
+        case EXP -> d = load(yd, yo + i);
+        case LOG -> d = one.div(load(xd, xo + i));
+        case TANH -> { FloatVector v = load(yd, yo + i); d = one.sub(v.mul(v)); }
+        case SIGMOID -> { FloatVector v = load(yd, yo + i); d = v.mul(one.sub(v)); }
+        case RELU -> d = zero.blend(one, load(xd, xo + i).compare(GT, 0f));
+        case SOFTPLUS -> d = sigmoid(load(xd, xo + i));
+        case SQUARE -> d = load(xd, xo + i).mul(2f);
+        case SQRT -> d = FloatVector.broadcast(S, 0.5f).div(load(yd, yo + i));
+        case ABS -> {
+          FloatVector v = load(xd, xo + i);
+          d = zero.blend(one, v.compare(GT, 0f)).blend(one.neg(), v.compare(LT, 0f));
+        }
+        default -> d = one.neg(); // NEG
+      }
+      load(od, oo + i).add(d.mul(load(gd, go + i))).intoArray(od, oo + i);
+    }
+    for (int i = vn; i < n; i++) od[oo + i] += op.derivative(xd[xo + i], yd[yo + i]) * gd[go + i];
+  }
+
+  @Override
+  public void clamp(Tensor x, float lo, float hi, Tensor out) {
+    KernelChecks.sameShape("clamp", x, out);
+    if (!(lo <= hi)) throw new IllegalArgumentException("clamp: lower bound " + lo + " exceeds upper bound " + hi);
+    float[] xd = x.data(), od = out.data();
+    int xo = x.offset(), oo = out.offset(), n = x.size(), vn = n - n % L;
+    for (int i = 0; i < vn; i += L) load(xd, xo + i).max(lo).min(hi).intoArray(od, oo + i);
+    for (int i = vn; i < n; i++) od[oo + i] = Math.min(Math.max(xd[xo + i], lo), hi);
+  }
+
+  @Override
+  public void clampBackward(Tensor x, float lo, float hi, Tensor gy, Tensor gx) {
+    KernelChecks.sameShape("clampBackward", x, gy, gx);
+    float[] xd = x.data(), gd = gy.data(), od = gx.data();
+    int xo = x.offset(), go = gy.offset(), oo = gx.offset(), n = x.size(), vn = n - n % L;
+    for (int i = 0; i < vn; i += L) {
+      FloatVector v = load(xd, xo + i);
+      VectorMask<Float> inside = v.compare(GT, lo).and(v.compare(LT, hi));
+      FloatVector g = load(od, oo + i);
+      g.add(load(gd, go + i), inside).intoArray(od, oo + i);
+    }
+    for (int i = vn; i < n; i++) {
+      float v = xd[xo + i];
+      if (v > lo && v < hi) od[oo + i] += gd[go + i];
+    }
+  }
+
+  // ---------------------------------------------------------------- binary
+
+  private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
+    return switch (op) {
+      case ADD -> a.add(b);
+      case SUB -> a.sub(b);
+      case MUL -> a.mul(b);
+      case DIV -> a.div(b);
+      case MAX -> a.max(b);
+      case MIN -> a.min(b);
+    };
+  }
+
+  @Override
+  public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    String name = BINARY[op.ordinal()];
+    Broadcast ka = KernelChecks.broadcast(name, a, out, "left operand");
+    Broadcast kb = KernelChecks.broadcast(name, b, out, "right operand");
+    int rows = out.rows(), cols = out.cols(), vn = cols - cols % L;
+    float[] ad = a.data(), bd = b.data(), od = out.data();
+    boolean av = ka == Broadcast.FULL || ka == Broadcast.ROW, bv = kb == Broadcast.FULL || kb == Broadcast.ROW;
+    for (int r = 0; r < rows; r++) {
+      int ar = rowStart(ka, a, r, cols), br = rowStart(kb, b, r, cols), orow = out.offset() + r * cols;
+      float as = av ? 0f : ad[ar], bs = bv ? 0f : bd[br];
+      FloatVector asv = FloatVector.broadcast(S, as), bsv = FloatVector.broadcast(S, bs);
+      for (int c = 0; c < vn; c += L) {
+        FloatVector x = av ? load(ad, ar + c) : asv;
+        FloatVector y = bv ? load(bd, br + c) : bsv;
+        apply(op, x, y).intoArray(od, orow + c);
+      }
+      for (int c = vn; c < cols; c++) od[orow + c] = op.apply(av ? ad[ar + c] : as, bv ? bd[br + c] : bs);
+    }
+  }
+
+  /** Where row r of x starts (FULL, ROW) or where its one value for row r is (COLUMN, SCALAR). */
+  private static int rowStart(Broadcast kind, Tensor x, int r, int cols) {
+    return switch (kind) {
+      case FULL -> x.offset() + r * cols;
+      case ROW, SCALAR -> x.offset();
+      case COLUMN -> x.offset() + r;
+    };
+  }
+
+  @Override
+  public void binaryScalar(BinaryOp op, Tensor a, float s, Tensor out) {
+    KernelChecks.sameShape(BINARY_SCALAR[op.ordinal()], a, out);
+    float[] ad = a.data(), od = out.data();
+    int ao = a.offset(), oo = out.offset(), n = a.size(), vn = n - n % L;
+    FloatVector sv = FloatVector.broadcast(S, s);
+    for (int i = 0; i < vn; i += L) apply(op, load(ad, ao + i), sv).intoArray(od, oo + i);
+    for (int i = vn; i < n; i++) od[oo + i] = op.apply(ad[ao + i], s);
+  }
+
+  /** d op / da at (a, b), lane by lane, as {@link BinaryOp#da}. */
+  private static FloatVector da(BinaryOp op, FloatVector a, FloatVector b, FloatVector one, FloatVector zero) {
+    return switch (op) {
+      case ADD, SUB -> one;
+      case MUL -> b;
+      case DIV -> one.div(b);
+      case MAX -> zero.blend(one, a.compare(GE, b));
+      case MIN -> zero.blend(one, a.compare(LE, b));
+    };
+  }
+
+  /** d op / db at (a, b), lane by lane, as {@link BinaryOp#db}. */
+  private static FloatVector db(BinaryOp op, FloatVector a, FloatVector b, FloatVector one, FloatVector zero) {
+    return switch (op) {
+      case ADD -> one;
+      case SUB -> one.neg();
+      case MUL -> a;
+      case DIV -> a.neg().div(b.mul(b));
+      case MAX -> one.blend(zero, a.compare(GE, b));
+      case MIN -> one.blend(zero, a.compare(LE, b));
+    };
+  }
+
+  @Override
+  public void binaryBackward(BinaryOp op, Tensor a, Tensor b, Tensor gy, Tensor ga, Tensor gb) {
+    String name = BINARY_BACKWARD[op.ordinal()];
+    Broadcast ka = KernelChecks.broadcast(name, a, gy, "left operand");
+    Broadcast kb = KernelChecks.broadcast(name, b, gy, "right operand");
+    if (ga != null && ga.size() != a.size()) {
+      throw new IllegalArgumentException(name + ": gradient " + ga.shapeString() + " does not match operand " + a.shapeString());
+    }
+    if (gb != null && gb.size() != b.size()) {
+      throw new IllegalArgumentException(name + ": gradient " + gb.shapeString() + " does not match operand " + b.shapeString());
+    }
+    int rows = gy.rows(), cols = gy.cols(), vn = cols - cols % L;
+    float[] ad = a.data(), bd = b.data(), gd = gy.data();
+    float[] gad = ga == null ? null : ga.data(), gbd = gb == null ? null : gb.data();
+    int gaShift = ga == null ? 0 : ga.offset() - a.offset(), gbShift = gb == null ? 0 : gb.offset() - b.offset();
+    boolean av = ka == Broadcast.FULL || ka == Broadcast.ROW, bv = kb == Broadcast.FULL || kb == Broadcast.ROW;
+    FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
+    // Sums for operands broadcast across columns (COLUMN: per row) or everything (SCALAR).
+    float aScalarSum = 0f, bScalarSum = 0f;
+    for (int r = 0; r < rows; r++) {
+      int ar = rowStart(ka, a, r, cols), br = rowStart(kb, b, r, cols), gr = gy.offset() + r * cols;
+      float as = av ? 0f : ad[ar], bs = bv ? 0f : bd[br];
+      FloatVector asv = FloatVector.broadcast(S, as), bsv = FloatVector.broadcast(S, bs);
+      FloatVector aAcc = zero, bAcc = zero;
+      for (int c = 0; c < vn; c += L) {
+        FloatVector x = av ? load(ad, ar + c) : asv;
+        FloatVector y = bv ? load(bd, br + c) : bsv;
+        FloatVector g = load(gd, gr + c);
+        if (gad != null) {
+          FloatVector t = g.mul(da(op, x, y, one, zero));
+          if (av) load(gad, ar + c + gaShift).add(t).intoArray(gad, ar + c + gaShift);
+          else aAcc = aAcc.add(t);
+        }
+        if (gbd != null) {
+          FloatVector t = g.mul(db(op, x, y, one, zero));
+          if (bv) load(gbd, br + c + gbShift).add(t).intoArray(gbd, br + c + gbShift);
+          else bAcc = bAcc.add(t);
+        }
+      }
+      float aRow = 0f, bRow = 0f;
+      for (int c = vn; c < cols; c++) {
+        float x = av ? ad[ar + c] : as, y = bv ? bd[br + c] : bs, g = gd[gr + c];
+        if (gad != null) {
+          float t = g * op.da(x, y);
+          if (av) gad[ar + c + gaShift] += t;
+          else aRow += t;
+        }
+        if (gbd != null) {
+          float t = g * op.db(x, y);
+          if (bv) gbd[br + c + gbShift] += t;
+          else bRow += t;
+        }
+      }
+      if (gad != null && !av) {
+        float sum = Gemm.hsum(aAcc) + aRow;
+        if (ka == Broadcast.COLUMN) gad[ar + gaShift] += sum;
+        else aScalarSum += sum;
+      }
+      if (gbd != null && !bv) {
+        float sum = Gemm.hsum(bAcc) + bRow;
+        if (kb == Broadcast.COLUMN) gbd[br + gbShift] += sum;
+        else bScalarSum += sum;
+      }
+    }
+    if (gad != null && ka == Broadcast.SCALAR) gad[ga.offset()] += aScalarSum;
+    if (gbd != null && kb == Broadcast.SCALAR) gbd[gb.offset()] += bScalarSum;
+  }
+
+  @Override
+  public void where(Tensor mask, Tensor a, Tensor b, Tensor out) {
+    Broadcast km = KernelChecks.broadcast("where", mask, out, "mask");
+    Broadcast ka = KernelChecks.broadcast("where", a, out, "left operand");
+    Broadcast kb = KernelChecks.broadcast("where", b, out, "right operand");
+    int rows = out.rows(), cols = out.cols(), vn = cols - cols % L;
+    float[] md = mask.data(), ad = a.data(), bd = b.data(), od = out.data();
+    boolean mv = km == Broadcast.FULL || km == Broadcast.ROW;
+    boolean av = ka == Broadcast.FULL || ka == Broadcast.ROW, bv = kb == Broadcast.FULL || kb == Broadcast.ROW;
+    for (int r = 0; r < rows; r++) {
+      int mr = rowStart(km, mask, r, cols), ar = rowStart(ka, a, r, cols), br = rowStart(kb, b, r, cols);
+      int orow = out.offset() + r * cols;
+      float ms = mv ? 0f : md[mr], as = av ? 0f : ad[ar], bs = bv ? 0f : bd[br];
+      FloatVector msv = FloatVector.broadcast(S, ms), asv = FloatVector.broadcast(S, as), bsv = FloatVector.broadcast(S, bs);
+      for (int c = 0; c < vn; c += L) {
+        FloatVector m = mv ? load(md, mr + c) : msv;
+        FloatVector x = av ? load(ad, ar + c) : asv;
+        FloatVector y = bv ? load(bd, br + c) : bsv;
+        y.blend(x, m.compare(NE, 0f)).intoArray(od, orow + c);
+      }
+      for (int c = vn; c < cols; c++) {
+        boolean pick = (mv ? md[mr + c] : ms) != 0f;
+        od[orow + c] = pick ? (av ? ad[ar + c] : as) : (bv ? bd[br + c] : bs);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- reductions
+
+  /** Sum or max of d[from .. from+n). MAX propagates NaN and gives -infinity for n == 0. */
+  private static float reduceRange(ReduceOp op, float[] d, int from, int n) {
+    int vn = n - n % L;
+    if (op == ReduceOp.MAX) {
+      FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+      for (int i = 0; i < vn; i += L) acc = acc.max(load(d, from + i));
+      float m = acc.reduceLanes(MAX);
+      for (int i = vn; i < n; i++) m = Math.max(m, d[from + i]);
+      return m;
+    }
+    FloatVector acc = FloatVector.zero(S);
+    for (int i = 0; i < vn; i += L) acc = acc.add(load(d, from + i));
+    float s = Gemm.hsum(acc);
+    for (int i = vn; i < n; i++) s += d[from + i];
+    return op == ReduceOp.MEAN ? s / n : s;
+  }
+
+  @Override
+  public void reduceRows(ReduceOp op, Tensor x, Tensor out) {
+    KernelChecks.reduce(REDUCE_ROWS[op.ordinal()], x, out, x.rows(), "rows");
+    int cols = x.cols();
+    for (int r = 0; r < x.rows(); r++) {
+      out.data()[out.offset() + r] = reduceRange(op, x.data(), x.offset() + r * cols, cols);
+    }
+  }
+
+  @Override
+  public void reduceCols(ReduceOp op, Tensor x, Tensor out) {
+    KernelChecks.reduce(REDUCE_COLS[op.ordinal()], x, out, x.cols(), "columns");
+    int rows = x.rows(), cols = x.cols(), vn = cols - cols % L;
+    float[] xd = x.data(), od = out.data();
+    int xo = x.offset(), oo = out.offset();
+    boolean max = op == ReduceOp.MAX;
+    float init = max ? Float.NEGATIVE_INFINITY : 0f;
+    java.util.Arrays.fill(od, oo, oo + cols, init);
+    for (int r = 0; r < rows; r++) {
+      int xr = xo + r * cols;
+      for (int c = 0; c < vn; c += L) {
+        FloatVector o = load(od, oo + c), v = load(xd, xr + c);
+        (max ? o.max(v) : o.add(v)).intoArray(od, oo + c);
+      }
+      for (int c = vn; c < cols; c++) od[oo + c] = max ? Math.max(od[oo + c], xd[xr + c]) : od[oo + c] + xd[xr + c];
+    }
+    if (op == ReduceOp.MEAN) {
+      for (int c = 0; c < cols; c++) od[oo + c] /= rows;
+    }
+  }
+
+  @Override
+  public void reduceAll(ReduceOp op, Tensor x, Tensor out) {
+    KernelChecks.reduce(REDUCE_ALL[op.ordinal()], x, out, 1, "value");
+    out.data()[out.offset()] = reduceRange(op, x.data(), x.offset(), x.size());
+  }
+
+  @Override
+  public void argmaxRows(Tensor x, int[] out) {
+    if (out.length != x.rows()) {
+      throw new IllegalArgumentException("argmaxRows: " + x.shapeString() + " has " + x.rows() + " rows but the output holds " + out.length);
+    }
+    int cols = x.cols(), vn = cols - cols % L;
+    float[] d = x.data();
+    for (int r = 0; r < x.rows(); r++) {
+      int base = x.offset() + r * cols;
+      if (cols == 0) {
+        out[r] = -1;
+        continue;
+      }
+      if (Float.isNaN(d[base])) { // the reference keeps index 0: nothing compares greater than NaN
+        out[r] = 0;
+        continue;
+      }
+      // The largest non-NaN value (NaN never compares greater), then its first position.
+      FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+      for (int c = 0; c < vn; c += L) {
+        FloatVector v = load(d, base + c);
+        acc = acc.blend(v, v.compare(GT, acc));
+      }
+      float best = acc.reduceLanes(MAX);
+      for (int c = vn; c < cols; c++) if (d[base + c] > best) best = d[base + c];
+      int found = -1;
+      for (int c = 0; c < vn && found < 0; c += L) {
+        VectorMask<Float> hit = load(d, base + c).compare(EQ, best);
+        if (hit.anyTrue()) found = c + hit.firstTrue();
+      }
+      for (int c = vn; c < cols && found < 0; c++) if (d[base + c] == best) found = c;
+      out[r] = found;
+    }
+  }
+
+  /** log(sum exp(d[from .. from+n))), stably; as the reference for empty rows, NaN and infinities. */
+  private static float logSumExp(float[] d, int from, int n) {
+    float max = reduceRange(ReduceOp.MAX, d, from, n);
+    if (Float.isNaN(max) || Float.isInfinite(max)) return max;
+    int vn = n - n % L;
+    FloatVector acc = FloatVector.zero(S);
+    for (int i = 0; i < vn; i += L) acc = acc.add(load(d, from + i).sub(max).lanewise(VectorOperators.EXP));
+    double s = Gemm.hsum(acc);
+    for (int i = vn; i < n; i++) s += Math.exp(d[from + i] - max);
+    return (float) (max + Math.log(s));
+  }
+
+  @Override
+  public void logSumExpRows(Tensor x, Tensor out) {
+    KernelChecks.reduce("logSumExpRows", x, out, x.rows(), "rows");
+    int cols = x.cols();
+    for (int r = 0; r < x.rows(); r++) {
+      out.data()[out.offset() + r] = logSumExp(x.data(), x.offset() + r * cols, cols);
+    }
+  }
+
+  @Override
+  public void softmaxRows(Tensor x, Tensor out) {
+    KernelChecks.sameShape("softmaxRows", x, out);
+    int cols = x.cols(), vn = cols - cols % L;
+    float[] xd = x.data(), od = out.data();
+    for (int r = 0; r < x.rows(); r++) {
+      int xb = x.offset() + r * cols, ob = out.offset() + r * cols;
+      float lse = logSumExp(xd, xb, cols);
+      for (int c = 0; c < vn; c += L) load(xd, xb + c).sub(lse).lanewise(VectorOperators.EXP).intoArray(od, ob + c);
+      for (int c = vn; c < cols; c++) od[ob + c] = (float) Math.exp(xd[xb + c] - lse);
+    }
+  }
+
+  @Override
+  public void logSoftmaxRows(Tensor x, Tensor out) {
+    KernelChecks.sameShape("logSoftmaxRows", x, out);
+    int cols = x.cols(), vn = cols - cols % L;
+    float[] xd = x.data(), od = out.data();
+    for (int r = 0; r < x.rows(); r++) {
+      int xb = x.offset() + r * cols, ob = out.offset() + r * cols;
+      float lse = logSumExp(xd, xb, cols);
+      for (int c = 0; c < vn; c += L) load(xd, xb + c).sub(lse).intoArray(od, ob + c);
+      for (int c = vn; c < cols; c++) od[ob + c] = xd[xb + c] - lse;
+    }
+  }
+
+  // ---------------------------------------------------------------- indexing, fill, copy
+
+  /** A plain loop: one element per row, nothing to vectorize. */
+  @Override
+  public void gatherRows(Tensor x, int[] idx, Tensor out) {
+    KernelChecks.indices("gatherRows", x, idx);
+    KernelChecks.reduce("gatherRows", x, out, x.rows(), "rows");
+    for (int r = 0; r < x.rows(); r++) out.data()[out.offset() + r] = x.data()[x.offset() + r * x.cols() + idx[r]];
+  }
+
+  /** A plain loop: one element per row, nothing to vectorize. */
+  @Override
+  public void scatterAddRows(Tensor src, int[] idx, Tensor out) {
+    KernelChecks.indices("scatterAddRows", out, idx);
+    KernelChecks.reduce("scatterAddRows", out, src, out.rows(), "rows");
+    for (int r = 0; r < out.rows(); r++) out.data()[out.offset() + r * out.cols() + idx[r]] += src.data()[src.offset() + r];
+  }
+
+  @Override
+  public void fill(Tensor out, float value) {
+    float[] od = out.data();
+    int oo = out.offset(), n = out.size(), vn = n - n % L;
+    FloatVector v = FloatVector.broadcast(S, value);
+    for (int i = 0; i < vn; i += L) v.intoArray(od, oo + i);
+    for (int i = vn; i < n; i++) od[oo + i] = value;
+  }
+
+  /** {@link System#arraycopy} (already vectorized by the JIT). */
+  @Override
+  public void copy(Tensor src, Tensor dst) {
+    dst.copyFrom(src);
+  }
+
+  @Override
+  public void adamStep(Tensor p, Tensor g, Tensor m, Tensor v,
+      float lr, float beta1, float beta2, float eps, float weightDecay, long t) {
+    KernelChecks.sameShape("adamStep", p, g, m);
+    KernelChecks.sameShape("adamStep", p, v);
+    if (t < 1) throw new IllegalArgumentException("adamStep: step count " + t + " must be at least 1");
+    float bc1 = (float) (1.0 - Math.pow(beta1, t)), bc2 = (float) (1.0 - Math.pow(beta2, t));
+    float[] pd = p.data(), gd = g.data(), md = m.data(), vd = v.data();
+    int po = p.offset(), go = g.offset(), mo = m.offset(), vo = v.offset(), n = p.size(), vn = n - n % L;
+    float c1 = 1f - beta1, c2 = 1f - beta2, decay = lr * weightDecay, step = lr / bc1, invBc2 = 1f / bc2;
+    for (int i = 0; i < vn; i += L) {
+      FloatVector gi = load(gd, go + i);
+      FloatVector mi = load(md, mo + i).mul(beta1).add(gi.mul(c1));
+      FloatVector vi = load(vd, vo + i).mul(beta2).add(gi.mul(c2).mul(gi));
+      mi.intoArray(md, mo + i);
+      vi.intoArray(vd, vo + i);
+      FloatVector pi = load(pd, po + i);
+      pi = pi.sub(pi.mul(decay));
+      pi = pi.sub(mi.mul(step).div(vi.mul(invBc2).sqrt().add(eps)));
+      pi.intoArray(pd, po + i);
+    }
+    for (int i = vn; i < n; i++) {
+      float gi = gd[go + i];
+      float mi = beta1 * md[mo + i] + c1 * gi;
+      float vi = beta2 * vd[vo + i] + c2 * gi * gi;
+      md[mo + i] = mi;
+      vd[vo + i] = vi;
+      float pi = pd[po + i];
+      pi -= decay * pi;
+      pi -= mi * step / ((float) Math.sqrt(vi * invBc2) + eps);
+      pd[po + i] = pi;
+    }
+  }
 }

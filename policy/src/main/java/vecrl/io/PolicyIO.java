@@ -1,0 +1,228 @@
+package vecrl.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import vecrl.autodiff.Parameter;
+import vecrl.autodiff.ParameterSet;
+
+/**
+ * Saves and loads a {@link Savable}'s parameters. The file layout (format version 1), all integers
+ * unsigned 32-bit little-endian, floats IEEE-754 float32 little-endian:
+ *
+ * <pre>
+ * offset  size        content
+ * 0       32          structural fingerprint: SHA-256 of Savable.structure() as UTF-8
+ * 32      8           magic "VECRLPOL" (ASCII)
+ * 40      4           format version (1)
+ * 44      4           parameter count N
+ * 48      ...         N records, in Savable.parameters() order:
+ *                       u32 name length L, L bytes UTF-8 name,
+ *                       u32 rank R, R x u32 dims,
+ *                       prod(dims) x float32 values, row-major
+ * end-32  32          checksum: SHA-256 of every preceding byte
+ * </pre>
+ *
+ * <p>Loading ({@link #deserialize}) checks, in order: the file is at least 80 bytes and names the
+ * magic and version (else "not a vecrl policy file" / "unsupported version"); the checksum ("corrupted
+ * or truncated"); then the fingerprint against the skeleton's structure ("the constructor
+ * arguments do not reproduce the saved structure"), before any parameter record is read. Records
+ * are then parsed with every length checked against the bytes left, names and shapes compared with
+ * the skeleton, and only when all of them are valid are the values copied into the skeleton's
+ * parameters. Nothing allocated exceeds the file's size; Java object serialization is never used.
+ *
+ * <p>Writing ({@link #serialize}) goes to a temporary file in the target's directory, is forced to
+ * disk, and is renamed over the target with an atomic move, so a crash leaves either the old file or
+ * the new one.
+ */
+public final class PolicyIO {
+  /** The 8 magic bytes after the fingerprint. */
+  public static final String MAGIC = "VECRLPOL";
+  /** The current format version. */
+  public static final int VERSION = 1;
+  static final int HEADER = 48, CHECKSUM = 32, MAX_RANK = 8;
+
+  private PolicyIO() {}
+
+  /** The 32-byte fingerprint of {@code s}'s structure. */
+  public static byte[] fingerprint(Savable s) {
+    return Structure.fingerprint(s.structure());
+  }
+
+  /** Writes {@code s} to {@code path} atomically (see the class comment for the layout). */
+  public static void serialize(Savable s, Path path) throws IOException {
+    byte[] bytes = encode(s);
+    Path abs = path.toAbsolutePath();
+    Path dir = abs.getParent();
+    if (dir != null) Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, abs.getFileName().toString() + ".", ".tmp");
+    try {
+      if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+        // createTempFile makes the file owner-only; a saved policy gets the usual rw-r--r--.
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      }
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) ch.write(buf);
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("PolicyIO: the file system of " + dir + " cannot rename atomically; refusing a non-atomic write", e);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** The file's bytes for {@code s}. */
+  public static byte[] encode(Savable s) {
+    ParameterSet params = s.parameters();
+    long size = HEADER + CHECKSUM;
+    byte[][] names = new byte[params.size()][];
+    for (int i = 0; i < params.size(); i++) {
+      Parameter p = params.get(i);
+      names[i] = p.name().getBytes(StandardCharsets.UTF_8);
+      size += 4 + names[i].length + 4 + 4L * p.value().rank() + 4L * p.value().size();
+    }
+    if (size > Integer.MAX_VALUE - 64) throw new IllegalArgumentException("PolicyIO: " + size + " bytes is too large for one file");
+    ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(fingerprint(s));
+    b.put(MAGIC.getBytes(StandardCharsets.US_ASCII));
+    b.putInt(VERSION);
+    b.putInt(params.size());
+    for (int i = 0; i < params.size(); i++) {
+      Parameter p = params.get(i);
+      b.putInt(names[i].length).put(names[i]);
+      int[] shape = p.value().shape();
+      b.putInt(shape.length);
+      for (int d : shape) b.putInt(d);
+      float[] data = p.value().data();
+      int off = p.value().offset();
+      for (int j = 0, n = p.value().size(); j < n; j++) b.putFloat(data[off + j]);
+    }
+    b.put(sha256(b.array(), 0, b.position()));
+    return b.array();
+  }
+
+  /**
+   * Loads the parameters saved at {@code path} into {@code skeleton}, a freshly constructed object
+   * built with the same constructor arguments as the saved one, and returns it.
+   *
+   * @throws PolicyFormatException for a file that is truncated, corrupted, not a policy, of an
+   *     unsupported version, or whose structure differs from the skeleton's
+   */
+  public static <T extends Savable> T deserialize(Path path, T skeleton) throws IOException {
+    long size = Files.size(path);
+    if (size < HEADER + CHECKSUM) {
+      // Read what is there to say whether it is a truncated policy or something else.
+      byte[] head = Files.readAllBytes(path);
+      if (head.length >= 40 && Arrays.equals(Arrays.copyOfRange(head, 32, 40), MAGIC.getBytes(StandardCharsets.US_ASCII))) {
+        throw new PolicyFormatException(path + ": truncated policy file (" + size + " bytes; the smallest policy file has "
+            + (HEADER + CHECKSUM) + ")");
+      }
+      throw new PolicyFormatException(path + ": not a vecrl policy file (" + size + " bytes, no '" + MAGIC + "' magic at offset 32)");
+    }
+    byte[] header = new byte[HEADER];
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      ByteBuffer hb = ByteBuffer.wrap(header);
+      while (hb.hasRemaining()) if (ch.read(hb) < 0) throw new PolicyFormatException(path + ": truncated while reading the header");
+    }
+    ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+    if (!Arrays.equals(Arrays.copyOfRange(header, 32, 40), MAGIC.getBytes(StandardCharsets.US_ASCII))) {
+      throw new PolicyFormatException(path + ": not a vecrl policy file (no '" + MAGIC + "' magic at offset 32)");
+    }
+    int version = h.getInt(40);
+    if (version != VERSION) {
+      throw new PolicyFormatException(path + ": unsupported policy format version " + Integer.toUnsignedString(version)
+          + "; this build reads version " + VERSION);
+    }
+    if (size > Integer.MAX_VALUE - 64) throw new PolicyFormatException(path + ": " + size + " bytes is larger than any policy file this build reads");
+    byte[] all = Files.readAllBytes(path);
+    if (all.length != size) throw new PolicyFormatException(path + ": the file changed while it was read");
+    int bodyEnd = all.length - CHECKSUM;
+    if (!MessageDigest.isEqual(sha256(all, 0, bodyEnd), Arrays.copyOfRange(all, bodyEnd, all.length))) {
+      throw new PolicyFormatException(path + ": corrupted or truncated policy file (the SHA-256 checksum of its " + bodyEnd
+          + " bytes does not match the stored one)");
+    }
+    byte[] expected = fingerprint(skeleton);
+    byte[] saved = Arrays.copyOfRange(all, 0, 32);
+    if (!MessageDigest.isEqual(expected, saved)) {
+      throw new PolicyFormatException(path + ": structural fingerprint mismatch: the constructor arguments do not reproduce"
+          + " the saved structure (file " + HexFormat.of().formatHex(saved, 0, 8) + "..., skeleton "
+          + HexFormat.of().formatHex(expected, 0, 8) + "... of " + skeleton.getClass().getName() + ")");
+    }
+    ParameterSet params = skeleton.parameters();
+    ByteBuffer b = ByteBuffer.wrap(all, 0, bodyEnd).order(ByteOrder.LITTLE_ENDIAN);
+    b.position(44);
+    int count = b.getInt();
+    if (count != params.size()) {
+      throw new PolicyFormatException(path + ": " + Integer.toUnsignedString(count) + " parameters saved, the skeleton has " + params.size());
+    }
+    float[][] staged = new float[count][];
+    for (int i = 0; i < count; i++) {
+      Parameter p = params.get(i);
+      int nameLen = readLength(b, path, "name length of parameter " + i);
+      String name = new String(all, b.position(), nameLen, StandardCharsets.UTF_8);
+      b.position(b.position() + nameLen);
+      if (!name.equals(p.name())) {
+        throw new PolicyFormatException(path + ": parameter " + i + " is '" + name + "', the skeleton expects '" + p.name() + "'");
+      }
+      int rank = readLength(b, path, "rank of '" + name + "'");
+      if (rank > MAX_RANK) throw new PolicyFormatException(path + ": parameter '" + name + "' has rank " + rank + " (at most " + MAX_RANK + ")");
+      if ((long) rank * 4 > b.remaining()) throw new PolicyFormatException(path + ": truncated in the shape of '" + name + "'");
+      int[] shape = new int[rank];
+      long n = 1;
+      for (int r = 0; r < rank; r++) {
+        shape[r] = b.getInt();
+        n *= Integer.toUnsignedLong(shape[r]);
+        if (n * 4 > b.remaining()) {
+          throw new PolicyFormatException(path + ": parameter '" + name + "' claims shape with " + n + "+ values but only "
+              + b.remaining() + " bytes remain");
+        }
+      }
+      if (!Arrays.equals(shape, p.value().shape())) {
+        throw new PolicyFormatException(path + ": parameter '" + name + "' has shape " + Arrays.toString(shape)
+            + ", the skeleton expects " + p.value().shapeString());
+      }
+      float[] v = new float[(int) n];
+      for (int j = 0; j < v.length; j++) v[j] = b.getFloat();
+      staged[i] = v;
+    }
+    if (b.remaining() != 0) throw new PolicyFormatException(path + ": " + b.remaining() + " unexpected bytes after the last parameter");
+    for (int i = 0; i < count; i++) params.get(i).value().copyFrom(staged[i]);
+    return skeleton;
+  }
+
+  private static int readLength(ByteBuffer b, Path path, String what) throws PolicyFormatException {
+    if (b.remaining() < 4) throw new PolicyFormatException(path + ": truncated before the " + what);
+    int v = b.getInt();
+    if (v < 0 || v > b.remaining()) {
+      throw new PolicyFormatException(path + ": the " + what + " is " + Integer.toUnsignedString(v) + " but only " + b.remaining()
+          + " bytes remain");
+    }
+    return v;
+  }
+
+  static byte[] sha256(byte[] data, int from, int to) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(data, from, to - from);
+      return md.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+    }
+  }
+}

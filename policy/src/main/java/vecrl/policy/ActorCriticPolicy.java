@@ -1,0 +1,303 @@
+package vecrl.policy;
+
+import vecrl.autodiff.ParameterSet;
+import vecrl.autodiff.Tape;
+import vecrl.autodiff.Var;
+import vecrl.distribution.Distribution;
+import vecrl.io.Savable;
+import vecrl.io.Structure;
+import vecrl.space.Box;
+import vecrl.space.Discrete;
+import vecrl.space.MultiBinary;
+import vecrl.space.MultiDiscrete;
+import vecrl.space.Space;
+import vecrl.tensor.Rng;
+import vecrl.tensor.Tensor;
+
+/**
+ * The stateful actor-critic policy, in Lerax's terms. A subclass defines the network by implementing
+ * three batched methods on a tape:
+ *
+ * <ul>
+ *   <li>{@link #distribution(Tape, Var, Tensor)}: the action distribution for [batch, obsDim]
+ *       observations (with optional masks);
+ *   <li>{@link #value(Tape, Var)}: the value estimates, [batch];
+ *   <li>{@link #describeHyperparameters(Structure)}: what the fingerprint must cover beyond class,
+ *       spaces and parameter shapes (sizes, activations, options);
+ * </ul>
+ *
+ * plus {@link #parameters()} in a stable order. Everything else derives from those: the batched
+ * training API ({@link #evaluateActions}), tape-free batched rollouts ({@link #actionAndValueBatch},
+ * {@link #valueBatch}) and the single-observation methods ({@link #act}, {@link #actionAndValue},
+ * {@link #evaluateAction}, {@link #value(PolicyState, Tensor)}), which run the same definition on
+ * the state's own no-grad tape. A subclass may override the single-observation methods with a
+ * faster tape-free path built from the same layer objects (as {@link MlpActorCriticPolicy} does).
+ *
+ * <p><b>Data layout.</b> Observations are flat: [obsDim] for one, [batch, obsDim] for a batch,
+ * obsDim = {@code observationSpace().flatSize()} (see {@link Space#flatten}). Actions are floats:
+ * [actionWidth] / [batch, actionWidth] as described in {@link Distribution}. Masks are [maskWidth] /
+ * [batch, maskWidth] (Discrete: n, nonzero = allowed; MultiDiscrete: sum(nvec); MultiBinary: n with
+ * codes 0/1/2) or null.
+ *
+ * <p><b>Threads.</b> After construction the policy is read-only during inference; all per-call
+ * buffers live in the {@link PolicyState} or {@link BatchOutput} a caller owns, so one policy
+ * serves many threads with results identical to single-threaded calls. Training (an optimizer
+ * writing the parameters) must not overlap inference.
+ *
+ * <p><b>State.</b> The base class is stateful: {@link #initialMemory(Rng)} gives a recurrent memory,
+ * null for none. The batched methods carry no memory: recurrent subclasses override them.
+ */
+public abstract class ActorCriticPolicy implements Savable {
+  private final Space<?> observationSpace;
+  private final Space<?> actionSpace;
+  private final int obsDim, actionWidth, maskWidth;
+
+  protected ActorCriticPolicy(Space<?> observationSpace, Space<?> actionSpace) {
+    if (observationSpace == null || actionSpace == null) throw new IllegalArgumentException("ActorCriticPolicy: spaces must not be null");
+    this.observationSpace = observationSpace;
+    this.actionSpace = actionSpace;
+    this.obsDim = observationSpace.flatSize();
+    this.actionWidth = actionWidth(actionSpace);
+    this.maskWidth = maskWidth(actionSpace);
+  }
+
+  public final Space<?> observationSpace() { return observationSpace; }
+  public final Space<?> actionSpace() { return actionSpace; }
+  /** The flat observation size. */
+  public final int observationSize() { return obsDim; }
+  /** Columns of an action row. */
+  public final int actionWidth() { return actionWidth; }
+  /** Columns of a mask row (0 for a Box, which takes no mask). */
+  public final int maskWidth() { return maskWidth; }
+
+  /** Columns of an action row for {@code space}. */
+  public static int actionWidth(Space<?> space) {
+    return switch (space) {
+      case Discrete d -> 1;
+      case MultiDiscrete m -> m.components();
+      case MultiBinary m -> m.n();
+      case Box b -> b.size();
+      default -> throw new IllegalArgumentException("ActorCriticPolicy: unsupported action space " + space
+          + "; expected Box, Discrete, MultiDiscrete or MultiBinary");
+    };
+  }
+
+  /** Columns of a mask row for {@code space}. */
+  public static int maskWidth(Space<?> space) {
+    return switch (space) {
+      case Discrete d -> d.n();
+      case MultiDiscrete m -> { int s = 0; for (int k : m.nvec()) s += k; yield s; }
+      case MultiBinary m -> m.n();
+      default -> 0;
+    };
+  }
+
+  // ---- what a subclass defines ----
+
+  /** The action distributions for observations [batch, obsDim] on {@code tape}; masks [batch, maskWidth] or null. */
+  public abstract Distribution distribution(Tape tape, Var observations, Tensor masks);
+
+  /** The value estimates for observations [batch, obsDim], [batch]. */
+  public abstract Var value(Tape tape, Var observations);
+
+  /** Parameters in a stable order (optimizer state and files rely on it). */
+  @Override
+  public abstract ParameterSet parameters();
+
+  /** Adds every hyperparameter (sizes, activations, init, options) to the structure. */
+  protected abstract void describeHyperparameters(Structure s);
+
+  /** The recurrent memory a fresh state starts with; null (the default) for none. */
+  protected Tensor initialMemory(Rng rng) {
+    return null;
+  }
+
+  /** Scratch arrays for a subclass's tape-free path, made once per state; none by default. */
+  protected float[][] newScratch() {
+    return null;
+  }
+
+  /** The scratch arrays of {@code state} (made by {@link #newScratch()}). */
+  protected static float[][] scratch(PolicyState state) {
+    return state.scratch;
+  }
+
+  /** Sets the outputs of a single-observation call (for subclasses' tape-free paths). */
+  protected static void setOutputs(PolicyState state, float value, float logProb, float entropy) {
+    state.value = value;
+    state.logProb = logProb;
+    state.entropy = entropy;
+  }
+
+  /** Replaces the memory of {@code state} (for recurrent subclasses). */
+  protected static void setMemory(PolicyState state, Tensor memory) {
+    state.memory = memory;
+  }
+
+  // ---- structure ----
+
+  /** Class, spaces, hyperparameters, then every parameter's name and shape. */
+  @Override
+  public final String structure() {
+    Structure s = new Structure(getClass());
+    s.space("observationSpace", observationSpace);
+    s.space("actionSpace", actionSpace);
+    describeHyperparameters(s);
+    s.parameters(parameters());
+    return s.toString();
+  }
+
+  /** Saves the parameters with the structural fingerprint (see {@link vecrl.io.PolicyIO}); atomic. */
+  public final void serialize(java.nio.file.Path path) throws java.io.IOException {
+    vecrl.io.PolicyIO.serialize(this, path);
+  }
+
+  // ---- batched API (training and vectorised rollouts) ----
+
+  /**
+   * Values, log-probabilities of {@code actions} [batch, actionWidth] and entropies, each [batch],
+   * recorded on {@code tape} for a loss. {@code masks} may be null.
+   */
+  public Evaluation evaluateActions(Tape tape, Var observations, Tensor actions, Tensor masks) {
+    checkBatch("evaluateActions", observations.value());
+    Distribution d = distribution(tape, observations, masks);
+    Var logProb = d.logProb(actions);
+    Var entropy = d.entropy();
+    Var value = value(tape, observations);
+    return new Evaluation(value, logProb, entropy, d);
+  }
+
+  /** A buffer set for tape-free batched calls of {@code batch} rows. */
+  public BatchOutput newBatchOutput(int batch) {
+    return new BatchOutput(batch, actionWidth);
+  }
+
+  /**
+   * Samples actions ({@code rng} null: the deterministic mode) for observations [batch, obsDim]
+   * without recording gradients, and writes actions, values and log-probabilities into {@code out}.
+   * Reuses {@code out}'s tape: steady-state calls on one batch size allocate little.
+   */
+  public BatchOutput actionAndValueBatch(Tensor observations, Rng rng, Tensor masks, BatchOutput out) {
+    checkBatch("actionAndValueBatch", observations);
+    checkOut(observations, out);
+    Tape t = out.tape;
+    t.clear();
+    try (var ng = t.noGrad()) {
+      Var x = t.input(observations);
+      Distribution d = distribution(t, x, masks);
+      if (rng == null) d.mode(out.actions()); else d.sample(rng, out.actions());
+      out.logProbs().copyFrom(d.logProb(out.actions()).value());
+      out.values().copyFrom(value(t, x).value());
+    }
+    return out;
+  }
+
+  /** The value estimates for observations [batch, obsDim] into {@code out.values()}, without gradients. */
+  public BatchOutput valueBatch(Tensor observations, BatchOutput out) {
+    checkBatch("valueBatch", observations);
+    checkOut(observations, out);
+    Tape t = out.tape;
+    t.clear();
+    try (var ng = t.noGrad()) {
+      out.values().copyFrom(value(t, t.input(observations)).value());
+    }
+    return out;
+  }
+
+  private void checkBatch(String who, Tensor obs) {
+    if (obs.rank() != 2 || obs.dim(1) != obsDim) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + "." + who + ": observations " + obs.shapeString()
+          + ", expected [batch, " + obsDim + "] (flat form of " + observationSpace + ")");
+    }
+  }
+
+  private static void checkOut(Tensor obs, BatchOutput out) {
+    if (out.batchSize() != obs.dim(0)) {
+      throw new IllegalArgumentException("BatchOutput of " + out.batchSize() + " rows for " + obs.dim(0) + " observations");
+    }
+  }
+
+  // ---- single observations (Lerax's API) ----
+
+  /** A fresh state for one caller: initial memory, output buffers and scratch. */
+  public PolicyState reset(Rng rng) {
+    return new PolicyState(actionWidth, initialMemory(rng), newScratch());
+  }
+
+  /**
+   * The action for one flat observation [obsDim]: sampled with {@code rng}, or the deterministic
+   * mode when {@code rng} is null. {@code mask} is [maskWidth] or null. Returns {@code state}, whose
+   * {@link PolicyState#action()} holds the action and {@link PolicyState#logProb()} its log-prob.
+   */
+  public PolicyState act(PolicyState state, Tensor observation, Rng rng, Tensor mask) {
+    Tape t = begin(state, observation);
+    try (var ng = t.noGrad()) {
+      Distribution d = distribution(t, t.input(observation.reshape(1, obsDim)), mask2d(mask));
+      if (rng == null) d.mode(state.action2d()); else d.sample(rng, state.action2d());
+      state.logProb = d.logProb(state.action2d()).value().get(0);
+    }
+    return state;
+  }
+
+  /** As {@link #act}, and also the value: {@link PolicyState#value()}, {@link PolicyState#logProb()}. */
+  public PolicyState actionAndValue(PolicyState state, Tensor observation, Rng rng, Tensor mask) {
+    Tape t = begin(state, observation);
+    try (var ng = t.noGrad()) {
+      Var x = t.input(observation.reshape(1, obsDim));
+      Distribution d = distribution(t, x, mask2d(mask));
+      if (rng == null) d.mode(state.action2d()); else d.sample(rng, state.action2d());
+      state.logProb = d.logProb(state.action2d()).value().get(0);
+      state.value = value(t, x).value().get(0);
+    }
+    return state;
+  }
+
+  /**
+   * Value, log-prob of {@code action} [actionWidth] and entropy for one observation, into {@link
+   * PolicyState#value()}, {@link PolicyState#logProb()}, {@link PolicyState#entropy()}.
+   */
+  public PolicyState evaluateAction(PolicyState state, Tensor observation, Tensor action, Tensor mask) {
+    Tape t = begin(state, observation);
+    try (var ng = t.noGrad()) {
+      Var x = t.input(observation.reshape(1, obsDim));
+      Distribution d = distribution(t, x, mask2d(mask));
+      state.logProb = d.logProb(action.reshape(1, actionWidth)).value().get(0);
+      state.entropy = d.entropy().value().get(0);
+      state.value = value(t, x).value().get(0);
+    }
+    return state;
+  }
+
+  /** The value of one observation into {@link PolicyState#value()}. */
+  public PolicyState value(PolicyState state, Tensor observation) {
+    Tape t = begin(state, observation);
+    try (var ng = t.noGrad()) {
+      state.value = value(t, t.input(observation.reshape(1, obsDim))).value().get(0);
+    }
+    return state;
+  }
+
+  private Tape begin(PolicyState state, Tensor observation) {
+    checkObservation(observation);
+    Tape t = state.tape();
+    t.clear();
+    return t;
+  }
+
+  /** Checks a single observation's size. */
+  protected final void checkObservation(Tensor observation) {
+    if (observation.size() != obsDim) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + ": observation " + observation.shapeString()
+          + ", expected [" + obsDim + "] (flat form of " + observationSpace + ")");
+    }
+  }
+
+  private Tensor mask2d(Tensor mask) {
+    if (mask == null) return null;
+    if (mask.size() != maskWidth) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + ": mask " + mask.shapeString() + ", expected ["
+          + maskWidth + "] for " + actionSpace);
+    }
+    return mask.reshape(1, maskWidth);
+  }
+}

@@ -1,0 +1,77 @@
+package vecrl.policy;
+
+import vecrl.nn.Activation;
+import vecrl.nn.NetArch;
+
+/**
+ * Hyperparameters of {@link MlpActorCriticPolicy}. Two layouts:
+ *
+ * <ul>
+ *   <li><b>Lerax</b> ({@code netArch == null}, {@link #lerax()}): an encoder MLP {@code obs ->
+ *       featureWidth x featureDepth -> featureSize} (final activation identity, as Equinox's MLP),
+ *       a value MLP {@code featureSize -> valueWidth x valueDepth -> scalar} and an ActionLayer
+ *       {@code featureSize -> actionWidth x actionDepth -> distribution}.
+ *   <li><b>Stable-Baselines net_arch</b> ({@code netArch != null}, {@link #sb3(NetArch)}): shared
+ *       hidden layers, then pi and vf branches (every hidden layer followed by the activation),
+ *       then a linear action head and a linear value head. The feature/value/action widths and
+ *       depths are then unused.
+ * </ul>
+ *
+ * With {@code orthogonalInit} all weights are orthogonal (gain √2 hidden, 0.01 action head, 1 value
+ * head) with zero biases; otherwise uniform ±1/√fan_in. {@code squash} makes Box actions
+ * tanh-squashed to the bounds.
+ */
+public record MlpPolicyConfig(int featureSize, int featureWidth, int featureDepth, int valueWidth, int valueDepth,
+    int actionWidth, int actionDepth, Activation activation, float logStdInit, boolean orthogonalInit, boolean squash,
+    NetArch netArch) {
+
+  public MlpPolicyConfig {
+    if (activation == null) throw new IllegalArgumentException("MlpPolicyConfig: activation is null");
+    if (netArch == null) {
+      if (featureSize <= 0 || featureWidth <= 0 || valueWidth <= 0 || actionWidth <= 0
+          || featureDepth < 0 || valueDepth < 0 || actionDepth < 0) {
+        throw new IllegalArgumentException("MlpPolicyConfig: sizes must be positive and depths >= 0, got " + this);
+      }
+    }
+  }
+
+  /** Lerax's defaults: featureSize 16, widths 64, depths 2, tanh, logStdInit 0, uniform init. */
+  public static MlpPolicyConfig lerax() {
+    return new MlpPolicyConfig(16, 64, 2, 64, 2, 64, 2, Activation.TANH, 0f, false, false, null);
+  }
+
+  /** Stable-Baselines/CleanRL style: the given net_arch, tanh, orthogonal init, logStdInit 0. */
+  public static MlpPolicyConfig sb3(NetArch netArch) {
+    return new MlpPolicyConfig(16, 64, 2, 64, 2, 64, 2, Activation.TANH, 0f, true, false, netArch);
+  }
+
+  /** PPO's CartPole configuration: separate 64-64 tanh actor and critic, orthogonal init. */
+  public static MlpPolicyConfig separate64() {
+    return sb3(NetArch.separate(64, 64));
+  }
+
+  public MlpPolicyConfig withActivation(Activation a) {
+    return new MlpPolicyConfig(featureSize, featureWidth, featureDepth, valueWidth, valueDepth, actionWidth, actionDepth, a, logStdInit, orthogonalInit, squash, netArch);
+  }
+  public MlpPolicyConfig withFeatures(int size, int width, int depth) {
+    return new MlpPolicyConfig(size, width, depth, valueWidth, valueDepth, actionWidth, actionDepth, activation, logStdInit, orthogonalInit, squash, netArch);
+  }
+  public MlpPolicyConfig withValueHead(int width, int depth) {
+    return new MlpPolicyConfig(featureSize, featureWidth, featureDepth, width, depth, actionWidth, actionDepth, activation, logStdInit, orthogonalInit, squash, netArch);
+  }
+  public MlpPolicyConfig withActionHead(int width, int depth) {
+    return new MlpPolicyConfig(featureSize, featureWidth, featureDepth, valueWidth, valueDepth, width, depth, activation, logStdInit, orthogonalInit, squash, netArch);
+  }
+  public MlpPolicyConfig withLogStdInit(float v) {
+    return new MlpPolicyConfig(featureSize, featureWidth, featureDepth, valueWidth, valueDepth, actionWidth, actionDepth, activation, v, orthogonalInit, squash, netArch);
+  }
+  public MlpPolicyConfig withOrthogonalInit(boolean on) {
+    return new MlpPolicyConfig(featureSize, featureWidth, featureDepth, valueWidth, valueDepth, actionWidth, actionDepth, activation, logStdInit, on, squash, netArch);
+  }
+  public MlpPolicyConfig withSquash(boolean on) {
+    return new MlpPolicyConfig(featureSize, featureWidth, featureDepth, valueWidth, valueDepth, actionWidth, actionDepth, activation, logStdInit, orthogonalInit, on, netArch);
+  }
+  public MlpPolicyConfig withNetArch(NetArch arch) {
+    return new MlpPolicyConfig(featureSize, featureWidth, featureDepth, valueWidth, valueDepth, actionWidth, actionDepth, activation, logStdInit, orthogonalInit, squash, arch);
+  }
+}

@@ -1,0 +1,108 @@
+package vecrl.algo;
+
+import vecrl.tensor.Tensor;
+
+/**
+ * One rollout of {@code steps x envs} transitions in flat, reused arrays, laid out {@code [step][env]}
+ * row-major (so sample {@code k = t * envs + i}), plus the advantages and returns GAE fills in.
+ *
+ * <p>Conventions follow CleanRL: {@code dones[k]} flags that {@code obs[k]} starts a new episode.
+ * Termination and truncation are stored apart: a step that truncates can have the value of its final
+ * observation added (times gamma) to its reward, so GAE bootstraps through the time limit while still
+ * resetting at the episode boundary ({@link #addTruncationBootstrap}).
+ */
+public final class RolloutBuffer {
+  private final int steps;
+  private final int envs;
+  private final int obsDim;
+  private final int actDim;
+  /** [steps*envs, obsDim]. */
+  public final float[] obs;
+  /** [steps*envs, actDim]; discrete actions are stored as their index. */
+  public final float[] actions;
+  public final float[] logProbs;
+  public final float[] rewards;
+  /** 1 where obs[k] is the first observation after an episode end. */
+  public final float[] dones;
+  public final float[] values;
+  public final float[] advantages;
+  public final float[] returns;
+  public final float[] nextValues;
+  public final float[] nextDones;
+  private final Tensor obsTensor;
+  private final Tensor actionsTensor;
+
+  public RolloutBuffer(int steps, int envs, int obsDim, int actDim) {
+    if (steps <= 0 || envs <= 0 || obsDim <= 0 || actDim <= 0) {
+      throw new IllegalArgumentException("RolloutBuffer: steps " + steps + ", envs " + envs + ", obsDim " + obsDim + ", actDim " + actDim + ": all must be > 0");
+    }
+    this.steps = steps;
+    this.envs = envs;
+    this.obsDim = obsDim;
+    this.actDim = actDim;
+    int n = steps * envs;
+    obs = new float[n * obsDim];
+    actions = new float[n * actDim];
+    logProbs = new float[n];
+    rewards = new float[n];
+    dones = new float[n];
+    values = new float[n];
+    advantages = new float[n];
+    returns = new float[n];
+    nextValues = new float[envs];
+    nextDones = new float[envs];
+    obsTensor = Tensor.wrap(obs, new int[] {n, obsDim});
+    actionsTensor = Tensor.wrap(actions, new int[] {n, actDim});
+  }
+
+  public int steps() { return steps; }
+  public int envs() { return envs; }
+  public int size() { return steps * envs; }
+  public int obsDim() { return obsDim; }
+  public int actDim() { return actDim; }
+  /** All observations as a [steps*envs, obsDim] view. */
+  public Tensor obsTensor() { return obsTensor; }
+  /** All actions as a [steps*envs, actDim] view. */
+  public Tensor actionsTensor() { return actionsTensor; }
+
+  /**
+   * Stores step {@code t}: the observations it acted on ([envs, obsDim]), their done flags, the
+   * actions ([envs, actDim]), log-probs and values ([envs]).
+   */
+  public void put(int t, Tensor observations, float[] obsDones, Tensor acts, float[] logp, float[] vals) {
+    if (t < 0 || t >= steps) throw new IllegalArgumentException("RolloutBuffer.put: step " + t + " outside [0, " + steps + ")");
+    if (observations.size() != envs * obsDim) throw new IllegalArgumentException("RolloutBuffer.put: observations " + observations.shapeString() + ", expected [" + envs + ", " + obsDim + "]");
+    if (acts.size() != envs * actDim) throw new IllegalArgumentException("RolloutBuffer.put: actions " + acts.shapeString() + ", expected " + envs * actDim + " values");
+    System.arraycopy(observations.data(), observations.offset(), obs, t * envs * obsDim, envs * obsDim);
+    System.arraycopy(acts.data(), acts.offset(), actions, t * envs * actDim, envs * actDim);
+    System.arraycopy(obsDones, 0, dones, t * envs, envs);
+    System.arraycopy(logp, 0, logProbs, t * envs, envs);
+    System.arraycopy(vals, 0, values, t * envs, envs);
+  }
+
+  /** Sets step {@code t}'s rewards. */
+  public void putRewards(int t, float[] r) {
+    System.arraycopy(r, 0, rewards, t * envs, envs);
+  }
+
+  /** Adds {@code gamma * finalValue} to the reward of env {@code i} at step {@code t} (truncation bootstrap). */
+  public void addTruncationBootstrap(int t, int i, float gamma, float finalValue) {
+    rewards[t * envs + i] += gamma * finalValue;
+  }
+
+  /** The bootstrap for the observation after the last step: its value and done flag per env. */
+  public void putNext(float[] nextValue, float[] nextDone) {
+    System.arraycopy(nextValue, 0, nextValues, 0, envs);
+    System.arraycopy(nextDone, 0, nextDones, 0, envs);
+  }
+
+  /** Runs {@link Gae#compute} over the stored rollout. */
+  public void computeAdvantages(float gamma, float lambda) {
+    Gae.compute(rewards, values, dones, nextValues, nextDones, steps, envs, gamma, lambda, advantages, returns);
+  }
+
+  @Override
+  public String toString() {
+    return "RolloutBuffer[" + steps + " steps x " + envs + " envs, obs " + obsDim + ", act " + actDim + "]";
+  }
+}

@@ -1,0 +1,282 @@
+package vecrl.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import vecrl.env.EnvRegistry;
+import vecrl.tensor.Backends;
+import vecrl.train.Callback;
+import vecrl.train.Callbacks;
+import vecrl.train.Evaluation;
+import vecrl.train.IterationStats;
+import vecrl.train.PolicyFile;
+import vecrl.train.Presets;
+import vecrl.train.TrainConfig;
+import vecrl.train.Trainer;
+import vecrl.train.TrainingRun;
+
+/**
+ * The {@code vecrl} command line: {@code train}, {@code eval}, {@code envs}, {@code bench-train}
+ * and {@code help}. Bad arguments print a usage message naming the bad value and the valid
+ * choices, and exit with status 2.
+ */
+public final class Main {
+  private final PrintStream out;
+  private final PrintStream err;
+  private final EnvRegistry registry;
+
+  /** Thrown for bad command-line arguments; the message names the bad value and the valid choices. */
+  public static final class UsageException extends RuntimeException {
+    public UsageException(String message) {
+      super(message);
+    }
+  }
+
+  public Main(PrintStream out, PrintStream err, EnvRegistry registry) {
+    this.out = out;
+    this.err = err;
+    this.registry = registry;
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    int code = new Main(System.out, System.err, EnvRegistry.standard()).run(args);
+    System.exit(code);
+  }
+
+  static final String USAGE = """
+      usage: vecrl <command> [options]
+        train        train a policy (default: PPO on CartPole-v1 for 100,000 steps)
+            --env ID  --algo ppo|a2c  --steps N  --seed N  --envs N  --preset NAME  --config FILE
+            --set key=value (any config key; repeatable)  --out DIR (default runs)  --resume RUN_DIR
+            --threads N (env stepping threads)  --backend NAME  --quiet
+        eval RUN_OR_POLICY [--env ID] [--episodes N] [--seed N]
+                     greedy evaluation of a saved policy (a run directory or its policy.bin)
+        envs         list the environments with their spaces
+        bench-train [--steps N] [--seed N]
+                     PPO CartPole-v1 speed (4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh), one thread
+        help         this text""";
+
+  /** Runs a command; returns the exit status. */
+  public int run(String[] args) {
+    try {
+      if (args.length == 0) {
+        out.println(USAGE);
+        return 0;
+      }
+      String cmd = args[0];
+      List<String> rest = List.of(args).subList(1, args.length);
+      return switch (cmd) {
+        case "train" -> train(rest);
+        case "eval" -> eval(rest);
+        case "envs" -> envs(rest);
+        case "bench-train" -> benchTrain(rest);
+        case "help", "-h", "--help" -> {
+          out.println(USAGE);
+          yield 0;
+        }
+        default -> throw new UsageException("unknown command \"" + cmd + "\"; valid commands: train, eval, envs, bench-train, help");
+      };
+    } catch (UsageException e) {
+      err.println("vecrl: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
+    } catch (IllegalArgumentException e) {
+      err.println("vecrl: " + e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      err.println("vecrl: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** Parsed options: flags with values, plain switches, positional arguments. */
+  private record Opts(Map<String, List<String>> values, List<String> switches, List<String> positional) {
+    String get(String k) {
+      List<String> v = values.get(k);
+      return v == null ? null : v.get(v.size() - 1);
+    }
+  }
+
+  private static Opts parse(List<String> args, List<String> withValue, List<String> switches, String cmd) {
+    Map<String, List<String>> values = new LinkedHashMap<>();
+    List<String> sw = new ArrayList<>();
+    List<String> pos = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.startsWith("--")) {
+        String key = a;
+        String val = null;
+        int eq = a.indexOf('=');
+        if (eq > 0) {
+          key = a.substring(0, eq);
+          val = a.substring(eq + 1);
+        }
+        if (withValue.contains(key)) {
+          if (val == null) {
+            if (i + 1 >= args.size()) throw new UsageException(cmd + ": option " + key + " needs a value");
+            val = args.get(++i);
+          }
+          values.computeIfAbsent(key, k -> new ArrayList<>()).add(val);
+        } else if (switches.contains(key) && val == null) {
+          sw.add(key);
+        } else {
+          List<String> all = new ArrayList<>(withValue);
+          all.addAll(switches);
+          throw new UsageException(cmd + ": unknown option \"" + a + "\"; valid options: " + String.join(" ", all));
+        }
+      } else {
+        pos.add(a);
+      }
+    }
+    return new Opts(values, sw, pos);
+  }
+
+  private static long parseLong(String flag, String v, long min) {
+    try {
+      long x = (long) Double.parseDouble(v.replace("_", ""));
+      if (x < min || !Double.isFinite(Double.parseDouble(v.replace("_", "")))) throw new NumberFormatException();
+      return x;
+    } catch (NumberFormatException e) {
+      throw new UsageException(flag + " " + v + ": expected an integer >= " + min);
+    }
+  }
+
+  private void selectBackend(Opts o) {
+    String b = o.get("--backend");
+    if (b == null) return;
+    List<String> names = Backends.names();
+    if (!names.contains(b)) throw new UsageException("--backend " + b + ": unknown backend; valid backends: " + String.join(", ", names));
+    System.setProperty(Backends.PROPERTY, b);
+  }
+
+  private int train(List<String> args) throws IOException {
+    Opts o = parse(args, List.of("--env", "--algo", "--steps", "--seed", "--envs", "--preset", "--config", "--out", "--resume",
+        "--threads", "--backend", "--set"), List.of("--quiet"), "train");
+    if (!o.positional().isEmpty()) throw new UsageException("train: unexpected argument \"" + o.positional().get(0) + "\"");
+    selectBackend(o);
+    boolean quiet = o.switches().contains("--quiet");
+    List<Callback> cbs = new ArrayList<>();
+    if (!quiet) cbs.add(Callbacks.progress(out, System.console() != null, 2.0));
+    TrainingRun.Result r;
+    if (o.get("--resume") != null) {
+      for (String k : List.of("--env", "--algo", "--steps", "--seed", "--envs", "--preset", "--config", "--set")) {
+        if (o.get(k) != null) throw new UsageException("train: " + k + " cannot be combined with --resume (the run's config is used)");
+      }
+      Path dir = Path.of(o.get("--resume"));
+      if (!Files.isDirectory(dir)) throw new UsageException("--resume " + dir + ": not a directory");
+      out.println("resuming " + dir);
+      r = TrainingRun.resume(dir, registry, cbs);
+    } else {
+      TrainConfig c = config(o);
+      Path outDir = Path.of(o.get("--out") == null ? "runs" : o.get("--out"));
+      Path dir = TrainingRun.newRunDir(outDir, c);
+      if (!quiet) {
+        out.println(String.format(Locale.ROOT, "training %s on %s: %,d steps, %d envs x %d steps, seed %d, backend %s",
+            c.algo().toUpperCase(Locale.ROOT), c.env(), c.iterations() * c.batchSize(), c.numEnvs(), c.numSteps(), c.seed(), Backends.kernels().name()));
+      }
+      r = TrainingRun.train(c, registry, dir, cbs);
+    }
+    IterationStats last = r.last();
+    if (last != null) {
+      out.println(String.format(Locale.ROOT, "trained %,d steps in %.1f s (%,.0f steps/s)", last.step(), last.elapsedSeconds(), last.stepsPerSecond()));
+    }
+    if (r.evaluation() != null) out.println("greedy evaluation: " + r.evaluation());
+    out.println("run directory: " + r.dir().toAbsolutePath());
+    return 0;
+  }
+
+  private TrainConfig config(Opts o) throws IOException {
+    String env = o.get("--env") == null ? "CartPole-v1" : o.get("--env");
+    if (!registry.contains(env)) throw new UsageException("--env " + env + ": unknown environment; valid environments: " + String.join(", ", registry.names()));
+    String algo = o.get("--algo") == null ? "ppo" : o.get("--algo").toLowerCase(Locale.ROOT);
+    if (!TrainConfig.ALGOS.contains(algo)) throw new UsageException("--algo " + o.get("--algo") + ": unknown algorithm; valid algorithms: " + String.join(", ", TrainConfig.ALGOS));
+    TrainConfig c = Presets.forEnv(algo, env);
+    if (o.get("--preset") != null) {
+      String p = o.get("--preset");
+      if (!Presets.names().contains(p)) throw new UsageException("--preset " + p + ": unknown preset; valid presets: " + String.join(", ", Presets.names()));
+      c = c.with(Presets.get(p));
+    }
+    if (o.get("--config") != null) {
+      Path f = Path.of(o.get("--config"));
+      if (!Files.isRegularFile(f)) throw new UsageException("--config " + f + ": no such file");
+      c = TrainConfig.load(f, c);
+    }
+    Map<String, String> set = new LinkedHashMap<>();
+    for (String kv : o.values().getOrDefault("--set", List.of())) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) throw new UsageException("--set " + kv + ": expected key=value; valid keys: " + String.join(", ", TrainConfig.keys()));
+      String k = kv.substring(0, eq);
+      if (!TrainConfig.keys().contains(k)) throw new UsageException("--set " + kv + ": unknown key \"" + k + "\"; valid keys: " + String.join(", ", TrainConfig.keys()));
+      set.put(k, kv.substring(eq + 1));
+    }
+    if (o.get("--steps") != null) set.put("totalSteps", String.valueOf(parseLong("--steps", o.get("--steps"), 1)));
+    if (o.get("--seed") != null) set.put("seed", String.valueOf(parseLong("--seed", o.get("--seed"), Long.MIN_VALUE)));
+    if (o.get("--envs") != null) set.put("numEnvs", String.valueOf(parseLong("--envs", o.get("--envs"), 1)));
+    if (o.get("--threads") != null) set.put("envThreads", String.valueOf(parseLong("--threads", o.get("--threads"), 1)));
+    try {
+      c = c.with(set);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    if (c.iterations() < 1) throw new UsageException("--steps " + c.totalSteps() + ": fewer than one rollout of " + c.batchSize() + " steps");
+    return c;
+  }
+
+  private int eval(List<String> args) throws IOException {
+    Opts o = parse(args, List.of("--env", "--episodes", "--seed", "--backend"), List.of(), "eval");
+    if (o.positional().size() != 1) throw new UsageException("eval: expected one RUN_OR_POLICY argument, got " + o.positional().size());
+    selectBackend(o);
+    Path p = Path.of(o.positional().get(0));
+    if (Files.isDirectory(p)) p = p.resolve(TrainingRun.POLICY);
+    if (!Files.isRegularFile(p)) throw new UsageException("eval: " + p + " is neither a run directory nor a policy file");
+    PolicyFile.Loaded l = PolicyFile.load(p);
+    String env = o.get("--env") == null ? l.env() : o.get("--env");
+    if (!registry.contains(env)) throw new UsageException("--env " + env + ": unknown environment; valid environments: " + String.join(", ", registry.names()));
+    int episodes = (int) parseLong("--episodes", o.get("--episodes") == null ? "10" : o.get("--episodes"), 1);
+    long seed = o.get("--seed") == null ? 0 : parseLong("--seed", o.get("--seed"), Long.MIN_VALUE);
+    Evaluation e = Trainer.evaluate(l.policy(), registry.spec(env), l.obsRms(), l.clipObs(), episodes, seed);
+    out.println("policy " + p + " on " + env + ": " + e);
+    return 0;
+  }
+
+  private int envs(List<String> args) {
+    if (!args.isEmpty()) throw new UsageException("envs: unexpected argument \"" + args.get(0) + "\"");
+    for (String line : registry.describe()) out.println(line);
+    return 0;
+  }
+
+  private int benchTrain(List<String> args) {
+    Opts o = parse(args, List.of("--steps", "--seed", "--backend"), List.of(), "bench-train");
+    selectBackend(o);
+    long steps = parseLong("--steps", o.get("--steps") == null ? "100000" : o.get("--steps"), 512);
+    long seed = o.get("--seed") == null ? 1 : parseLong("--seed", o.get("--seed"), Long.MIN_VALUE);
+    TrainConfig c = TrainConfig.defaults("CartPole-v1").with(Map.of("totalSteps", String.valueOf(steps), "seed", String.valueOf(seed)));
+    out.println("bench-train: PPO CartPole-v1, 4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh actor and critic, Adam 2.5e-4 annealed, 1 thread, backend " + Backends.kernels().name());
+    long t0 = System.nanoTime();
+    IterationStats[] last = new IterationStats[1];
+    double rollout, update;
+    try (Trainer t = new Trainer(c, registry)) {
+      t.run(List.of(new Callback() {
+        @Override
+        public boolean onIteration(Trainer tr, IterationStats s) {
+          last[0] = s;
+          return true;
+        }
+      }));
+      rollout = t.rolloutSeconds();
+      update = t.updateSeconds();
+    }
+    double secs = (System.nanoTime() - t0) / 1e9;
+    out.println(String.format(Locale.ROOT, "%,d steps in %.2f s: %,.0f env steps/s end to end (training mean return at end %.1f)",
+        last[0].step(), secs, last[0].step() / secs, last[0].meanReturn()));
+    out.println(String.format(Locale.ROOT, "  rollout (env steps, policy, GAE) %.2f s, updates %.2f s", rollout, update));
+    return 0;
+  }
+}

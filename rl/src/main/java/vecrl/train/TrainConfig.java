@@ -1,0 +1,257 @@
+package vecrl.train;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Everything that defines a training run, immutable. Files use one {@code key = value} per line
+ * ({@code #} starts a comment); {@link #toMap()} and {@link #fromMap} convert, {@link #with}
+ * overrides single keys, {@link Presets} holds tuned values per environment.
+ *
+ * <p>Defaults are CleanRL's {@code ppo.py}: 4 envs x 128 steps, 4 epochs x 4 minibatches, Adam lr
+ * 2.5e-4 (eps 1e-5) annealed linearly, gamma 0.99, GAE lambda 0.95, clip 0.2 with value clipping,
+ * entropy 0.01, value coefficient 0.5, gradient norm 0.5, separate 64-64 tanh actor and critic with
+ * orthogonal initialisation.
+ *
+ * @param env environment id
+ * @param algo "ppo" or "a2c"
+ * @param totalSteps environment steps to train for (all envs together)
+ * @param seed the run's seed
+ * @param numEnvs parallel environments
+ * @param numSteps rollout length per env
+ * @param epochs passes over each rollout
+ * @param minibatches minibatches per epoch (must divide numEnvs * numSteps)
+ * @param learningRate initial learning rate
+ * @param annealLr linear annealing to 0 over the run
+ * @param optimizer "adam" or "rmsprop"
+ * @param adamEps Adam's epsilon
+ * @param rmsAlpha RMSprop smoothing, with {@code rmsEps}
+ * @param rmsEps RMSprop epsilon
+ * @param gamma discount
+ * @param gae use GAE (false: lambda = 1, plain bootstrapped returns)
+ * @param gaeLambda GAE lambda
+ * @param bootstrapTruncation on truncation, add gamma * V(final observation) to the reward
+ * @param normAdv per-minibatch advantage normalisation
+ * @param clipCoef PPO clip coefficient
+ * @param clipVloss clip the value loss
+ * @param entCoef entropy bonus coefficient
+ * @param vfCoef value loss coefficient
+ * @param maxGradNorm global gradient-norm clip (<= 0: off)
+ * @param targetKl stop the epochs of an iteration when approx_kl exceeds it (<= 0: off)
+ * @param hidden hidden widths of actor and critic, e.g. "64,64"
+ * @param activation "tanh" or "relu"
+ * @param orthoInit CleanRL orthogonal initialisation
+ * @param logStdInit initial log-std for continuous actions
+ * @param normObs normalise observations by running mean/std (clipped to +-clipObs)
+ * @param clipObs observation clip after normalisation
+ * @param normReward scale rewards by the running std of the discounted return (clipped to +-clipReward)
+ * @param clipReward reward clip after normalisation
+ * @param envThreads threads stepping the envs (1: synchronous)
+ * @param evalEpisodes greedy evaluation episodes at the end (and at each periodic evaluation)
+ * @param evalEvery periodic evaluation every this many steps (0: off)
+ * @param checkpointEvery write a checkpoint every this many iterations (0: only at the end)
+ * @param stopReturn stop early once the recent mean return reaches this (NaN: off)
+ */
+public record TrainConfig(
+    String env, String algo, long totalSteps, long seed, int numEnvs, int numSteps, int epochs, int minibatches,
+    double learningRate, boolean annealLr, String optimizer, double adamEps, double rmsAlpha, double rmsEps,
+    double gamma, boolean gae, double gaeLambda, boolean bootstrapTruncation, boolean normAdv, double clipCoef,
+    boolean clipVloss, double entCoef, double vfCoef, double maxGradNorm, double targetKl, String hidden,
+    String activation, boolean orthoInit, double logStdInit, boolean normObs, double clipObs, boolean normReward,
+    double clipReward, int envThreads, int evalEpisodes, long evalEvery, int checkpointEvery, double stopReturn) {
+
+  /** The valid algorithm names. */
+  public static final List<String> ALGOS = List.of("ppo", "a2c");
+
+  public TrainConfig {
+    require(env != null && !env.isBlank(), "env", env, "a registered environment id");
+    require(ALGOS.contains(algo), "algo", algo, "one of " + ALGOS);
+    require(totalSteps > 0, "totalSteps", totalSteps, "> 0");
+    require(numEnvs > 0, "numEnvs", numEnvs, "> 0");
+    require(numSteps > 0, "numSteps", numSteps, "> 0");
+    require(epochs > 0, "epochs", epochs, "> 0");
+    require(minibatches > 0 && (numEnvs * numSteps) % minibatches == 0, "minibatches", minibatches,
+        "> 0 and dividing numEnvs * numSteps = " + numEnvs * numSteps);
+    require(learningRate > 0, "learningRate", learningRate, "> 0");
+    require(optimizer.equals("adam") || optimizer.equals("rmsprop"), "optimizer", optimizer, "adam or rmsprop");
+    require(gamma >= 0 && gamma <= 1, "gamma", gamma, "in [0, 1]");
+    require(gaeLambda >= 0 && gaeLambda <= 1, "gaeLambda", gaeLambda, "in [0, 1]");
+    require(clipCoef > 0, "clipCoef", clipCoef, "> 0");
+    require(activation.equals("tanh") || activation.equals("relu"), "activation", activation, "tanh or relu");
+    hiddenSizes(hidden);
+    require(envThreads > 0, "envThreads", envThreads, "> 0");
+    require(evalEpisodes >= 0, "evalEpisodes", evalEpisodes, ">= 0");
+  }
+
+  private static void require(boolean ok, String key, Object value, String expected) {
+    if (!ok) throw new IllegalArgumentException("config: " + key + " = " + value + ", expected " + expected);
+  }
+
+  /** The defaults (CleanRL ppo.py) for {@code env}. */
+  public static TrainConfig defaults(String env) {
+    return new TrainConfig(env, "ppo", 100_000, 1, 4, 128, 4, 4, 2.5e-4, true, "adam", 1e-5, 0.99, 1e-5, 0.99, true,
+        0.95, true, true, 0.2, true, 0.01, 0.5, 0.5, 0, "64,64", "tanh", true, 0, false, 10, false, 10, 1, 10, 0, 0,
+        Double.NaN);
+  }
+
+  /** The hidden widths. */
+  public int[] hiddenSizes() {
+    return hiddenSizes(hidden);
+  }
+
+  private static int[] hiddenSizes(String s) {
+    if (s == null || s.isBlank()) return new int[0];
+    String[] p = s.split(",");
+    int[] h = new int[p.length];
+    for (int i = 0; i < p.length; i++) {
+      try {
+        h[i] = Integer.parseInt(p[i].trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("config: hidden = " + s + ", expected widths separated by commas, e.g. 64,64");
+      }
+      require(h[i] > 0, "hidden", s, "positive widths");
+    }
+    return h;
+  }
+
+  /** Samples per rollout. */
+  public int batchSize() {
+    return numEnvs * numSteps;
+  }
+
+  /** Iterations (rollout + update) in the run. */
+  public long iterations() {
+    return totalSteps / batchSize();
+  }
+
+  /** Every field as key to text, in declaration order. */
+  public Map<String, String> toMap() {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (var c : TrainConfig.class.getRecordComponents()) {
+      try {
+        Object v = c.getAccessor().invoke(this);
+        m.put(c.getName(), v instanceof Double d ? fmt(d) : String.valueOf(v));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return m;
+  }
+
+  private static String fmt(double d) {
+    if (Double.isNaN(d)) return "NaN";
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) return String.valueOf((long) d);
+    return String.valueOf(d);
+  }
+
+  /**
+   * A config from {@code values} laid over {@code base}. Unknown keys are an error naming the valid
+   * ones; unparsable values name the key and the expected type.
+   */
+  public static TrainConfig fromMap(TrainConfig base, Map<String, String> values) {
+    Map<String, String> m = base.toMap();
+    for (var e : values.entrySet()) {
+      String k = e.getKey().trim();
+      if (!m.containsKey(k)) throw new IllegalArgumentException("config: unknown key \"" + k + "\"; valid keys: " + String.join(", ", m.keySet()));
+      m.put(k, e.getValue().trim());
+    }
+    var comps = TrainConfig.class.getRecordComponents();
+    Object[] args = new Object[comps.length];
+    Class<?>[] types = new Class<?>[comps.length];
+    for (int i = 0; i < comps.length; i++) {
+      types[i] = comps[i].getType();
+      String k = comps[i].getName();
+      String v = m.get(k);
+      try {
+        args[i] = switch (types[i].getName()) {
+          case "long" -> (long) Double.parseDouble(v);
+          case "int" -> Integer.parseInt(v);
+          case "double" -> Double.parseDouble(v);
+          case "boolean" -> parseBool(v);
+          default -> k.equals("env") || k.equals("hidden") ? v : v.toLowerCase(Locale.ROOT);
+        };
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("config: " + k + " = " + v + ", expected a" + (types[i] == int.class || types[i] == long.class ? "n integer" : " number"));
+      }
+    }
+    try {
+      return TrainConfig.class.getDeclaredConstructor(types).newInstance(args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      throw new IllegalStateException(e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static boolean parseBool(String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on", "1" -> true;
+      case "false", "no", "off", "0" -> false;
+      default -> throw new IllegalArgumentException("config: \"" + v + "\" is not a boolean (true/false)");
+    };
+  }
+
+  /** This config with {@code key} set to {@code value}. */
+  public TrainConfig with(String key, String value) {
+    return fromMap(this, Map.of(key, value));
+  }
+
+  /** This config with every entry of {@code values} applied. */
+  public TrainConfig with(Map<String, String> values) {
+    return fromMap(this, values);
+  }
+
+  /** The {@code key = value} text of this config. */
+  public String toText() {
+    StringBuilder b = new StringBuilder("# vecrl training config\n");
+    toMap().forEach((k, v) -> b.append(k).append(" = ").append(v).append('\n'));
+    return b.toString();
+  }
+
+  /** Parses {@code key = value} lines (blank lines and # comments skipped). */
+  public static Map<String, String> parse(String text) {
+    Map<String, String> m = new LinkedHashMap<>();
+    int line = 0;
+    for (String raw : text.split("\n", -1)) {
+      line++;
+      String s = raw.strip();
+      if (s.isEmpty() || s.startsWith("#")) continue;
+      int eq = s.indexOf('=');
+      if (eq <= 0) throw new IllegalArgumentException("config line " + line + ": \"" + s + "\" is not key = value");
+      m.put(s.substring(0, eq).strip(), s.substring(eq + 1).strip());
+    }
+    return m;
+  }
+
+  /** Loads a config file over {@code base}. */
+  public static TrainConfig load(Path file, TrainConfig base) throws IOException {
+    return fromMap(base, parse(Files.readString(file, StandardCharsets.UTF_8)));
+  }
+
+  /** Loads a complete config file (as written by {@link #save}). */
+  public static TrainConfig load(Path file) throws IOException {
+    Map<String, String> m = parse(Files.readString(file, StandardCharsets.UTF_8));
+    String env = m.getOrDefault("env", "CartPole-v1");
+    return fromMap(defaults(env), m);
+  }
+
+  /** Writes {@link #toText()} to {@code file}. */
+  public void save(Path file) throws IOException {
+    Files.writeString(file, toText(), StandardCharsets.UTF_8);
+  }
+
+  /** The keys, in order (for help texts). */
+  public static List<String> keys() {
+    List<String> k = new ArrayList<>();
+    for (var c : TrainConfig.class.getRecordComponents()) k.add(c.getName());
+    return k;
+  }
+}

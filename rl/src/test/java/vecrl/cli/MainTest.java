@@ -1,0 +1,70 @@
+package vecrl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vecrl.env.EnvRegistry;
+
+final class MainTest {
+  @TempDir Path tmp;
+
+  private record Out(int code, String out, String err) {}
+
+  private static Out run(String... args) {
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    int code = new Main(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8),
+        EnvRegistry.standard()).run(args);
+    return new Out(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+  }
+
+  private static void bad(String mustContainA, String mustContainB, String... args) {
+    Out r = run(args);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains(mustContainA) && r.err().contains(mustContainB), r.err());
+  }
+
+  @Test
+  void badArgumentsNameTheValueAndTheChoices() {
+    bad("NoSuchEnv-v0", "CartPole-v1", "train", "--env", "NoSuchEnv-v0");
+    bad("dqn", "ppo, a2c", "train", "--algo", "dqn");
+    bad("--stepz", "--steps", "train", "--stepz", "10");
+    bad("abc", "integer", "train", "--steps", "abc");
+    bad("frobnicate", "train, eval, envs", "frobnicate");
+    bad("nope", "zoo-ppo-CartPole-v1", "train", "--preset", "nope");
+    bad("lr=1", "learningRate", "train", "--set", "lr=1");
+    bad("quantum", "vector", "train", "--backend", "quantum");
+    bad("missing", "neither", "eval", "missing");
+  }
+
+  @Test
+  void envsListsSpaces() {
+    Out r = run("envs");
+    assertEquals(0, r.code());
+    assertTrue(r.out().contains("CartPole-v1") && r.out().contains("Discrete(2)") && r.out().contains("Pendulum-v1"), r.out());
+  }
+
+  @Test
+  void trainThenEval() {
+    Out r = run("train", "--steps", "512", "--envs", "2", "--seed", "3", "--out", tmp.toString(), "--quiet", "--set", "evalEpisodes=2");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("greedy evaluation: ") && r.out().contains("run directory: "), r.out());
+    Path dir = tmp.resolve("CartPole-v1_ppo_s3");
+    Out e = run("eval", dir.toString(), "--episodes", "2");
+    assertEquals(0, e.code(), e.err());
+    assertTrue(e.out().contains("over 2 episodes"), e.out());
+    Out again = run("train", "--resume", dir.toString(), "--quiet");
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("resuming") && again.out().contains("greedy evaluation: "), again.out());
+    Out mixed = run("train", "--resume", dir.toString(), "--env", "Acrobot-v1");
+    assertEquals(2, mixed.code());
+    assertTrue(mixed.err().contains("--env cannot be combined with --resume"), mixed.err());
+    assertEquals(0, run("help").code());
+  }
+}

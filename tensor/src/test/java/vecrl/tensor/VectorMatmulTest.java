@@ -1,0 +1,128 @@
+package vecrl.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Vector matrix multiply against the scalar reference (sums in double), in all three forms, with
+ * and without accumulation.
+ *
+ * <p>Tolerance: a float32 dot product of length k with fused multiply-adds in any order is within
+ * gamma_k = k u / (1 - k u) of the exact value, relative to sum_p |a_ip| |b_pj| (u = 2^-24); the
+ * reference adds at most u |c| more when it rounds its double sum, and beta c adds u |beta c|.
+ * The test allows (k + 2) * 2u * (sum_p |a_ip| |b_pj| + |beta c_ij|), twice that bound.
+ */
+final class VectorMatmulTest {
+  private static final int[] SIZES = {0, 1, 2, 7, 16, 17, 33, 65};
+  private final ScalarKernels ref = new ScalarKernels();
+  private final VectorKernels vec = VectorKernels.create(1);
+
+  @Test
+  void gridOfShapesInAllFormsMatchesReference() {
+    Rng rng = new Rng(11);
+    for (int m : SIZES) {
+      for (int k : SIZES) {
+        for (int n : SIZES) {
+          checkAllForms(rng, m, k, n);
+        }
+      }
+    }
+  }
+
+  @Test
+  void largerAndOddShapesMatchReference() {
+    Rng rng = new Rng(12);
+    int[][] shapes = {
+        {1, 64, 64}, {1, 257, 100}, {100, 257, 63}, {257, 9, 15}, {63, 64, 65}, {64, 64, 64},
+        {9, 100, 257}, {15, 8, 63}, {8, 15, 9}, {2048 / 16, 4, 64}, {128, 64, 1}, {1, 65, 1},
+        {17, 600, 65}, {33, 513, 32}, {7, 300, 96}, {200, 64, 64}};
+    for (int[] s : shapes) checkAllForms(rng, s[0], s[1], s[2]);
+  }
+
+  private void checkAllForms(Rng rng, int m, int k, int n) {
+    for (int form = 0; form < 3; form++) {
+      boolean ta = form == 2, tb = form == 1;
+      Tensor a = ta ? Checks.random(rng, -1, 1, k, m) : Checks.random(rng, -1, 1, m, k);
+      Tensor b = tb ? Checks.random(rng, -1, 1, n, k) : Checks.random(rng, -1, 1, k, n);
+      for (float beta : new float[] {0f, 1f, -0.75f}) {
+        Tensor c0 = Checks.random(rng, -2, 2, m, n);
+        if (beta == 0f && m * n > 0) c0.set(0, Float.NaN); // beta 0 ignores old contents, even NaN
+        Tensor expected = c0.copy(), actual = c0.copy();
+        ref.matmul(a, ta, b, tb, expected, beta);
+        vec.matmul(a, ta, b, tb, actual, beta);
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < n; j++) {
+            double mag = beta == 0f ? 0 : Math.abs(beta * c0.get(i, j));
+            for (int p = 0; p < k; p++) {
+              float av = ta ? a.get(p, i) : a.get(i, p);
+              float bv = tb ? b.get(j, p) : b.get(p, j);
+              mag += Math.abs((double) av * bv);
+            }
+            double tol = (k + 2) * 2 * Checks.U * mag;
+            float e = expected.get(i, j), g = actual.get(i, j);
+            if (!(Math.abs((double) e - g) <= tol)) {
+              fail("matmul " + m + "x" + k + "x" + n + (ta ? " A^T" : "") + (tb ? " B^T" : "") + " beta " + beta
+                  + ": c[" + i + ", " + j + "] = " + g + ", expected " + e + " within " + tol);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void writesOnlyTheOutputWindow() {
+    Rng rng = new Rng(13);
+    float[] big = new float[10 + 9 * 40 + 10];
+    java.util.Arrays.fill(big, 7f);
+    Tensor c = Tensor.wrap(big, 10, new int[] {9, 40});
+    Tensor a = Checks.random(rng, -1, 1, 9, 5), b = Checks.random(rng, -1, 1, 5, 40);
+    vec.matmul(a, false, b, false, c, 0f);
+    for (int i = 0; i < 10; i++) {
+      assertTrue(big[i] == 7f && big[big.length - 1 - i] == 7f, "matmul wrote outside its output");
+    }
+  }
+
+  @Test
+  void outputOverlappingAnInputIsRejectedByBothBackends() {
+    float[] shared = new float[64];
+    Tensor a = Tensor.wrap(shared, 0, new int[] {4, 4});
+    Tensor b = Tensor.wrap(shared, 16, new int[] {4, 4});
+    Tensor c = Tensor.wrap(shared, 8, new int[] {4, 4}); // overlaps the end of a and the start of b
+    for (Kernels k : new Kernels[] {ref, vec}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> k.matmul(a, false, b, false, c, 0f));
+      assertTrue(e.getMessage().startsWith("matmul: [4, 4] x [4, 4]") && e.getMessage().contains("overlaps"), e.getMessage());
+    }
+    // Disjoint windows of one array are fine.
+    Tensor c2 = Tensor.wrap(shared, 32, new int[] {4, 4});
+    vec.matmul(a, false, b, false, c2, 0f);
+  }
+
+  @Test
+  void resultsAreBitIdenticalForOneAndTwoThreads() {
+    VectorKernels two = VectorKernels.create(2);
+    Rng rng = new Rng(14);
+    int[][] shapes = {{301, 203, 131}, {1, 1500, 1030}, {2000, 700, 1}, {130, 129, 128}, {257, 65, 257}};
+    for (int[] s : shapes) {
+      int m = s[0], k = s[1], n = s[2];
+      assertTrue((long) m * n * k >= VectorKernels.PARALLEL_MIN_WORK, "shape too small to split");
+      for (int form = 0; form < 3; form++) {
+        boolean ta = form == 2, tb = form == 1;
+        Tensor a = ta ? Checks.random(rng, -1, 1, k, m) : Checks.random(rng, -1, 1, m, k);
+        Tensor b = tb ? Checks.random(rng, -1, 1, n, k) : Checks.random(rng, -1, 1, k, n);
+        Tensor c0 = Checks.random(rng, -1, 1, m, n);
+        for (float beta : new float[] {0f, 0.5f}) {
+          Tensor c1 = c0.copy(), c2 = c0.copy();
+          vec.matmul(a, ta, b, tb, c1, beta);
+          two.matmul(a, ta, b, tb, c2, beta);
+          assertArrayEquals(c1.toArray(), c2.toArray(), 0f, "1 vs 2 threads differ at " + m + "x" + k + "x" + n + " form " + form);
+          Checks.assertBitsEqual(c1, c2, "1 vs 2 threads at " + m + "x" + k + "x" + n + " form " + form);
+        }
+      }
+    }
+  }
+}
