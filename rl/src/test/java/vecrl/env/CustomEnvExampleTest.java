@@ -1,0 +1,89 @@
+package vecrl.env;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+import vecrl.space.Box;
+import vecrl.space.Discrete;
+import vecrl.space.Space;
+import vecrl.tensor.Rng;
+import vecrl.tensor.Tensor;
+
+/** The "plug in your own environment" example from the documentation, as a running test. */
+class CustomEnvExampleTest {
+
+  /** A walk on 0..10: start at 5; action 0 steps left, 1 right; reaching 10 pays 1 and ends the episode. */
+  static final class Corridor implements Dynamics<Integer, float[], Integer> {
+    @Override
+    public Space<float[]> observationSpace() {
+      return new Box(0f, 10f, 1);
+    }
+
+    @Override
+    public Space<Integer> actionSpace() {
+      return new Discrete(2);
+    }
+
+    @Override
+    public Integer initialState(Rng rng) {
+      return 5;
+    }
+
+    @Override
+    public Transition<Integer> step(Integer pos, Integer action) {
+      int next = Math.max(0, pos + (action == 1 ? 1 : -1));
+      return new Transition<>(next, next == 10 ? 1.0 : 0.0, next == 10);
+    }
+
+    @Override
+    public float[] observation(Integer pos) {
+      return new float[] {pos};
+    }
+
+    @Override
+    public Object actionMask(Integer pos) {
+      return new boolean[] {pos > 0, true}; // cannot step left at the wall
+    }
+  }
+
+  @Test
+  void registerAndStepACustomEnvironment() {
+    EnvRegistry registry = EnvRegistry.standard();
+    registry.register("Corridor-v0", () -> new DynamicsEnv<>(new Corridor()), 50);
+
+    Env<float[], Integer> env = registry.make("Corridor-v0");
+    assertArrayEquals(new float[] {5f}, env.reset(0L).observation());
+    StepResult<float[]> r = null;
+    for (int k = 0; k < 5; k++) r = env.step(1);
+    assertTrue(r.terminated());
+    assertEquals(1.0, r.reward());
+
+    // Pure dynamics: test any state directly.
+    Corridor c = new Corridor();
+    assertEquals(0, c.step(0, 0).state());
+    assertArrayEquals(new boolean[] {false, true}, (boolean[]) c.actionMask(0));
+
+    // In a vector env, with the registry's time limit.
+    try (SyncVectorEnv<float[], Integer> venv = new SyncVectorEnv<float[], Integer>(() -> registry.make("Corridor-v0"), 4)) {
+      venv.reset(1);
+      for (int k = 0; k < 50; k++) venv.step(Tensor.vector(0, 0, 0, 0));
+      for (int i = 0; i < 4; i++) assertTrue(venv.truncated()[i], "the 50-step limit truncates");
+    }
+
+    assertTrue(registry.names().contains("Corridor-v0"));
+    assertThrows(IllegalArgumentException.class, () -> registry.register("Corridor-v0", () -> new DynamicsEnv<>(new Corridor()), 0));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> registry.make("Nope-v0"));
+    assertEquals("unknown environment \"Nope-v0\"; valid names: CartPole-v1, Pendulum-v1, Acrobot-v1, MountainCar-v0, "
+        + "MountainCarContinuous-v0, Corridor-v0", e.getMessage());
+    assertFalse(Envs.names().contains("Corridor-v0"), "the static standard set is not changed");
+  }
+
+  @Test
+  void describeListsNamesWithSpaces() {
+    java.util.List<String> lines = Envs.registry().describe();
+    assertEquals(5, lines.size());
+    assertEquals("CartPole-v1  observation Box([-4.8, -3.4028235E38, -0.41887903, -3.4028235E38]..[4.8, 3.4028235E38, 0.41887903, "
+        + "3.4028235E38], [4])  action Discrete(2)  max steps 500", lines.get(0));
+    assertTrue(lines.get(4).startsWith("MountainCarContinuous-v0  observation Box([-1.2, -0.07]..[0.6, 0.07], [2])  action Box(-1.0..1.0, [1])"), lines.get(4));
+  }
+}
