@@ -87,19 +87,6 @@ public enum Activation {
   private static final float LOG2E = 1.44269504f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
   private static final float C2 = 1f / 2, C3 = 1f / 6, C4 = 1f / 24, C5 = 1f / 120, C6 = 1f / 720, C7 = 1f / 5040;
 
-  /**
-   * The sum of a vector's lanes in a fixed pairwise order. reduceLanes(ADD) sums in one order when
-   * compiled and another when interpreted; this does not.
-   */
-  static float sum(FloatVector v) {
-    if (v.length() == 8) {
-      return ((v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3))) + ((v.lane(4) + v.lane(5)) + (v.lane(6) + v.lane(7)));
-    }
-    float s = 0f;
-    for (int i = 0; i < v.length(); i++) s += v.lane(i);
-    return s;
-  }
-
   /** The scalar twin of the vector loop in {@link #applyInPlace}: the same operations in the same order. */
   static float tanh(float x) {
     float y = Math.max(Math.abs(x) * -2f, -87f);

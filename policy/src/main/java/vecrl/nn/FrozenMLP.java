@@ -46,8 +46,8 @@ public final class FrozenMLP {
   public int inSize() { return inSize; }
   public int maxWidth() { return maxWidth; }
 
-  /** As {@link MLP#forwardRow}: returns a or b holding the output at offset 0. */
-  public float[] forwardRow(float[] x, int xo, float[] a, float[] bb) {
+  /** As {@link MLP#forwardRow}: returns a or bb holding the output at offset 0; red as there. */
+  public float[] forwardRow(float[] x, int xo, float[] a, float[] bb, float[] red) {
     if (ins.length == 0) {
       System.arraycopy(x, xo, a, 0, inSize);
       return a;
@@ -55,7 +55,7 @@ public final class FrozenMLP {
     float[] src = x, dst = a;
     int so = xo;
     for (int l = 0; l < ins.length; l++) {
-      layer(l, src, so, dst);
+      layer(l, src, so, dst, red);
       src = dst;
       so = 0;
       dst = dst == a ? bb : a;
@@ -63,7 +63,7 @@ public final class FrozenMLP {
     return src;
   }
 
-  private void layer(int l, float[] x, int xo, float[] y) {
+  private void layer(int l, float[] x, int xo, float[] y, float[] red) {
     int in = ins[l], out = outs[l];
     float[] wtl = wt[l], bl = b[l];
     int o = 0;
@@ -104,7 +104,8 @@ public final class FrozenMLP {
       if (bound > 0) {
         FloatVector acc = FloatVector.zero(S);
         for (; i < bound; i += len) acc = FloatVector.fromArray(S, wl, r + i).fma(FloatVector.fromArray(S, x, xo + i), acc);
-        sum = Activation.sum(acc);
+        acc.intoArray(red, 0);
+        sum = Linear.laneSum(red, 0, len);
       }
       for (; i < in; i++) sum += wl[r + i] * x[xo + i];
       y[o] = sum + bl[o];

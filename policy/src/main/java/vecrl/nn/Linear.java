@@ -19,6 +19,9 @@ import vecrl.tensor.Tensor;
  */
 public final class Linear {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  /** The size of the scratch {@link #forwardRow} needs for its lane sums. */
+  public static final int REDUCTION_SCRATCH = 4 * S.length();
+
   private final String name;
   private final int in, out;
   private final Parameter weight, bias;
@@ -79,10 +82,10 @@ public final class Linear {
 
   /**
    * One row without a tape: {@code y[yo .. yo+out) = act(W x[xo .. xo+in) + b)}. Allocates
-   * nothing. Sums are float32 in a different order than the tape's kernels, so results agree with
+   * nothing. {@code red} is scratch of at least {@link #REDUCTION_SCRATCH} floats. Sums are float32 in a different order than the tape's kernels, so results agree with
    * {@link #forward} to rounding, not bit for bit.
    */
-  public void forwardRow(float[] x, int xo, float[] y, int yo, Activation act) {
+  public void forwardRow(float[] x, int xo, float[] y, int yo, Activation act, float[] red) {
     float[] w = weight.value().data(), b = bias.value().data();
     int wo = weight.value().offset(), bo = bias.value().offset();
     int o = 0;
@@ -99,8 +102,13 @@ public final class Linear {
           a2 = FloatVector.fromArray(S, w, r2 + i).fma(xv, a2);
           a3 = FloatVector.fromArray(S, w, r3 + i).fma(xv, a3);
         }
-        float s0 = Activation.sum(a0), s1 = Activation.sum(a1);
-        float s2 = Activation.sum(a2), s3 = Activation.sum(a3);
+        int len = S.length();
+        a0.intoArray(red, 0);
+        a1.intoArray(red, len);
+        a2.intoArray(red, 2 * len);
+        a3.intoArray(red, 3 * len);
+        float s0 = laneSum(red, 0, len), s1 = laneSum(red, len, len);
+        float s2 = laneSum(red, 2 * len, len), s3 = laneSum(red, 3 * len, len);
         for (; i < in; i++) {
           float xi = x[xo + i];
           s0 += w[r0 + i] * xi; s1 += w[r1 + i] * xi; s2 += w[r2 + i] * xi; s3 += w[r3 + i] * xi;
@@ -115,7 +123,8 @@ public final class Linear {
         FloatVector a = FloatVector.zero(S);
         int i = 0;
         for (; i < bound; i += S.length()) a = FloatVector.fromArray(S, w, r + i).fma(FloatVector.fromArray(S, x, xo + i), a);
-        float sum = Activation.sum(a);
+        a.intoArray(red, 0);
+        float sum = laneSum(red, 0, S.length());
         for (; i < in; i++) sum += w[r + i] * x[xo + i];
         y[yo + o] = sum + b[bo + o];
       }
@@ -137,6 +146,16 @@ public final class Linear {
       }
     }
     act.applyInPlace(y, yo, out);
+  }
+
+  /** {@code r[from .. from+n)} summed pairwise in a fixed order (n a power of two). */
+  static float laneSum(float[] r, int from, int n) {
+    if (n == 8) {
+      return ((r[from] + r[from + 1]) + (r[from + 2] + r[from + 3])) + ((r[from + 4] + r[from + 5]) + (r[from + 6] + r[from + 7]));
+    }
+    float s = 0f;
+    for (int i = 0; i < n; i++) s += r[from + i];
+    return s;
   }
 
   @Override

@@ -113,9 +113,10 @@ public final class MLP {
   /**
    * One row without a tape: reads {@code x[xo .. xo+in)} and returns the array (a or b) holding the
    * output at offset 0. {@code a} and {@code b} are scratch of at least {@link #maxWidth()}; x may be
-   * neither. With no layers the input is copied into a.
+   * neither; {@code red} is scratch of {@link Linear#REDUCTION_SCRATCH}. With no layers the input is
+   * copied into a.
    */
-  public float[] forwardRow(float[] x, int xo, float[] a, float[] b) {
+  public float[] forwardRow(float[] x, int xo, float[] a, float[] b, float[] red) {
     if (layers.isEmpty()) {
       System.arraycopy(x, xo, a, 0, sizes[0]);
       return a;
@@ -123,7 +124,7 @@ public final class MLP {
     float[] src = x, dst = a;
     int so = xo;
     for (int i = 0; i < layers.size(); i++) {
-      layers.get(i).forwardRow(src, so, dst, 0, i + 1 == layers.size() ? finalActivation : activation);
+      layers.get(i).forwardRow(src, so, dst, 0, i + 1 == layers.size() ? finalActivation : activation, red);
       src = dst;
       so = 0;
       dst = dst == a ? b : a;

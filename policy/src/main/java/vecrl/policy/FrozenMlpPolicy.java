@@ -45,7 +45,7 @@ public final class FrozenMlpPolicy {
   public PolicyState actionAndValue(PolicyState state, Tensor observation, Rng rng, Tensor mask) {
     float[] h = actRow(state, observation, rng, mask);
     float[][] s = state.scratch;
-    float[] v = value.forwardRow(vf.forwardRow(h, 0, s[2], s[3]), 0, s[4], s[5]);
+    float[] v = value.forwardRow(vf.forwardRow(h, 0, s[2], s[3], s[7]), 0, s[4], s[5], s[7]);
     state.value = v[0];
     return state;
   }
@@ -56,8 +56,8 @@ public final class FrozenMlpPolicy {
       throw new IllegalArgumentException("FrozenMlpPolicy: mask " + mask.shapeString() + ", expected [" + source.maskWidth() + "]");
     }
     float[][] s = state.scratch;
-    float[] h = shared.forwardRow(observation.data(), observation.offset(), s[0], s[1]);
-    float[] p = action.forwardRow(pi.forwardRow(h, 0, s[2], s[3]), 0, s[4], s[5]);
+    float[] h = shared.forwardRow(observation.data(), observation.offset(), s[0], s[1], s[7]);
+    float[] p = action.forwardRow(pi.forwardRow(h, 0, s[2], s[3], s[7]), 0, s[4], s[5], s[7]);
     float[] a = s[6];
     state.logProb = source.actionLayer().actRow(p, logStd, mask == null ? null : mask.data(), mask == null ? 0 : mask.offset(), rng, a);
     Tensor out = state.action();

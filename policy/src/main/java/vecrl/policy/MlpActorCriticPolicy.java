@@ -168,10 +168,11 @@ public final class MlpActorCriticPolicy extends StatelessActorCriticPolicy {
 
   @Override
   protected float[][] newScratch() {
-    // 0,1: shared; 2,3: branch; 4,5: head; 6: action as floats
-    float[][] s = new float[7][];
+    // 0,1: shared; 2,3: branch; 4,5: head; 6: action as floats; 7: lane sums
+    float[][] s = new float[8][];
     for (int i = 0; i < 6; i++) s[i] = new float[scratchWidth];
     s[6] = new float[actionWidth()];
+    s[7] = new float[vecrl.nn.Linear.REDUCTION_SCRATCH];
     return s;
   }
 
@@ -185,7 +186,7 @@ public final class MlpActorCriticPolicy extends StatelessActorCriticPolicy {
   public PolicyState actionAndValue(PolicyState state, Tensor observation, Rng rng, Tensor mask) {
     float[] h = actRow(state, observation, rng, mask);
     float[][] s = scratch(state);
-    float[] v = valueHead.forwardRow(vf.forwardRow(h, 0, s[2], s[3]), 0, s[4], s[5]);
+    float[] v = valueHead.forwardRow(vf.forwardRow(h, 0, s[2], s[3], s[7]), 0, s[4], s[5], s[7]);
     setOutputs(state, v[0], state.logProb(), state.entropy());
     return state;
   }
@@ -194,8 +195,8 @@ public final class MlpActorCriticPolicy extends StatelessActorCriticPolicy {
   public PolicyState value(PolicyState state, Tensor observation) {
     checkObservation(observation);
     float[][] s = scratch(state);
-    float[] h = shared.forwardRow(observation.data(), observation.offset(), s[0], s[1]);
-    float[] v = valueHead.forwardRow(vf.forwardRow(h, 0, s[2], s[3]), 0, s[4], s[5]);
+    float[] h = shared.forwardRow(observation.data(), observation.offset(), s[0], s[1], s[7]);
+    float[] v = valueHead.forwardRow(vf.forwardRow(h, 0, s[2], s[3], s[7]), 0, s[4], s[5], s[7]);
     setOutputs(state, v[0], state.logProb(), state.entropy());
     return state;
   }
@@ -208,8 +209,8 @@ public final class MlpActorCriticPolicy extends StatelessActorCriticPolicy {
           + "] for " + actionSpace());
     }
     float[][] s = scratch(state);
-    float[] h = shared.forwardRow(observation.data(), observation.offset(), s[0], s[1]);
-    float[] p = actionLayer.mlp().forwardRow(pi.forwardRow(h, 0, s[2], s[3]), 0, s[4], s[5]);
+    float[] h = shared.forwardRow(observation.data(), observation.offset(), s[0], s[1], s[7]);
+    float[] p = actionLayer.mlp().forwardRow(pi.forwardRow(h, 0, s[2], s[3], s[7]), 0, s[4], s[5], s[7]);
     float[] a = s[6];
     float lp = actionLayer.actRow(p, mask == null ? null : mask.data(), mask == null ? 0 : mask.offset(), rng, a);
     Tensor out = state.action();

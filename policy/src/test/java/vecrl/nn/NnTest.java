@@ -35,7 +35,7 @@ class NnTest {
     Var y = l.forward(t.input(Tensor.matrix(new float[][] {{1, 1, 1}, {2, 0, -1}})), Activation.IDENTITY);
     assertArrayEquals(new float[] {6.5f, 2f, -0.5f, -7f}, y.value().toArray(), 1e-6f);
     float[] row = new float[2];
-    l.forwardRow(new float[] {2, 0, -1}, 0, row, 0, Activation.IDENTITY);
+    l.forwardRow(new float[] {2, 0, -1}, 0, row, 0, Activation.IDENTITY, new float[Linear.REDUCTION_SCRATCH]);
     assertArrayEquals(new float[] {-0.5f, -7f}, row, 1e-6f);
     assertThrows(IllegalArgumentException.class, () -> l.forward(t.input(Tensor.zeros(1, 4)), Activation.IDENTITY));
   }
@@ -101,7 +101,7 @@ class NnTest {
       Tensor y = mlp.forward(t.input(x)).value();
       float[] s1 = new float[mlp.maxWidth()], s2 = new float[mlp.maxWidth()];
       for (int r = 0; r < 3; r++) {
-        float[] out = mlp.forwardRow(x.data(), r * 13, s1, s2);
+        float[] out = mlp.forwardRow(x.data(), r * 13, s1, s2, new float[Linear.REDUCTION_SCRATCH]);
         for (int c = 0; c < 7; c++) assertEquals(y.get(r, c), out[c], 2e-5f, a + " row " + r + " col " + c);
       }
     }

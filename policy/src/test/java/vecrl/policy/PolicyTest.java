@@ -104,6 +104,28 @@ class PolicyTest {
   }
 
   @Test
+  void squashedBoxActionsAgreeOnBothPathsAndStayInBounds() {
+    Box as = new Box(new float[] {-1f, 0f}, new float[] {1f, 2f}, 2);
+    MlpActorCriticPolicy p = new MlpActorCriticPolicy(OBS, as, MlpPolicyConfig.lerax().withSquash(true).withLogStdInit(0.5f), new Rng(31));
+    Tensor o = obs(4, 32);
+    PolicyState s = p.reset(null);
+    FrozenMlpPolicy f = p.freeze();
+    PolicyState fs = f.reset(null);
+    for (int r = 0; r < 4; r++) {
+      for (int k = 0; k < 50; k++) {
+        BatchOutput one = p.actionAndValueBatch(o.rows(r, r + 1), new Rng(k), null, p.newBatchOutput(1));
+        p.act(s, o.row(r), new Rng(k), null);
+        f.act(fs, o.row(r), new Rng(k), null);
+        assertArrayEquals(one.actions().toArray(), s.action().toArray(), 1e-5f);
+        assertArrayEquals(one.actions().toArray(), fs.action().toArray(), 1e-5f);
+        assertEquals(one.logProbs().get(0), s.logProb(), 1e-4f);
+        assertTrue(Float.isFinite(s.logProb()));
+        assertTrue(s.action().get(0) >= -1f && s.action().get(0) <= 1f && s.action().get(1) >= 0f && s.action().get(1) <= 2f);
+      }
+    }
+  }
+
+  @Test
   void deterministicModeIsArgmaxOrMean() {
     MlpActorCriticPolicy d = new MlpActorCriticPolicy(OBS, new Discrete(5), new Rng(5));
     MlpActorCriticPolicy c = new MlpActorCriticPolicy(OBS, new Box(-1f, 1f, 2), new Rng(5));

@@ -22,7 +22,7 @@ final class Gemm {
   static final int L = S.length();
   /** Columns per register tile: two vectors. */
   static final int NR = 2 * L;
-  /** Rows per register tile of the main kernel (measured; see the notes). */
+  /** Rows per register tile of the main kernel (measured; see rowsProperty). */
   static final int MR = rowsProperty();
   /** Depth of one K block: the B micro-panel (KC x NR) stays in L1. */
   static final int KC = Integer.getInteger("vecrl.gemm.kc", 256);
@@ -30,7 +30,9 @@ final class Gemm {
   static final long DIRECT_MAX = Long.getLong("vecrl.gemm.directMax", 1L << 16);
 
   private static int rowsProperty() {
-    int r = Integer.getInteger("vecrl.gemm.rows", 6);
+    // 8 rows (16 accumulators) fit AVX-512's 32 vector registers and measured fastest there at
+    // every size; with 16 registers (AVX2) 6 rows (12 accumulators) leave room for B and A.
+    int r = Integer.getInteger("vecrl.gemm.rows", L >= 16 ? 8 : 6);
     if (r != 8 && r != 6 && r != 4) throw new IllegalArgumentException("-Dvecrl.gemm.rows=" + r + ": expected 4, 6 or 8");
     return r;
   }
@@ -150,15 +152,6 @@ final class Gemm {
     }
   }
 
-  /** c[off..off+L) = over ? acc : c * s + acc. */
-  private static void put(FloatVector acc, float[] c, int off, boolean over, FloatVector s) {
-    if (over) {
-      acc.intoArray(c, off);
-    } else {
-      FloatVector.fromArray(S, c, off).fma(s, acc).intoArray(c, off);
-    }
-  }
-
   /**
    * Outputs [j0, j1) of {@code out[j] = sum_p x[p] * m[p * ldm + j]} (then {@code + beta out[j]}):
    * a vector-times-matrix product with the matrix read row by row (no packing).
@@ -178,10 +171,17 @@ final class Gemm {
         a2 = x.fma(FloatVector.fromArray(S, md, mp + 2 * L), a2);
         a3 = x.fma(FloatVector.fromArray(S, md, mp + 3 * L), a3);
       }
-      put(a0, od, oo + j, over, bv);
-      put(a1, od, oo + j + L, over, bv);
-      put(a2, od, oo + j + 2 * L, over, bv);
-      put(a3, od, oo + j + 3 * L, over, bv);
+      if (over) {
+        a0.intoArray(od, oo + j);
+        a1.intoArray(od, oo + j + L);
+        a2.intoArray(od, oo + j + 2 * L);
+        a3.intoArray(od, oo + j + 3 * L);
+      } else {
+        FloatVector.fromArray(S, od, oo + j).fma(bv, a0).intoArray(od, oo + j);
+        FloatVector.fromArray(S, od, oo + j + L).fma(bv, a1).intoArray(od, oo + j + L);
+        FloatVector.fromArray(S, od, oo + j + 2 * L).fma(bv, a2).intoArray(od, oo + j + 2 * L);
+        FloatVector.fromArray(S, od, oo + j + 3 * L).fma(bv, a3).intoArray(od, oo + j + 3 * L);
+      }
     }
     for (; j <= j1 - L; j += L) {
       FloatVector a0 = FloatVector.zero(S);
@@ -189,7 +189,8 @@ final class Gemm {
       for (int p = 0; p < k; p++, mp += ldm) {
         a0 = FloatVector.broadcast(S, xd[xo + p]).fma(FloatVector.fromArray(S, md, mp), a0);
       }
-      put(a0, od, oo + j, over, bv);
+      if (over) a0.intoArray(od, oo + j);
+      else FloatVector.fromArray(S, od, oo + j).fma(bv, a0).intoArray(od, oo + j);
     }
     for (; j < j1; j++) {
       float acc = 0f;
@@ -246,6 +247,7 @@ final class Gemm {
     od[i] = beta == 0f ? v : Math.fma(od[i], beta, v);
   }
 
+
   /** 8 rows x NR columns: c[i, j] (+)= sum over kc of a[i, p] * panel[p, j]. */
   static void kernel8(float[] a, int aBase, int ars, int acs, float[] b, int bBase, int bStride, int kc,
       float[] c, int cBase, int ldc, boolean over, float s) {
@@ -281,23 +283,42 @@ final class Gemm {
       ao += acs;
       bo += bStride;
     }
-    FloatVector sv = FloatVector.broadcast(S, s);
-    put(c00, c, cBase, over, sv);
-    put(c01, c, cBase + L, over, sv);
-    put(c10, c, cBase + ldc, over, sv);
-    put(c11, c, cBase + ldc + L, over, sv);
-    put(c20, c, cBase + 2 * ldc, over, sv);
-    put(c21, c, cBase + 2 * ldc + L, over, sv);
-    put(c30, c, cBase + 3 * ldc, over, sv);
-    put(c31, c, cBase + 3 * ldc + L, over, sv);
-    put(c40, c, cBase + 4 * ldc, over, sv);
-    put(c41, c, cBase + 4 * ldc + L, over, sv);
-    put(c50, c, cBase + 5 * ldc, over, sv);
-    put(c51, c, cBase + 5 * ldc + L, over, sv);
-    put(c60, c, cBase + 6 * ldc, over, sv);
-    put(c61, c, cBase + 6 * ldc + L, over, sv);
-    put(c70, c, cBase + 7 * ldc, over, sv);
-    put(c71, c, cBase + 7 * ldc + L, over, sv);
+    if (over) {
+      c00.intoArray(c, cBase);
+      c01.intoArray(c, cBase + L);
+      c10.intoArray(c, cBase + ldc);
+      c11.intoArray(c, cBase + ldc + L);
+      c20.intoArray(c, cBase + 2 * ldc);
+      c21.intoArray(c, cBase + 2 * ldc + L);
+      c30.intoArray(c, cBase + 3 * ldc);
+      c31.intoArray(c, cBase + 3 * ldc + L);
+      c40.intoArray(c, cBase + 4 * ldc);
+      c41.intoArray(c, cBase + 4 * ldc + L);
+      c50.intoArray(c, cBase + 5 * ldc);
+      c51.intoArray(c, cBase + 5 * ldc + L);
+      c60.intoArray(c, cBase + 6 * ldc);
+      c61.intoArray(c, cBase + 6 * ldc + L);
+      c70.intoArray(c, cBase + 7 * ldc);
+      c71.intoArray(c, cBase + 7 * ldc + L);
+    } else {
+      FloatVector sv = FloatVector.broadcast(S, s);
+      FloatVector.fromArray(S, c, cBase).fma(sv, c00).intoArray(c, cBase);
+      FloatVector.fromArray(S, c, cBase + L).fma(sv, c01).intoArray(c, cBase + L);
+      FloatVector.fromArray(S, c, cBase + ldc).fma(sv, c10).intoArray(c, cBase + ldc);
+      FloatVector.fromArray(S, c, cBase + ldc + L).fma(sv, c11).intoArray(c, cBase + ldc + L);
+      FloatVector.fromArray(S, c, cBase + 2 * ldc).fma(sv, c20).intoArray(c, cBase + 2 * ldc);
+      FloatVector.fromArray(S, c, cBase + 2 * ldc + L).fma(sv, c21).intoArray(c, cBase + 2 * ldc + L);
+      FloatVector.fromArray(S, c, cBase + 3 * ldc).fma(sv, c30).intoArray(c, cBase + 3 * ldc);
+      FloatVector.fromArray(S, c, cBase + 3 * ldc + L).fma(sv, c31).intoArray(c, cBase + 3 * ldc + L);
+      FloatVector.fromArray(S, c, cBase + 4 * ldc).fma(sv, c40).intoArray(c, cBase + 4 * ldc);
+      FloatVector.fromArray(S, c, cBase + 4 * ldc + L).fma(sv, c41).intoArray(c, cBase + 4 * ldc + L);
+      FloatVector.fromArray(S, c, cBase + 5 * ldc).fma(sv, c50).intoArray(c, cBase + 5 * ldc);
+      FloatVector.fromArray(S, c, cBase + 5 * ldc + L).fma(sv, c51).intoArray(c, cBase + 5 * ldc + L);
+      FloatVector.fromArray(S, c, cBase + 6 * ldc).fma(sv, c60).intoArray(c, cBase + 6 * ldc);
+      FloatVector.fromArray(S, c, cBase + 6 * ldc + L).fma(sv, c61).intoArray(c, cBase + 6 * ldc + L);
+      FloatVector.fromArray(S, c, cBase + 7 * ldc).fma(sv, c70).intoArray(c, cBase + 7 * ldc);
+      FloatVector.fromArray(S, c, cBase + 7 * ldc + L).fma(sv, c71).intoArray(c, cBase + 7 * ldc + L);
+    }
   }
 
   /** 6 rows x NR columns: c[i, j] (+)= sum over kc of a[i, p] * panel[p, j]. */
@@ -329,19 +350,34 @@ final class Gemm {
       ao += acs;
       bo += bStride;
     }
-    FloatVector sv = FloatVector.broadcast(S, s);
-    put(c00, c, cBase, over, sv);
-    put(c01, c, cBase + L, over, sv);
-    put(c10, c, cBase + ldc, over, sv);
-    put(c11, c, cBase + ldc + L, over, sv);
-    put(c20, c, cBase + 2 * ldc, over, sv);
-    put(c21, c, cBase + 2 * ldc + L, over, sv);
-    put(c30, c, cBase + 3 * ldc, over, sv);
-    put(c31, c, cBase + 3 * ldc + L, over, sv);
-    put(c40, c, cBase + 4 * ldc, over, sv);
-    put(c41, c, cBase + 4 * ldc + L, over, sv);
-    put(c50, c, cBase + 5 * ldc, over, sv);
-    put(c51, c, cBase + 5 * ldc + L, over, sv);
+    if (over) {
+      c00.intoArray(c, cBase);
+      c01.intoArray(c, cBase + L);
+      c10.intoArray(c, cBase + ldc);
+      c11.intoArray(c, cBase + ldc + L);
+      c20.intoArray(c, cBase + 2 * ldc);
+      c21.intoArray(c, cBase + 2 * ldc + L);
+      c30.intoArray(c, cBase + 3 * ldc);
+      c31.intoArray(c, cBase + 3 * ldc + L);
+      c40.intoArray(c, cBase + 4 * ldc);
+      c41.intoArray(c, cBase + 4 * ldc + L);
+      c50.intoArray(c, cBase + 5 * ldc);
+      c51.intoArray(c, cBase + 5 * ldc + L);
+    } else {
+      FloatVector sv = FloatVector.broadcast(S, s);
+      FloatVector.fromArray(S, c, cBase).fma(sv, c00).intoArray(c, cBase);
+      FloatVector.fromArray(S, c, cBase + L).fma(sv, c01).intoArray(c, cBase + L);
+      FloatVector.fromArray(S, c, cBase + ldc).fma(sv, c10).intoArray(c, cBase + ldc);
+      FloatVector.fromArray(S, c, cBase + ldc + L).fma(sv, c11).intoArray(c, cBase + ldc + L);
+      FloatVector.fromArray(S, c, cBase + 2 * ldc).fma(sv, c20).intoArray(c, cBase + 2 * ldc);
+      FloatVector.fromArray(S, c, cBase + 2 * ldc + L).fma(sv, c21).intoArray(c, cBase + 2 * ldc + L);
+      FloatVector.fromArray(S, c, cBase + 3 * ldc).fma(sv, c30).intoArray(c, cBase + 3 * ldc);
+      FloatVector.fromArray(S, c, cBase + 3 * ldc + L).fma(sv, c31).intoArray(c, cBase + 3 * ldc + L);
+      FloatVector.fromArray(S, c, cBase + 4 * ldc).fma(sv, c40).intoArray(c, cBase + 4 * ldc);
+      FloatVector.fromArray(S, c, cBase + 4 * ldc + L).fma(sv, c41).intoArray(c, cBase + 4 * ldc + L);
+      FloatVector.fromArray(S, c, cBase + 5 * ldc).fma(sv, c50).intoArray(c, cBase + 5 * ldc);
+      FloatVector.fromArray(S, c, cBase + 5 * ldc + L).fma(sv, c51).intoArray(c, cBase + 5 * ldc + L);
+    }
   }
 
   /** 4 rows x NR columns: c[i, j] (+)= sum over kc of a[i, p] * panel[p, j]. */
@@ -367,15 +403,26 @@ final class Gemm {
       ao += acs;
       bo += bStride;
     }
-    FloatVector sv = FloatVector.broadcast(S, s);
-    put(c00, c, cBase, over, sv);
-    put(c01, c, cBase + L, over, sv);
-    put(c10, c, cBase + ldc, over, sv);
-    put(c11, c, cBase + ldc + L, over, sv);
-    put(c20, c, cBase + 2 * ldc, over, sv);
-    put(c21, c, cBase + 2 * ldc + L, over, sv);
-    put(c30, c, cBase + 3 * ldc, over, sv);
-    put(c31, c, cBase + 3 * ldc + L, over, sv);
+    if (over) {
+      c00.intoArray(c, cBase);
+      c01.intoArray(c, cBase + L);
+      c10.intoArray(c, cBase + ldc);
+      c11.intoArray(c, cBase + ldc + L);
+      c20.intoArray(c, cBase + 2 * ldc);
+      c21.intoArray(c, cBase + 2 * ldc + L);
+      c30.intoArray(c, cBase + 3 * ldc);
+      c31.intoArray(c, cBase + 3 * ldc + L);
+    } else {
+      FloatVector sv = FloatVector.broadcast(S, s);
+      FloatVector.fromArray(S, c, cBase).fma(sv, c00).intoArray(c, cBase);
+      FloatVector.fromArray(S, c, cBase + L).fma(sv, c01).intoArray(c, cBase + L);
+      FloatVector.fromArray(S, c, cBase + ldc).fma(sv, c10).intoArray(c, cBase + ldc);
+      FloatVector.fromArray(S, c, cBase + ldc + L).fma(sv, c11).intoArray(c, cBase + ldc + L);
+      FloatVector.fromArray(S, c, cBase + 2 * ldc).fma(sv, c20).intoArray(c, cBase + 2 * ldc);
+      FloatVector.fromArray(S, c, cBase + 2 * ldc + L).fma(sv, c21).intoArray(c, cBase + 2 * ldc + L);
+      FloatVector.fromArray(S, c, cBase + 3 * ldc).fma(sv, c30).intoArray(c, cBase + 3 * ldc);
+      FloatVector.fromArray(S, c, cBase + 3 * ldc + L).fma(sv, c31).intoArray(c, cBase + 3 * ldc + L);
+    }
   }
 
   /** 2 rows x NR columns: c[i, j] (+)= sum over kc of a[i, p] * panel[p, j]. */
@@ -395,11 +442,18 @@ final class Gemm {
       ao += acs;
       bo += bStride;
     }
-    FloatVector sv = FloatVector.broadcast(S, s);
-    put(c00, c, cBase, over, sv);
-    put(c01, c, cBase + L, over, sv);
-    put(c10, c, cBase + ldc, over, sv);
-    put(c11, c, cBase + ldc + L, over, sv);
+    if (over) {
+      c00.intoArray(c, cBase);
+      c01.intoArray(c, cBase + L);
+      c10.intoArray(c, cBase + ldc);
+      c11.intoArray(c, cBase + ldc + L);
+    } else {
+      FloatVector sv = FloatVector.broadcast(S, s);
+      FloatVector.fromArray(S, c, cBase).fma(sv, c00).intoArray(c, cBase);
+      FloatVector.fromArray(S, c, cBase + L).fma(sv, c01).intoArray(c, cBase + L);
+      FloatVector.fromArray(S, c, cBase + ldc).fma(sv, c10).intoArray(c, cBase + ldc);
+      FloatVector.fromArray(S, c, cBase + ldc + L).fma(sv, c11).intoArray(c, cBase + ldc + L);
+    }
   }
 
   /** 1 rows x NR columns: c[i, j] (+)= sum over kc of a[i, p] * panel[p, j]. */
@@ -416,8 +470,13 @@ final class Gemm {
       ao += acs;
       bo += bStride;
     }
-    FloatVector sv = FloatVector.broadcast(S, s);
-    put(c00, c, cBase, over, sv);
-    put(c01, c, cBase + L, over, sv);
+    if (over) {
+      c00.intoArray(c, cBase);
+      c01.intoArray(c, cBase + L);
+    } else {
+      FloatVector sv = FloatVector.broadcast(S, s);
+      FloatVector.fromArray(S, c, cBase).fma(sv, c00).intoArray(c, cBase);
+      FloatVector.fromArray(S, c, cBase + L).fma(sv, c01).intoArray(c, cBase + L);
+    }
   }
 }

@@ -34,18 +34,24 @@ public final class KernelChecks {
     int k = ta ? a.rows() : a.cols();
     int kb = tb ? b.cols() : b.rows();
     int n = tb ? b.rows() : b.cols();
-    String desc = a.shapeString() + (ta ? "^T" : "") + " x " + b.shapeString() + (tb ? "^T" : "");
     if (k != kb) {
-      throw new IllegalArgumentException("matmul: " + desc + ": inner sizes " + k + " and " + kb + " differ");
+      throw new IllegalArgumentException("matmul: " + describe(a, ta, b, tb) + ": inner sizes " + k + " and " + kb + " differ");
     }
     if (c.rows() != m || c.cols() != n) {
-      throw new IllegalArgumentException("matmul: " + desc + " is [" + m + ", " + n + "] but the output is " + c.shapeString());
+      throw new IllegalArgumentException("matmul: " + describe(a, ta, b, tb) + " is [" + m + ", " + n + "] but the output is "
+          + c.shapeString());
     }
     if (c.data() == a.data() || c.data() == b.data()) {
       if (overlaps(c, a) || overlaps(c, b)) {
-        throw new IllegalArgumentException("matmul: " + desc + ": the output " + c.shapeString() + " overlaps an input");
+        throw new IllegalArgumentException("matmul: " + describe(a, ta, b, tb) + ": the output " + c.shapeString()
+            + " overlaps an input");
       }
     }
+  }
+
+  /** Built only when a check fails, so that passing checks allocate nothing. */
+  private static String describe(Tensor a, boolean ta, Tensor b, boolean tb) {
+    return a.shapeString() + (ta ? "^T" : "") + " x " + b.shapeString() + (tb ? "^T" : "");
   }
 
   private static boolean overlaps(Tensor x, Tensor y) {

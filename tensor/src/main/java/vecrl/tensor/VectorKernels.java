@@ -108,14 +108,26 @@ public final class VectorKernels implements Kernels {
     int threads = pool == null || work < PARALLEL_MIN_WORK ? 1 : pool.threads();
     if (m == 1) {
       // One output row: x = op(A) is contiguous ([1, k], or [k, 1] transposed).
-      if (!tb) split(n, 4 * L, threads, (j0, j1) -> Gemm.axpyRows(ad, ao, k, bd, bo, ldb, cd, co, beta, j0, j1));
-      else split(n, 4, threads, (j0, j1) -> Gemm.dotRows(ad, ao, k, bd, bo, ldb, cd, co, beta, j0, j1));
+      if (threads == 1) {
+        if (!tb) Gemm.axpyRows(ad, ao, k, bd, bo, ldb, cd, co, beta, 0, n);
+        else Gemm.dotRows(ad, ao, k, bd, bo, ldb, cd, co, beta, 0, n);
+      } else if (!tb) {
+        split(n, 4 * L, threads, (j0, j1) -> Gemm.axpyRows(ad, ao, k, bd, bo, ldb, cd, co, beta, j0, j1));
+      } else {
+        split(n, 4, threads, (j0, j1) -> Gemm.dotRows(ad, ao, k, bd, bo, ldb, cd, co, beta, j0, j1));
+      }
       return;
     }
     if (n == 1) {
       // One output column: y = op(B) is contiguous ([k, 1], or [1, k] transposed).
-      if (!ta) split(m, 4, threads, (i0, i1) -> Gemm.dotRows(bd, bo, k, ad, ao, lda, cd, co, beta, i0, i1));
-      else split(m, 4 * L, threads, (i0, i1) -> Gemm.axpyRows(bd, bo, k, ad, ao, lda, cd, co, beta, i0, i1));
+      if (threads == 1) {
+        if (!ta) Gemm.dotRows(bd, bo, k, ad, ao, lda, cd, co, beta, 0, m);
+        else Gemm.axpyRows(bd, bo, k, ad, ao, lda, cd, co, beta, 0, m);
+      } else if (!ta) {
+        split(m, 4, threads, (i0, i1) -> Gemm.dotRows(bd, bo, k, ad, ao, lda, cd, co, beta, i0, i1));
+      } else {
+        split(m, 4 * L, threads, (i0, i1) -> Gemm.axpyRows(bd, bo, k, ad, ao, lda, cd, co, beta, i0, i1));
+      }
       return;
     }
     final int ars = ta ? 1 : lda, acs = ta ? lda : 1;
