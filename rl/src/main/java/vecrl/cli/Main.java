@@ -59,6 +59,7 @@ public final class Main {
         eval RUN_OR_POLICY [--env ID] [--episodes N] [--seed N]
                      greedy evaluation of a saved policy (a run directory or its policy.bin)
         envs         list the environments with their spaces
+        devices      list the OpenCL platforms and devices (choose one with -Dvecrl.opencl.device=INDEX_OR_NAME)
         bench-train [--steps N] [--seed N]
                      PPO CartPole-v1 speed (4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh), one thread
         help         this text""";
@@ -76,12 +77,13 @@ public final class Main {
         case "train" -> train(rest);
         case "eval" -> eval(rest);
         case "envs" -> envs(rest);
+        case "devices" -> devices(rest);
         case "bench-train" -> benchTrain(rest);
         case "help", "-h", "--help" -> {
           out.println(USAGE);
           yield 0;
         }
-        default -> throw new UsageException("unknown command \"" + cmd + "\"; valid commands: train, eval, envs, bench-train, help");
+        default -> throw new UsageException("unknown command \"" + cmd + "\"; valid commands: train, eval, envs, devices, bench-train, help");
       };
     } catch (UsageException e) {
       err.println("vecrl: " + e.getMessage());
@@ -145,6 +147,22 @@ public final class Main {
       return x;
     } catch (NumberFormatException e) {
       throw new UsageException(flag + " " + v + ": expected an integer >= " + min);
+    }
+  }
+
+  /** Lists OpenCL devices through the gpu module, which is looked up by name so that rl does not need it to compile. */
+  private int devices(List<String> args) {
+    parse(args, List.of(), List.of(), "devices");
+    try {
+      Class.forName("vecrl.gpu.OpenClDevices").getMethod("print", PrintStream.class).invoke(null, out);
+      return 0;
+    } catch (ClassNotFoundException e) {
+      err.println("vecrl: devices: the OpenCL backend (vecrl-gpu) is not on the class path");
+      return 1;
+    } catch (ReflectiveOperationException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      err.println("vecrl: devices: " + cause.getMessage());
+      return 1;
     }
   }
 
