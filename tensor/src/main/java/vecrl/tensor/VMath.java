@@ -163,44 +163,45 @@ final class VMath {
   }
 
   // ---- tanh: below |x| = 0.75 an odd polynomial x + x^3 P(x^2) (P fitted for relative error,
-  // below 0.002 ulp); above, 1 - 2 / (e^{2|x|} + 1) with the sign restored, |x| capped at 20
-  // (tanh is 1 in float from about 9.01 on).
+  // below 0.002 ulp); above, 1 - 2 / (e^{2|x|} + 1), |x| capped at 20 (tanh is 1 in float from
+  // about 9.01 on). Both on |x|; the sign bit of x is copied onto the result (so tanh(-0) = -0).
   private static final float TANH_SMALL = 0.75f, TANH_CAP = 20f;
+  private static final int SIGN = 0x80000000;
   private static final float T0 = -3.333333135e-01f, T1 = 1.333327740e-01f, T2 = -5.395958200e-02f,
       T3 = 2.180436812e-02f, T4 = -8.596678264e-03f, T5 = 2.969731810e-03f, T6 = -6.328171003e-04f;
 
   /** tanh(x) in float. */
   static float tanh(float x) {
-    float z = x * x;
+    float a = Math.abs(x);
+    float z = a * a;
     float p = Math.fma(z, T6, T5);
     p = Math.fma(p, z, T4);
     p = Math.fma(p, z, T3);
     p = Math.fma(p, z, T2);
     p = Math.fma(p, z, T1);
     p = Math.fma(p, z, T0);
-    float small = Math.fma(x * z, p, x);
-    float a = Math.abs(x);
+    float small = Math.fma(a * z, p, a);
     float e = exp(Math.min(a, TANH_CAP) * 2f);
     float big = 1f - 2f / (e + 1f);
-    big = x < 0f ? -big : big;
-    return a < TANH_SMALL ? small : big;
+    float t = a < TANH_SMALL ? small : big;
+    return Float.intBitsToFloat(Float.floatToRawIntBits(t) | (Float.floatToRawIntBits(x) & SIGN));
   }
 
   /** The vector form of {@link #tanh(float)}. */
   static FloatVector tanh(FloatVector x) {
-    FloatVector z = x.mul(x);
+    FloatVector a = x.abs();
+    FloatVector z = a.mul(a);
     FloatVector p = z.fma(FloatVector.broadcast(S, T6), FloatVector.broadcast(S, T5));
     p = p.fma(z, FloatVector.broadcast(S, T4));
     p = p.fma(z, FloatVector.broadcast(S, T3));
     p = p.fma(z, FloatVector.broadcast(S, T2));
     p = p.fma(z, FloatVector.broadcast(S, T1));
     p = p.fma(z, FloatVector.broadcast(S, T0));
-    FloatVector small = x.mul(z).fma(p, x);
-    FloatVector a = x.abs();
+    FloatVector small = a.mul(z).fma(p, a);
     FloatVector e = exp(a.min(TANH_CAP).mul(2f));
     FloatVector big = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f)));
-    big = big.blend(big.neg(), x.compare(LT, 0f));
-    return big.blend(small, a.compare(LT, TANH_SMALL));
+    FloatVector t = big.blend(small, a.compare(LT, TANH_SMALL));
+    return t.reinterpretAsInts().or(x.reinterpretAsInts().and(SIGN)).reinterpretAsFloats();
   }
 
   // ---- sigmoid and softplus on e = exp(-|x|), which never overflows.

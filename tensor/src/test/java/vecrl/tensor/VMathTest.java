@@ -106,7 +106,7 @@ final class VMathTest {
     for (UnaryOp op : OPS) {
       vec.unary(op, in, out);
       long h = 1;
-      for (int i = 0; i < x.length; i++) h = h * 1_000_003L + Float.floatToRawIntBits(out.get(i));
+      for (int i = 0; i < x.length; i++) h = h * 1_000_003L + Float.floatToIntBits(out.get(i)); // one NaN: payloads are not compared
       sb.append(op).append('=').append(Long.toHexString(h)).append(' ');
     }
     return sb.toString().trim();
@@ -187,7 +187,7 @@ final class VMathTest {
     float half = (float) -Math.log(2);
     assertEquals(half, ls.get(0, 0), Math.ulp(half));
     assertEquals(half, ls.get(0, 1), Math.ulp(half));
-    assertEquals(-6e4f, ls.get(0, 2), Math.ulp(6e4f));
+    assertEquals((float) (-6e4 - Math.log(2)), ls.get(0, 2), Math.ulp(6e4f));
     assertEquals(0.5f, sm.get(0, 0), Math.ulp(0.5f));
     assertEquals(0.5f, sm.get(0, 1), Math.ulp(0.5f));
     assertEquals(0f, sm.get(0, 2));
