@@ -11,20 +11,22 @@ import static jdk.incubator.vector.VectorOperators.NE;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import vecrl.tensor.KernelChecks.Broadcast;
 
 /**
  * Kernels on the Vector API ({@code jdk.incubator.vector}, {@link FloatVector#SPECIES_PREFERRED}),
  * the default backend. Loops run whole vectors and finish the last {@code size % lanes} elements
- * with the scalar definitions in {@link UnaryOp} and {@link BinaryOp}.
+ * with the scalar definitions in {@link UnaryOp} and {@link BinaryOp} (exp, log, tanh, sigmoid and
+ * softplus: with the scalar twins in {@link VMath}).
  *
  * <p>Matrix multiply is a register-blocked SGEMM (see {@link Gemm}) with special paths for one
  * output row and one output column; large products split by output rows over a {@link Parallel}
- * pool. Results are bit-identical for every thread count. Elementwise exp, log and tanh use the
- * lanewise {@code EXP}, {@code LOG} and {@code TANH} operators (intrinsified on AVX2 and
- * AVX-512); their results differ from the scalar reference by a few ulps.
+ * pool. Results are bit-identical for every thread count. Elementwise exp, log and tanh (and sigmoid,
+ * softplus and the softmax family built on them) come from {@link VMath}, made only of exactly
+ * rounded operations, not from the lanewise {@code EXP}, {@code LOG} and {@code TANH} operators,
+ * whose last bits differ between interpreted and compiled code; they are within about 1 ulp of the
+ * correctly rounded result, and vector lanes and scalar tails agree bit for bit.
  *
  * <p>Horizontal sums use a fixed lane order ({@code Gemm.hsum}), never {@code reduceLanes(ADD)},
  * whose order differs between the interpreter and compiled code: a call gives the same bits
@@ -186,10 +188,26 @@ public final class VectorKernels implements Kernels {
     int xo = x.offset(), oo = out.offset(), n = x.size();
     int vn = n - n % L;
     switch (op) {
-      case EXP -> { for (int i = 0; i < vn; i += L) load(xd, xo + i).lanewise(VectorOperators.EXP).intoArray(od, oo + i); }
-      case LOG -> { for (int i = 0; i < vn; i += L) load(xd, xo + i).lanewise(VectorOperators.LOG).intoArray(od, oo + i); }
-      case TANH -> { for (int i = 0; i < vn; i += L) load(xd, xo + i).lanewise(VectorOperators.TANH).intoArray(od, oo + i); }
-      case SIGMOID -> { for (int i = 0; i < vn; i += L) sigmoid(load(xd, xo + i)).intoArray(od, oo + i); }
+      case EXP -> {
+        for (int i = 0; i < vn; i += L) VMath.exp(load(xd, xo + i)).intoArray(od, oo + i);
+        for (int i = vn; i < n; i++) od[oo + i] = VMath.exp(xd[xo + i]);
+        return;
+      }
+      case LOG -> {
+        for (int i = 0; i < vn; i += L) VMath.log(load(xd, xo + i)).intoArray(od, oo + i);
+        for (int i = vn; i < n; i++) od[oo + i] = VMath.log(xd[xo + i]);
+        return;
+      }
+      case TANH -> {
+        for (int i = 0; i < vn; i += L) VMath.tanh(load(xd, xo + i)).intoArray(od, oo + i);
+        for (int i = vn; i < n; i++) od[oo + i] = VMath.tanh(xd[xo + i]);
+        return;
+      }
+      case SIGMOID -> {
+        for (int i = 0; i < vn; i += L) VMath.sigmoid(load(xd, xo + i)).intoArray(od, oo + i);
+        for (int i = vn; i < n; i++) od[oo + i] = VMath.sigmoid(xd[xo + i]);
+        return;
+      }
       case RELU -> {
         for (int i = 0; i < vn; i += L) {
           FloatVector v = load(xd, xo + i);
@@ -197,10 +215,9 @@ public final class VectorKernels implements Kernels {
         }
       }
       case SOFTPLUS -> {
-        for (int i = 0; i < vn; i += L) {
-          FloatVector v = load(xd, xo + i);
-          v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P)).intoArray(od, oo + i);
-        }
+        for (int i = 0; i < vn; i += L) VMath.softplus(load(xd, xo + i)).intoArray(od, oo + i);
+        for (int i = vn; i < n; i++) od[oo + i] = VMath.softplus(xd[xo + i]);
+        return;
       }
       case SQUARE -> { for (int i = 0; i < vn; i += L) { FloatVector v = load(xd, xo + i); v.mul(v).intoArray(od, oo + i); } }
       case SQRT -> { for (int i = 0; i < vn; i += L) load(xd, xo + i).sqrt().intoArray(od, oo + i); }
@@ -212,13 +229,6 @@ public final class VectorKernels implements Kernels {
 
   private static FloatVector load(float[] d, int i) {
     return FloatVector.fromArray(S, d, i);
-  }
-
-  /** 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below, as in {@link UnaryOp#SIGMOID}. */
-  private static FloatVector sigmoid(FloatVector x) {
-    FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
-    FloatVector d = e.add(1f);
-    return e.div(d).blend(FloatVector.broadcast(S, 1f).div(d), x.compare(GE, 0f));
   }
 
   @Override
@@ -238,7 +248,7 @@ public final class VectorKernels implements Kernels {
         case TANH -> { FloatVector v = load(yd, yo + i); d = one.sub(v.mul(v)); }
         case SIGMOID -> { FloatVector v = load(yd, yo + i); d = v.mul(one.sub(v)); }
         case RELU -> d = zero.blend(one, load(xd, xo + i).compare(GT, 0f));
-        case SOFTPLUS -> d = sigmoid(load(xd, xo + i));
+        case SOFTPLUS -> d = VMath.sigmoid(load(xd, xo + i));
         case SQUARE -> d = load(xd, xo + i).mul(2f);
         case SQRT -> d = FloatVector.broadcast(S, 0.5f).div(load(yd, yo + i));
         case ABS -> {
@@ -249,7 +259,10 @@ public final class VectorKernels implements Kernels {
       }
       load(od, oo + i).add(d.mul(load(gd, go + i))).intoArray(od, oo + i);
     }
-    for (int i = vn; i < n; i++) od[oo + i] += op.derivative(xd[xo + i], yd[yo + i]) * gd[go + i];
+    for (int i = vn; i < n; i++) {
+      float d = op == UnaryOp.SOFTPLUS ? VMath.sigmoid(xd[xo + i]) : op.derivative(xd[xo + i], yd[yo + i]);
+      od[oo + i] += d * gd[go + i];
+    }
   }
 
   @Override
@@ -541,27 +554,34 @@ public final class VectorKernels implements Kernels {
     }
   }
 
-  /** log(sum exp(d[from .. from+n))), stably; as the reference for empty rows, NaN and infinities. */
-  private static float logSumExp(float[] d, int from, int n) {
-    float max = reduceRange(ReduceOp.MAX, d, from, n);
-    if (Float.isNaN(max) || Float.isInfinite(max)) return max;
+  /**
+   * log(sum exp(d[from .. from+n) - max)) for the row's maximum {@code max}, or 0 where max is
+   * not finite (empty rows, NaN, infinities), so that max + result, x - max - result and
+   * exp(x - max - result) give what the reference gives for such rows.
+   */
+  private static float logSumShifted(float[] d, int from, int n, float max) {
+    if (Float.isNaN(max) || Float.isInfinite(max)) return 0f;
     int vn = n - n % L;
     FloatVector acc = FloatVector.zero(S);
-    for (int i = 0; i < vn; i += L) acc = acc.add(load(d, from + i).sub(max).lanewise(VectorOperators.EXP));
-    double s = Gemm.hsum(acc);
-    for (int i = vn; i < n; i++) s += Math.exp(d[from + i] - max);
-    return (float) (max + Math.log(s));
+    for (int i = 0; i < vn; i += L) acc = acc.add(VMath.exp(load(d, from + i).sub(max)));
+    float s = Gemm.hsum(acc);
+    for (int i = vn; i < n; i++) s += VMath.exp(d[from + i] - max);
+    return VMath.log(s);
   }
 
   @Override
   public void logSumExpRows(Tensor x, Tensor out) {
     KernelChecks.reduce("logSumExpRows", x, out, x.rows(), "rows");
     int cols = x.cols();
+    float[] xd = x.data();
     for (int r = 0; r < x.rows(); r++) {
-      out.data()[out.offset() + r] = logSumExp(x.data(), x.offset() + r * cols, cols);
+      int xb = x.offset() + r * cols;
+      float max = reduceRange(ReduceOp.MAX, xd, xb, cols);
+      out.data()[out.offset() + r] = max + logSumShifted(xd, xb, cols, max);
     }
   }
 
+  /** exp((x - max) - log(sum)): no rounding of max + log(sum) to lose the low bits of large logits. */
   @Override
   public void softmaxRows(Tensor x, Tensor out) {
     KernelChecks.sameShape("softmaxRows", x, out);
@@ -569,12 +589,17 @@ public final class VectorKernels implements Kernels {
     float[] xd = x.data(), od = out.data();
     for (int r = 0; r < x.rows(); r++) {
       int xb = x.offset() + r * cols, ob = out.offset() + r * cols;
-      float lse = logSumExp(xd, xb, cols);
-      for (int c = 0; c < vn; c += L) load(xd, xb + c).sub(lse).lanewise(VectorOperators.EXP).intoArray(od, ob + c);
-      for (int c = vn; c < cols; c++) od[ob + c] = (float) Math.exp(xd[xb + c] - lse);
+      float max = reduceRange(ReduceOp.MAX, xd, xb, cols);
+      float ls = logSumShifted(xd, xb, cols, max);
+      for (int c = 0; c < vn; c += L) VMath.exp(load(xd, xb + c).sub(max).sub(ls)).intoArray(od, ob + c);
+      for (int c = vn; c < cols; c++) od[ob + c] = VMath.exp((xd[xb + c] - max) - ls);
     }
   }
 
+  /**
+   * (x - max) - log(sum exp(x - max)): x - max is exact for nearby logits, so large logits keep
+   * their precision (x - (max + log(sum)) would round max + log(sum) to the ulp of max first).
+   */
   @Override
   public void logSoftmaxRows(Tensor x, Tensor out) {
     KernelChecks.sameShape("logSoftmaxRows", x, out);
@@ -582,9 +607,10 @@ public final class VectorKernels implements Kernels {
     float[] xd = x.data(), od = out.data();
     for (int r = 0; r < x.rows(); r++) {
       int xb = x.offset() + r * cols, ob = out.offset() + r * cols;
-      float lse = logSumExp(xd, xb, cols);
-      for (int c = 0; c < vn; c += L) load(xd, xb + c).sub(lse).intoArray(od, ob + c);
-      for (int c = vn; c < cols; c++) od[ob + c] = xd[xb + c] - lse;
+      float max = reduceRange(ReduceOp.MAX, xd, xb, cols);
+      float ls = logSumShifted(xd, xb, cols, max);
+      for (int c = 0; c < vn; c += L) load(xd, xb + c).sub(max).sub(ls).intoArray(od, ob + c);
+      for (int c = vn; c < cols; c++) od[ob + c] = (xd[xb + c] - max) - ls;
     }
   }
 

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Tolerances. Kernels made of single IEEE operations (+, -, *, /, sqrt, min, max, compares)
  * perform the same operation on each element as the reference, so they must match bit for bit.
- * exp, log and tanh come from the JDK's vector math library, which the Vector API documents as
- * within 1 ulp of the exact result; the reference is correctly rounded to within 0.5 ulp, so the
- * two float results are at most 2 ulps apart. Composite functions (sigmoid, softplus) add a few
+ * exp, log and tanh come from {@link VMath} (float algorithms within about 1 ulp of the exact
+ * result, see {@link VMathTest}); the reference is correctly rounded to within 0.5 ulp, so the two
+ * float results are at most 2 ulps apart. Composite functions (sigmoid, softplus) add a few
  * roundings on top: 4 ulps. Sums of n floats in any order are within (n - 1) u sum |x_i| (u =
  * 2^-24) of the exact sum; the tests allow 2 (n + 1) u sum |x_i|.
  */
