@@ -58,7 +58,9 @@ public final class Main {
             --set key=value (any config key; repeatable)  --out DIR (default runs)  --resume RUN_DIR
             --threads N (env stepping threads)  --backend NAME  --quiet
         eval RUN_OR_POLICY [--env ID] [--episodes N] [--seed N]
-                     greedy evaluation of a saved policy (a run directory or its policy.bin)
+                     greedy evaluation of a saved policy (a run directory or its policy.bin, a vecrl.io
+                     MlpActorCriticPolicy file; the network is rebuilt from the config.properties beside
+                     it, or from --env's default config when there is none)
         envs         list the environments with their spaces
         bench-train [--steps N] [--seed N]
                      PPO CartPole-v1 speed (4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh), one thread

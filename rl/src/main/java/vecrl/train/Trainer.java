@@ -41,6 +41,11 @@ import vecrl.tensor.Tensor;
  * algorithm's {@link Objective} over shuffled minibatches for some epochs with gradient clipping
  * and the optimizer. PPO and A2C differ only in the objective and the schedule in the config.
  *
+ * <p>The network is a {@link MlpActorCriticPolicy} of the policy module, built from the env's
+ * observation and action spaces and {@link #policyConfig(TrainConfig)}, and trained in place
+ * through {@link PolicyActorCritic}; {@link #network()} is the trained policy (a run saves it with
+ * {@link vecrl.io.PolicyIO}, see {@link PolicyFile}).
+ *
  * <p>All randomness comes from the config's seed: the policy's initialisation, action sampling and
  * minibatch shuffling use generators split from it, and the vector env is reset with a seed drawn
  * from it. {@link #saveCheckpoint} and {@link #restoreCheckpoint} capture the whole state between
