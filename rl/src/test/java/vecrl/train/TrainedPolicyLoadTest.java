@@ -87,6 +87,14 @@ final class TrainedPolicyLoadTest {
       ones += (int) expected[i];
     }
     assertTrue(ones > ROWS / 10 && ones < ROWS - ROWS / 10, "both actions occur: " + ones + " of " + ROWS + " are 1");
+    // the README snippet: an observation from the env, flattened, greedy action; and the deserialize shortcut
+    MlpActorCriticPolicy viaShortcut = MlpActorCriticPolicy.deserialize(r.dir().resolve(TrainingRun.POLICY), env.observationSpace(),
+        env.actionSpace(), MlpPolicyConfig.separate64());
+    float[] o = new float[4];
+    env.observationSpace().flatten(env.reset(new Rng(42)).observation(), o, 0);
+    float[] one = new float[1];
+    r.trainer().policy().greedy(Tensor.of(o.clone(), 1, 4), one);
+    assertEquals((int) one[0], viaShortcut.act(viaShortcut.reset(null), Tensor.vector(o), null, null).discreteAction());
 
     // the CLI's loader agrees, and another network config is refused by the fingerprint
     PolicyFile.Loaded l = PolicyFile.load(r.dir().resolve(TrainingRun.POLICY), c, REG.spec("CartPole-v1"));
