@@ -11,6 +11,10 @@ import vecrl.tensor.Tensor;
  * tape), values alone for bootstrapping, greedy actions for evaluation, and on a tape the
  * log-probabilities, entropies and values of given actions. Actions are stored as {@link
  * #actionDim()} floats per sample (a discrete action as its index).
+ *
+ * <p>The trainer uses {@link PolicyActorCritic}, this view of a {@code vecrl.policy} policy
+ * ({@link vecrl.policy.MlpActorCriticPolicy}), so the trained object is a policy of the policy
+ * module and is saved in its format ({@link vecrl.io.PolicyIO}).
  */
 public interface ActorCritic {
   int obsDim();

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import vecrl.algo.PolicyActorCritic;
 import vecrl.env.EnvRegistry;
 import vecrl.tensor.Backends;
 import vecrl.train.Callback;
@@ -57,7 +58,9 @@ public final class Main {
             --set key=value (any config key; repeatable)  --out DIR (default runs)  --resume RUN_DIR
             --threads N (env stepping threads)  --backend NAME  --quiet
         eval RUN_OR_POLICY [--env ID] [--episodes N] [--seed N]
-                     greedy evaluation of a saved policy (a run directory or its policy.bin)
+                     greedy evaluation of a saved policy (a run directory or its policy.bin, a vecrl.io
+                     MlpActorCriticPolicy file; the network is rebuilt from the config.properties beside
+                     it, or from --env's default config when there is none)
         envs         list the environments with their spaces
         devices      list the OpenCL platforms and devices (choose one with -Dvecrl.opencl.device=INDEX_OR_NAME)
         bench-train [--steps N] [--seed N]
@@ -254,12 +257,25 @@ public final class Main {
     Path p = Path.of(o.positional().get(0));
     if (Files.isDirectory(p)) p = p.resolve(TrainingRun.POLICY);
     if (!Files.isRegularFile(p)) throw new UsageException("eval: " + p + " is neither a run directory nor a policy file");
-    PolicyFile.Loaded l = PolicyFile.load(p);
-    String env = o.get("--env") == null ? l.env() : o.get("--env");
-    if (!registry.contains(env)) throw new UsageException("--env " + env + ": unknown environment; valid environments: " + String.join(", ", registry.names()));
+    // the policy file holds parameters and a fingerprint; the constructor arguments come from the run's config
+    Path cfg = p.toAbsolutePath().getParent().resolve(TrainingRun.CONFIG);
+    String envOpt = o.get("--env");
+    if (envOpt != null && !registry.contains(envOpt)) {
+      throw new UsageException("--env " + envOpt + ": unknown environment; valid environments: " + String.join(", ", registry.names()));
+    }
+    TrainConfig c;
+    if (Files.isRegularFile(cfg)) {
+      c = TrainConfig.load(cfg);
+    } else if (envOpt != null) {
+      c = Presets.forEnv("ppo", envOpt);
+    } else {
+      throw new UsageException("eval: " + p + " has no " + TrainingRun.CONFIG + " beside it (needed to rebuild the policy); pass a run directory, or --env ENV for a policy trained with that env's default network");
+    }
+    String env = envOpt == null ? c.env() : envOpt;
     int episodes = (int) parseLong("--episodes", o.get("--episodes") == null ? "10" : o.get("--episodes"), 1);
     long seed = o.get("--seed") == null ? 0 : parseLong("--seed", o.get("--seed"), Long.MIN_VALUE);
-    Evaluation e = Trainer.evaluate(l.policy(), registry.spec(env), l.obsRms(), l.clipObs(), episodes, seed);
+    PolicyFile.Loaded l = PolicyFile.load(p, c, registry.spec(env));
+    Evaluation e = Trainer.evaluate(new PolicyActorCritic(l.policy(), Backends.kernels()), registry.spec(env), l.obsRms(), l.clipObs(), episodes, seed);
     out.println("policy " + p + " on " + env + ": " + e);
     return 0;
   }

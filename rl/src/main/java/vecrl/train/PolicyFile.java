@@ -1,63 +1,163 @@
 package vecrl.train;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import vecrl.algo.MlpActorCritic;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Map;
+import vecrl.env.Env;
+import vecrl.env.EnvSpec;
 import vecrl.env.RunningMeanStd;
+import vecrl.io.PolicyIO;
+import vecrl.policy.MlpActorCriticPolicy;
 import vecrl.tensor.Rng;
 
 /**
- * The trained policy as written into a run directory ({@code policy.bin}): magic {@code VECRLPOL},
- * version, the network's structure (env id, observation size, outputs, discrete flag, hidden widths,
- * activation, observation clip), its parameters by name, and the observation normaliser if any.
- * Written atomically. (The policy module's own serialization format replaces this once its batched
- * policies are used for training.)
+ * The trained policy of a run directory.
+ *
+ * <ul>
+ *   <li>{@code policy.bin} ({@link TrainingRun#POLICY}): the {@link MlpActorCriticPolicy} in the
+ *       policy module's serialization format ({@link PolicyIO}: SHA-256 structural fingerprint,
+ *       parameters by name, checksum). An application loads it with {@code PolicyIO.deserialize(path,
+ *       new MlpActorCriticPolicy(obsSpace, actSpace, Trainer.policyConfig(config), anyRng))}, the
+ *       spaces being the env's ({@link #skeleton} builds exactly that).
+ *   <li>{@code obs_normalizer.properties} ({@link #OBS_NORMALIZER}), only when the run normalised
+ *       observations ({@code normObs = true}): the running statistics the policy expects its inputs
+ *       to be normalised with, as text ({@code clip}, {@code epsilon}, {@code count}, then {@code mean}
+ *       and {@code var}, comma-separated; doubles printed exactly). The policy's input is {@code
+ *       clamp((x - mean) / sqrt(var + epsilon), -clip, clip)} per component ({@link
+ *       Loaded#normalize}).
+ * </ul>
+ *
+ * Both are written atomically (temporary file, fsync, atomic rename).
  */
 public final class PolicyFile {
-  static final long MAGIC = 0x56454352_4c504f4cL; // "VECRLPOL"
+  /** The observation normaliser's file name, next to the policy file. */
+  public static final String OBS_NORMALIZER = "obs_normalizer.properties";
+  /** The epsilon inside the square root of the normalisation. */
+  public static final double EPSILON = 1e-8;
 
-  /** A loaded policy: the network, its environment id, and its observation normaliser (or null). */
-  public record Loaded(String env, MlpActorCritic policy, RunningMeanStd obsRms, float clipObs) {}
+  /**
+   * A loaded policy and its observation normaliser (null when the run did not normalise
+   * observations, {@code clipObs} then unused).
+   */
+  public record Loaded(MlpActorCriticPolicy policy, RunningMeanStd obsRms, float clipObs) {
+    /** Normalises one flat observation in place, as training did (a no-op without a normaliser). */
+    public void normalize(float[] observation) {
+      if (obsRms != null) Trainer.normalizeWith(obsRms, clipObs, observation, observation.length, obsRms.size());
+    }
+  }
 
   private PolicyFile() {}
 
-  public static void save(Path file, String env, MlpActorCritic p, RunningMeanStd obsRms, float clipObs) throws IOException {
-    Checkpoint.writeAtomically(file, MAGIC, out -> {
-      out.writeUTF(env);
-      out.writeInt(p.obsDim());
-      out.writeInt(p.outputs());
-      out.writeBoolean(p.discrete());
-      int[] h = p.hidden();
-      out.writeInt(h.length);
-      for (int x : h) out.writeInt(x);
-      out.writeUTF(p.activation().name());
-      out.writeFloat(clipObs);
-      Checkpoint.writeParams(out, p.parameters());
-      Checkpoint.writeRms(out, obsRms);
-    });
+  /** The normaliser file that belongs to {@code policyFile}. */
+  public static Path normalizerFile(Path policyFile) {
+    Path dir = policyFile.toAbsolutePath().getParent();
+    return dir.resolve(OBS_NORMALIZER);
   }
 
-  public static Loaded load(Path file) throws IOException {
-    Loaded[] r = new Loaded[1];
-    Checkpoint.readChecked(file, MAGIC, "policy", in -> {
-      String env = in.readUTF();
-      int obsDim = in.readInt();
-      int outputs = in.readInt();
-      boolean discrete = in.readBoolean();
-      int[] h = new int[Checkpoint.readCount(in, 64, "hidden layer")];
-      for (int i = 0; i < h.length; i++) h[i] = in.readInt();
-      String act = in.readUTF();
-      float clip = in.readFloat();
-      MlpActorCritic.Activation a;
-      try {
-        a = MlpActorCritic.Activation.valueOf(act);
-      } catch (IllegalArgumentException e) {
-        throw new IOException(file + ": unknown activation " + act);
+  /**
+   * Writes {@code policy} to {@code policyFile} ({@link PolicyIO}) and the normaliser next to it
+   * (or removes a stale normaliser file when {@code obsRms} is null).
+   */
+  public static void save(Path policyFile, MlpActorCriticPolicy policy, RunningMeanStd obsRms, float clipObs) throws IOException {
+    PolicyIO.serialize(policy, policyFile);
+    Path norm = normalizerFile(policyFile);
+    if (obsRms == null) {
+      Files.deleteIfExists(norm);
+      return;
+    }
+    var s = obsRms.state();
+    String text = "# observation normaliser of " + policyFile.getFileName() + ": x' = clamp((x - mean) / sqrt(var + epsilon), -clip, clip)\n"
+        + "clip = " + clipObs + "\n"
+        + "epsilon = " + EPSILON + "\n"
+        + "count = " + s.count() + "\n"
+        + "mean = " + join(s.mean()) + "\n"
+        + "var = " + join(s.var()) + "\n";
+    writeAtomically(norm, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A fresh policy with the constructor arguments of a run of {@code config} on {@code spec}'s env
+   * (observation and action spaces of the env, {@link Trainer#policyConfig}); its random weights
+   * are meant to be overwritten by {@link PolicyIO#deserialize}.
+   */
+  @SuppressWarnings("unchecked")
+  public static MlpActorCriticPolicy skeleton(TrainConfig config, EnvSpec spec) {
+    Env<Object, Object> env = (Env<Object, Object>) spec.factory().get();
+    try {
+      return new MlpActorCriticPolicy(env.observationSpace(), env.actionSpace(), Trainer.policyConfig(config), new Rng(0));
+    } finally {
+      env.close();
+    }
+  }
+
+  /**
+   * Loads {@code policyFile} for a run of {@code config} on {@code spec}'s env, and the normaliser
+   * next to it if there is one.
+   *
+   * @throws vecrl.io.PolicyFormatException when the file is not a policy, is damaged, or was written
+   *     for other constructor arguments (another env or network config)
+   */
+  public static Loaded load(Path policyFile, TrainConfig config, EnvSpec spec) throws IOException {
+    MlpActorCriticPolicy p = PolicyIO.deserialize(policyFile, skeleton(config, spec));
+    Path norm = normalizerFile(policyFile);
+    if (!Files.exists(norm)) return new Loaded(p, null, (float) config.clipObs());
+    Map<String, String> m = TrainConfig.parse(Files.readString(norm, StandardCharsets.UTF_8));
+    try {
+      float clip = Float.parseFloat(need(m, "clip", norm));
+      double[] mean = doubles(need(m, "mean", norm));
+      double[] var = doubles(need(m, "var", norm));
+      double count = Double.parseDouble(need(m, "count", norm));
+      if (mean.length != p.observationSize() || var.length != p.observationSize()) {
+        throw new IOException(norm + ": mean has " + mean.length + " and var " + var.length + " values, the policy's observations have "
+            + p.observationSize());
       }
-      MlpActorCritic p = new MlpActorCritic(obsDim, outputs, discrete, h, a, false, 0f, new Rng(0));
-      Checkpoint.readParams(in, p.parameters(), file);
-      r[0] = new Loaded(env, p, Checkpoint.readRms(in), clip);
-    });
-    return r[0];
+      RunningMeanStd rms = new RunningMeanStd(mean.length);
+      rms.restore(new RunningMeanStd.State(mean, var, count));
+      return new Loaded(p, rms, clip);
+    } catch (NumberFormatException e) {
+      throw new IOException(norm + ": " + e.getMessage() + " is not a number", e);
+    }
+  }
+
+  private static String need(Map<String, String> m, String key, Path file) throws IOException {
+    String v = m.get(key);
+    if (v == null) throw new IOException(file + ": missing key '" + key + "'; expected clip, epsilon, count, mean, var");
+    return v;
+  }
+
+  private static String join(double[] a) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < a.length; i++) b.append(i == 0 ? "" : ", ").append(a[i]);
+    return b.toString();
+  }
+
+  private static double[] doubles(String s) {
+    return Arrays.stream(s.split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray();
+  }
+
+  private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    Path abs = file.toAbsolutePath();
+    Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName() + ".", ".tmp");
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        var buf = java.nio.ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) ch.write(buf);
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("PolicyFile: the file system of " + abs.getParent() + " cannot rename atomically", e);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 }

@@ -6,8 +6,8 @@ import vecrl.algo.A2cObjective;
 import vecrl.algo.ActorCritic;
 import vecrl.algo.LossStats;
 import vecrl.algo.Minibatch;
-import vecrl.algo.MlpActorCritic;
 import vecrl.algo.Objective;
+import vecrl.algo.PolicyActorCritic;
 import vecrl.algo.PpoObjective;
 import vecrl.algo.RolloutBuffer;
 import vecrl.autodiff.Adam;
@@ -24,6 +24,10 @@ import vecrl.env.RunningMeanStd;
 import vecrl.env.SyncVectorEnv;
 import vecrl.env.ThreadedVectorEnv;
 import vecrl.env.VectorEnv;
+import vecrl.nn.Activation;
+import vecrl.nn.NetArch;
+import vecrl.policy.MlpActorCriticPolicy;
+import vecrl.policy.MlpPolicyConfig;
 import vecrl.space.Box;
 import vecrl.space.Discrete;
 import vecrl.space.Space;
@@ -37,6 +41,11 @@ import vecrl.tensor.Tensor;
  * algorithm's {@link Objective} over shuffled minibatches for some epochs with gradient clipping
  * and the optimizer. PPO and A2C differ only in the objective and the schedule in the config.
  *
+ * <p>The network is a {@link MlpActorCriticPolicy} of the policy module, built from the env's
+ * observation and action spaces and {@link #policyConfig(TrainConfig)}, and trained in place
+ * through {@link PolicyActorCritic}; {@link #network()} is the trained policy (a run saves it with
+ * {@link vecrl.io.PolicyIO}, see {@link PolicyFile}).
+ *
  * <p>All randomness comes from the config's seed: the policy's initialisation, action sampling and
  * minibatch shuffling use generators split from it, and the vector env is reset with a seed drawn
  * from it. {@link #saveCheckpoint} and {@link #restoreCheckpoint} capture the whole state between
@@ -49,7 +58,8 @@ public final class Trainer implements AutoCloseable {
   private final EnvSpec spec;
   private final VectorEnv<Object, Object> vec;
   private final List<SnapshotEnv<Object, Object>> envs = new ArrayList<>();
-  private final MlpActorCritic policy;
+  private final MlpActorCriticPolicy network;
+  private final PolicyActorCritic policy;
   private final Objective objective;
   private final Optimizer optimizer;
   private final GradClip gradClip;
@@ -120,18 +130,15 @@ public final class Trainer implements AutoCloseable {
     Space<Object> os = vec.observationSpace();
     Space<Object> as = vec.actionSpace();
     this.obsDim = vec.observationSize();
-    int nOut;
     switch ((Object) as) {
       case Discrete d -> {
         discrete = true;
-        nOut = d.n();
         actDim = 1;
         actLow = actHigh = null;
       }
       case Box b -> {
         discrete = false;
-        nOut = b.size();
-        actDim = nOut;
+        actDim = b.size();
         actLow = b.low();
         actHigh = b.high();
       }
@@ -142,9 +149,8 @@ public final class Trainer implements AutoCloseable {
     Rng init = root.split();
     this.rng = root.split();
     this.envSeed = root.nextLong();
-    this.policy = new MlpActorCritic(obsDim, nOut, discrete, config.hiddenSizes(),
-        config.activation().equals("relu") ? MlpActorCritic.Activation.RELU : MlpActorCritic.Activation.TANH,
-        config.orthoInit(), (float) config.logStdInit(), init, kernels);
+    this.network = new MlpActorCriticPolicy(os, as, policyConfig(config), init);
+    this.policy = new PolicyActorCritic(network, kernels);
     this.objective = config.algo().equals("ppo")
         ? new PpoObjective((float) config.clipCoef(), config.clipVloss(), (float) config.entCoef(), (float) config.vfCoef(), config.normAdv())
         : new A2cObjective((float) config.entCoef(), (float) config.vfCoef(), config.normAdv());
@@ -183,9 +189,27 @@ public final class Trainer implements AutoCloseable {
     this.finalVal = new float[n];
   }
 
+  /**
+   * The policy configuration a training config describes: Stable-Baselines {@code net_arch}
+   * {@code [{pi: hidden, vf: hidden}]} (separate actor and critic, no shared layers) with the
+   * config's activation, orthogonal init flag and initial log-std. For the defaults (hidden 64,64,
+   * tanh, orthogonal, log-std 0) this equals {@link MlpPolicyConfig#separate64()}. Together with the
+   * env's observation and action spaces these are the constructor arguments that rebuild a trained
+   * policy for {@link vecrl.io.PolicyIO#deserialize}.
+   */
+  public static MlpPolicyConfig policyConfig(TrainConfig config) {
+    int[] hidden = config.hiddenSizes();
+    return MlpPolicyConfig.sb3(new NetArch(new int[0], hidden, hidden))
+        .withActivation(config.activation().equals("relu") ? Activation.RELU : Activation.TANH)
+        .withOrthogonalInit(config.orthoInit())
+        .withLogStdInit((float) config.logStdInit());
+  }
+
   public TrainConfig config() { return config; }
+  /** The trainer's batched view of {@link #network()}. */
   public ActorCritic policy() { return policy; }
-  public MlpActorCritic network() { return policy; }
+  /** The policy being trained (its parameters are updated in place); save it with {@link vecrl.io.PolicyIO}. */
+  public MlpActorCriticPolicy network() { return network; }
   public Optimizer optimizer() { return optimizer; }
   public long globalStep() { return globalStep; }
   public long iteration() { return iteration; }

@@ -19,7 +19,9 @@ import vecrl.tensor.Kernels;
  *   <li>{@code config.properties}: the config ({@link TrainConfig#save});
  *   <li>{@code metrics.csv}: one row per iteration ({@link IterationStats#HEADER});
  *   <li>{@code checkpoint.bin}: everything needed to resume, written atomically;
- *   <li>{@code policy.bin}: the trained policy ({@link PolicyFile});
+ *   <li>{@code policy.bin}: the trained {@link vecrl.policy.MlpActorCriticPolicy} in the policy module's
+ *       format ({@link vecrl.io.PolicyIO}), plus {@code obs_normalizer.properties} when observations were
+ *       normalised (see {@link PolicyFile});
  *   <li>{@code learning_curve.png}: mean return against steps.
  * </ul>
  * {@link #resume} continues a run from its checkpoint exactly as if it had not stopped; metrics rows
@@ -129,7 +131,7 @@ public final class TrainingRun {
     } finally {
       t.close();
     }
-    PolicyFile.save(dir.resolve(POLICY), c.env(), t.network(), t.observationNormalizer(), (float) c.clipObs());
+    PolicyFile.save(dir.resolve(POLICY), t.network(), t.observationNormalizer(), (float) c.clipObs());
     writeChart(dir, c);
     Evaluation e = c.evalEpisodes() > 0 ? t.evaluate(c.evalEpisodes(), evalSeed(c)) : null;
     return new Result(dir, t, e, last[0]);

@@ -59,6 +59,22 @@ final class MainTest {
     Out e = run("eval", dir.toString(), "--episodes", "2");
     assertEquals(0, e.code(), e.err());
     assertTrue(e.out().contains("over 2 episodes"), e.out());
+    // a policy.bin on its own: rebuilt from --env's default config (the run used it, with 2 envs), else a usage error
+    Path alone = tmp.resolve("alone");
+    try {
+      java.nio.file.Files.createDirectories(alone);
+      java.nio.file.Files.copy(dir.resolve("policy.bin"), alone.resolve("policy.bin"));
+    } catch (java.io.IOException ex) {
+      throw new java.io.UncheckedIOException(ex);
+    }
+    Out withEnv = run("eval", alone.resolve("policy.bin").toString(), "--env", "CartPole-v1", "--episodes", "2");
+    assertEquals(0, withEnv.code(), withEnv.err());
+    assertTrue(withEnv.out().contains("over 2 episodes"), withEnv.out());
+    bad("has no config.properties", "--env", "eval", alone.resolve("policy.bin").toString());
+    // another env's network does not match: the fingerprint check names the mismatch
+    Out other = run("eval", dir.toString(), "--env", "Acrobot-v1");
+    assertEquals(1, other.code());
+    assertTrue(other.err().contains("structural fingerprint mismatch"), other.err());
     Out again = run("train", "--resume", dir.toString(), "--quiet");
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("resuming") && again.out().contains("greedy evaluation: "), again.out());

@@ -17,6 +17,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import vecrl.algo.PolicyActorCritic;
 import vecrl.env.EnvRegistry;
 import vecrl.tensor.Backends;
 import vecrl.tensor.Kernels;
@@ -115,8 +116,8 @@ final class TrainerTest {
     assertEquals(c, TrainConfig.load(r.dir().resolve(TrainingRun.CONFIG)));
     assertEquals(3, r.evaluation().returns().length);
     // the saved policy evaluates to the same greedy returns as the trainer's own network
-    PolicyFile.Loaded l = PolicyFile.load(r.dir().resolve(TrainingRun.POLICY));
-    Evaluation e = Trainer.evaluate(l.policy(), REG.spec("CartPole-v1"), l.obsRms(), l.clipObs(), 3, TrainingRun.evalSeed(c));
+    PolicyFile.Loaded l = PolicyFile.load(r.dir().resolve(TrainingRun.POLICY), c, REG.spec("CartPole-v1"));
+    Evaluation e = Trainer.evaluate(new PolicyActorCritic(l.policy(), Backends.kernels()), REG.spec("CartPole-v1"), l.obsRms(), l.clipObs(), 3, TrainingRun.evalSeed(c));
     assertArrayEquals(r.evaluation().returns(), e.returns());
     try (var lines = Files.lines(r.dir().resolve(TrainingRun.METRICS))) {
       assertEquals(4, lines.count());
