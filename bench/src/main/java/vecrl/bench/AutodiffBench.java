@@ -45,7 +45,7 @@ import vecrl.tensor.UnaryOp;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Dvecrl.threads=1"})
+@Fork(value = 1, jvmArgsAppend = {"-Dvecrl.threads=1"})
 @Threads(1)
 public class AutodiffBench {
 
