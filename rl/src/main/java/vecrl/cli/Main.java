@@ -275,7 +275,8 @@ public final class Main {
     int episodes = (int) parseLong("--episodes", o.get("--episodes") == null ? "10" : o.get("--episodes"), 1);
     long seed = o.get("--seed") == null ? 0 : parseLong("--seed", o.get("--seed"), Long.MIN_VALUE);
     PolicyFile.Loaded l = PolicyFile.load(p, c, registry.spec(env));
-    Evaluation e = Trainer.evaluate(new PolicyActorCritic(l.policy(), Backends.kernels()), registry.spec(env), l.obsRms(), l.clipObs(), episodes, seed);
+    Evaluation e = Trainer.evaluate(new PolicyActorCritic(l.policy(), Backends.kernels()), registry.spec(env), l.obsRms(), l.clipObs(), episodes, seed,
+        c.useMasks());
     out.println("policy " + p + " on " + env + ": " + e);
     return 0;
   }
