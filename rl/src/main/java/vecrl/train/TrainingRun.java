@@ -144,15 +144,8 @@ public final class TrainingRun {
 
   /** Redraws the learning curve from metrics.csv. */
   public static void writeChart(Path dir, TrainConfig c) throws IOException {
-    List<String> lines = Files.readAllLines(dir.resolve(METRICS), StandardCharsets.UTF_8);
-    int rows = lines.size() - 1;
-    long[] steps = new long[Math.max(rows, 0)];
-    double[] ret = new double[steps.length];
-    for (int i = 0; i < rows; i++) {
-      String[] p = lines.get(i + 1).split(",");
-      steps[i] = Long.parseLong(p[0]);
-      ret[i] = Double.parseDouble(p[3]);
-    }
-    Chart.learningCurve(dir.resolve(CHART), c.algo().toUpperCase(java.util.Locale.ROOT) + " on " + c.env() + " (seed " + c.seed() + "): mean episode return", steps, ret);
+    Metrics m = Metrics.read(dir.resolve(METRICS));
+    Chart.learningCurve(dir.resolve(CHART), c.algo().toUpperCase(java.util.Locale.ROOT) + " on " + c.env() + " (seed " + c.seed() + "): mean episode return",
+        m.steps(), m.column("mean_return"));
   }
 }
