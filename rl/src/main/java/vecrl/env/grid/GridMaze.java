@@ -19,9 +19,9 @@ import vecrl.tensor.Rng;
  * environment is truncated after 100 steps.
  *
  * <p>The observation is the one-hot of the agent's cell, {@code row * width + col}, in a {@code
- * Box(0..1, [height * width])}. With the mask a uniformly random policy never dies and reaches the
- * goal of the standard maze within 100 steps in about half of the episodes; without it, about 97%
- * of its episodes end on an invalid move.
+ * Box(0..1, [height * width])}. In a simulation of 20,000 episodes of the standard maze, a
+ * uniformly random policy reached the goal within 100 steps in 55% of them when it chose among the
+ * valid moves, and ended 97% of them on an invalid move when it did not.
  *
  * <p>A layout is rows of {@code .} (free), {@code #} (wall) and one {@code G} (the goal, free);
  * every free cell must reach the goal, so every free cell has at least one valid move.
