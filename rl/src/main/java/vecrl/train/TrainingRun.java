@@ -88,11 +88,22 @@ public final class TrainingRun {
       for (String line : Files.readAllLines(m, StandardCharsets.UTF_8)) {
         if (line.isEmpty() || line.startsWith("step")) continue;
         long iter = Long.parseLong(line.split(",", 3)[1]);
-        if (iter <= t.iteration()) keep.add(line);
+        if (iter <= t.iteration()) keep.add(withInvalidActionsColumn(line));
       }
     }
     Files.write(m, keep, StandardCharsets.UTF_8);
     return run(t, dir, callbacks);
+  }
+
+  /**
+   * A row written before metrics.csv had the invalid_actions column (one field fewer) gets NaN
+   * there, so that a run started by an older build and resumed by this one keeps a readable file.
+   */
+  private static String withInvalidActionsColumn(String line) {
+    int fields = line.split(",", -1).length;
+    if (fields != IterationStats.HEADER.split(",").length - 1) return line;
+    int last = line.lastIndexOf(',');
+    return line.substring(0, last) + ",NaN" + line.substring(last);
   }
 
   private static Result run(Trainer t, Path dir, List<Callback> user) throws IOException {

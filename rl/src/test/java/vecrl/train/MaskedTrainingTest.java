@@ -152,6 +152,19 @@ final class MaskedTrainingTest {
     return out;
   }
 
+  /** Masks are read on the trainer's thread after the envs stepped: threaded env stepping gives the same run. */
+  @Test
+  void threadedEnvsGiveTheSameMaskedRun() {
+    List<String> a, b;
+    try (Trainer t = new Trainer(maze(3, true), EnvRegistry.standard(), SCALAR)) {
+      a = deterministicColumns(run(t));
+    }
+    try (Trainer t = new Trainer(maze(3, true).with("envThreads", "2"), EnvRegistry.standard(), SCALAR)) {
+      b = deterministicColumns(run(t));
+    }
+    assertEquals(a, b);
+  }
+
   /** The minibatches carry each sample's own mask into the loss: PPO's first ratio is exactly 1 under masks. */
   @Test
   void firstMinibatchRatioIsExactlyOneUnderMasks() {
@@ -252,6 +265,35 @@ final class MaskedTrainingTest {
     TrainingRun.resume(cut, EnvRegistry.standard(), List.of(), SCALAR);
     assertEquals(metrics(tmp.resolve("full")), metrics(cut));
     assertArrayEquals(Files.readAllBytes(tmp.resolve("full/policy.bin")), Files.readAllBytes(cut.resolve("policy.bin")));
+  }
+
+  /** metrics.csv rows written before the invalid_actions column existed get NaN there when the run is resumed. */
+  @Test
+  void aRunFromBeforeTheInvalidActionsColumnResumesWithNaNThere() throws IOException {
+    TrainConfig c = TrainConfig.defaults("CartPole-v1").with(Map.of("numEnvs", "2", "numSteps", "32", "minibatches", "2", "epochs", "1",
+        "evalEpisodes", "0", "hidden", "8", "totalSteps", "192", "checkpointEvery", "1"));
+    Path dir = tmp.resolve("old");
+    Callback stop = new Callback() {
+      @Override
+      public boolean onIteration(Trainer t, IterationStats s) {
+        return s.iteration() < 2;
+      }
+    };
+    TrainingRun.train(c, EnvRegistry.standard(), dir, List.of(stop), SCALAR);
+    // rewrite metrics.csv as the previous build wrote it: no invalid_actions column
+    List<String> old = new ArrayList<>();
+    for (String l : Files.readAllLines(dir.resolve(TrainingRun.METRICS))) {
+      List<String> f = new ArrayList<>(List.of(l.split(",")));
+      f.remove(f.size() - 2);
+      old.add(String.join(",", f));
+    }
+    Files.write(dir.resolve(TrainingRun.METRICS), old);
+    TrainingRun.resume(dir, EnvRegistry.standard(), List.of(), SCALAR);
+    Metrics m = Metrics.read(dir.resolve(TrainingRun.METRICS));
+    assertEquals(3, m.rows());
+    double[] invalid = m.column("invalid_actions");
+    assertTrue(Double.isNaN(invalid[0]) && Double.isNaN(invalid[1]), "rows of the old build");
+    assertEquals(0.0, invalid[2], "the row written after the resume");
   }
 
   private static List<String> metrics(Path dir) throws IOException {
