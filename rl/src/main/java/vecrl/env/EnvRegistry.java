@@ -8,6 +8,7 @@ import vecrl.env.classic.CartPole;
 import vecrl.env.classic.MountainCar;
 import vecrl.env.classic.MountainCarContinuous;
 import vecrl.env.classic.Pendulum;
+import vecrl.env.grid.GridMaze;
 
 /**
  * Environments by name, as Gymnasium's registry. A registry is an ordinary object (there is no
@@ -21,7 +22,10 @@ public final class EnvRegistry {
   /** An empty registry. */
   public EnvRegistry() {}
 
-  /** A new registry with CartPole-v1, Pendulum-v1, Acrobot-v1, MountainCar-v0 and MountainCarContinuous-v0. */
+  /**
+   * A new registry with CartPole-v1, Pendulum-v1, Acrobot-v1, MountainCar-v0 and
+   * MountainCarContinuous-v0, and vecrl's action-masking task GridMaze-v0 ({@link GridMaze}).
+   */
   public static EnvRegistry standard() {
     EnvRegistry r = new EnvRegistry();
     r.register("CartPole-v1", () -> new DynamicsEnv<>(new CartPole()), 500);
@@ -29,6 +33,7 @@ public final class EnvRegistry {
     r.register("Acrobot-v1", () -> new DynamicsEnv<>(new Acrobot()), 500);
     r.register("MountainCar-v0", () -> new DynamicsEnv<>(new MountainCar()), 200);
     r.register("MountainCarContinuous-v0", () -> new DynamicsEnv<>(new MountainCarContinuous()), 999);
+    r.register("GridMaze-v0", () -> new DynamicsEnv<>(new GridMaze()), 100);
     return r;
   }
 

@@ -58,6 +58,8 @@ import java.util.Map;
  * @param evalEvery periodic evaluation every this many steps (0: off)
  * @param checkpointEvery write a checkpoint every this many iterations (0: only at the end)
  * @param stopReturn stop early once the recent mean return reaches this (NaN: off)
+ * @param useMasks pass the environment's action masks to the policy when sampling, in the loss and
+ *     in greedy evaluation (false: masks are read only to count the invalid actions taken)
  */
 public record TrainConfig(
     String env, String algo, long totalSteps, long seed, int numEnvs, int numSteps, int epochs, int minibatches,
@@ -65,7 +67,8 @@ public record TrainConfig(
     double gamma, boolean gae, double gaeLambda, boolean bootstrapTruncation, boolean normAdv, double clipCoef,
     boolean clipVloss, double entCoef, double vfCoef, double maxGradNorm, double targetKl, String hidden,
     String activation, boolean orthoInit, double logStdInit, boolean normObs, double clipObs, boolean normReward,
-    double clipReward, int envThreads, int evalEpisodes, long evalEvery, int checkpointEvery, double stopReturn) {
+    double clipReward, int envThreads, int evalEpisodes, long evalEvery, int checkpointEvery, double stopReturn,
+    boolean useMasks) {
 
   /** The valid algorithm names. */
   public static final List<String> ALGOS = List.of("ppo", "a2c");
@@ -98,7 +101,7 @@ public record TrainConfig(
   public static TrainConfig defaults(String env) {
     return new TrainConfig(env, "ppo", 100_000, 1, 4, 128, 4, 4, 2.5e-4, true, "adam", 1e-5, 0.99, 1e-5, 0.99, true,
         0.95, true, true, 0.2, true, 0.01, 0.5, 0.5, 0, "64,64", "tanh", true, 0, false, 10, false, 10, 1, 10, 0, 0,
-        Double.NaN);
+        Double.NaN, true);
   }
 
   /** The hidden widths. */
