@@ -1,9 +1,7 @@
 package vecrl.tensor;
 
 import static jdk.incubator.vector.VectorOperators.EQ;
-import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
-import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.MAX;
 import static jdk.incubator.vector.VectorOperators.NE;
@@ -187,44 +185,20 @@ public final class VectorKernels implements Kernels {
     float[] xd = x.data(), od = out.data();
     int xo = x.offset(), oo = out.offset(), n = x.size();
     int vn = n - n % L;
-    switch (op) {
-      case EXP -> {
-        for (int i = 0; i < vn; i += L) VMath.exp(load(xd, xo + i)).intoArray(od, oo + i);
-        for (int i = vn; i < n; i++) od[oo + i] = VMath.exp(xd[xo + i]);
-        return;
-      }
-      case LOG -> {
-        for (int i = 0; i < vn; i += L) VMath.log(load(xd, xo + i)).intoArray(od, oo + i);
-        for (int i = vn; i < n; i++) od[oo + i] = VMath.log(xd[xo + i]);
-        return;
-      }
-      case TANH -> {
-        for (int i = 0; i < vn; i += L) VMath.tanh(load(xd, xo + i)).intoArray(od, oo + i);
-        for (int i = vn; i < n; i++) od[oo + i] = VMath.tanh(xd[xo + i]);
-        return;
-      }
-      case SIGMOID -> {
-        for (int i = 0; i < vn; i += L) VMath.sigmoid(load(xd, xo + i)).intoArray(od, oo + i);
-        for (int i = vn; i < n; i++) od[oo + i] = VMath.sigmoid(xd[xo + i]);
-        return;
-      }
-      case RELU -> {
-        for (int i = 0; i < vn; i += L) {
-          FloatVector v = load(xd, xo + i);
-          FloatVector.zero(S).blend(v, v.compare(GT, 0f)).intoArray(od, oo + i);
-        }
-      }
-      case SOFTPLUS -> {
-        for (int i = 0; i < vn; i += L) VMath.softplus(load(xd, xo + i)).intoArray(od, oo + i);
-        for (int i = vn; i < n; i++) od[oo + i] = VMath.softplus(xd[xo + i]);
-        return;
-      }
-      case SQUARE -> { for (int i = 0; i < vn; i += L) { FloatVector v = load(xd, xo + i); v.mul(v).intoArray(od, oo + i); } }
-      case SQRT -> { for (int i = 0; i < vn; i += L) load(xd, xo + i).sqrt().intoArray(od, oo + i); }
-      case ABS -> { for (int i = 0; i < vn; i += L) load(xd, xo + i).abs().intoArray(od, oo + i); }
-      case NEG -> { for (int i = 0; i < vn; i += L) load(xd, xo + i).neg().intoArray(od, oo + i); }
-    }
-    for (int i = vn; i < n; i++) od[oo + i] = op.apply(xd[xo + i]);
+    VectorLoops.Unary.of(op).forward(xd, xo, od, oo, vn);
+    for (int i = vn; i < n; i++) od[oo + i] = scalarUnary(op, xd[xo + i]);
+  }
+
+  /** The scalar twin of a vector lane: {@link VMath} where the vector loop uses it, else the op's definition. */
+  private static float scalarUnary(UnaryOp op, float x) {
+    return switch (op) {
+      case EXP -> VMath.exp(x);
+      case LOG -> VMath.log(x);
+      case TANH -> VMath.tanh(x);
+      case SIGMOID -> VMath.sigmoid(x);
+      case SOFTPLUS -> VMath.softplus(x);
+      default -> op.apply(x);
+    };
   }
 
   private static FloatVector load(float[] d, int i) {
@@ -239,26 +213,7 @@ public final class VectorKernels implements Kernels {
     float[] xd = x.data(), yd = y.data(), gd = gy.data(), od = gx.data();
     int xo = x.offset(), yo = y.offset(), go = gy.offset(), oo = gx.offset(), n = x.size();
     int vn = n - n % L;
-    FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
-    for (int i = 0; i < vn; i += L) {
-      FloatVector d;
-      switch (op) {
-        case EXP -> d = load(yd, yo + i);
-        case LOG -> d = one.div(load(xd, xo + i));
-        case TANH -> { FloatVector v = load(yd, yo + i); d = one.sub(v.mul(v)); }
-        case SIGMOID -> { FloatVector v = load(yd, yo + i); d = v.mul(one.sub(v)); }
-        case RELU -> d = zero.blend(one, load(xd, xo + i).compare(GT, 0f));
-        case SOFTPLUS -> d = VMath.sigmoid(load(xd, xo + i));
-        case SQUARE -> d = load(xd, xo + i).mul(2f);
-        case SQRT -> d = FloatVector.broadcast(S, 0.5f).div(load(yd, yo + i));
-        case ABS -> {
-          FloatVector v = load(xd, xo + i);
-          d = zero.blend(one, v.compare(GT, 0f)).blend(one.neg(), v.compare(LT, 0f));
-        }
-        default -> d = one.neg(); // NEG
-      }
-      load(od, oo + i).add(d.mul(load(gd, go + i))).intoArray(od, oo + i);
-    }
+    VectorLoops.Unary.of(op).backward(xd, xo, yd, yo, gd, go, od, oo, vn);
     for (int i = vn; i < n; i++) {
       float d = op == UnaryOp.SOFTPLUS ? VMath.sigmoid(xd[xo + i]) : op.derivative(xd[xo + i], yd[yo + i]);
       od[oo + i] += d * gd[go + i];
@@ -294,17 +249,6 @@ public final class VectorKernels implements Kernels {
 
   // ---------------------------------------------------------------- binary
 
-  private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
-    return switch (op) {
-      case ADD -> a.add(b);
-      case SUB -> a.sub(b);
-      case MUL -> a.mul(b);
-      case DIV -> a.div(b);
-      case MAX -> a.max(b);
-      case MIN -> a.min(b);
-    };
-  }
-
   @Override
   public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
     String name = BINARY[op.ordinal()];
@@ -313,15 +257,11 @@ public final class VectorKernels implements Kernels {
     int rows = out.rows(), cols = out.cols(), vn = cols - cols % L;
     float[] ad = a.data(), bd = b.data(), od = out.data();
     boolean av = ka == Broadcast.FULL || ka == Broadcast.ROW, bv = kb == Broadcast.FULL || kb == Broadcast.ROW;
+    VectorLoops.Binary loop = VectorLoops.Binary.of(op);
     for (int r = 0; r < rows; r++) {
       int ar = rowStart(ka, a, r, cols), br = rowStart(kb, b, r, cols), orow = out.offset() + r * cols;
       float as = av ? 0f : ad[ar], bs = bv ? 0f : bd[br];
-      FloatVector asv = FloatVector.broadcast(S, as), bsv = FloatVector.broadcast(S, bs);
-      for (int c = 0; c < vn; c += L) {
-        FloatVector x = av ? load(ad, ar + c) : asv;
-        FloatVector y = bv ? load(bd, br + c) : bsv;
-        apply(op, x, y).intoArray(od, orow + c);
-      }
+      loop.row(ad, ar, av, as, bd, br, bv, bs, od, orow, vn);
       for (int c = vn; c < cols; c++) od[orow + c] = op.apply(av ? ad[ar + c] : as, bv ? bd[br + c] : bs);
     }
   }
@@ -340,32 +280,8 @@ public final class VectorKernels implements Kernels {
     KernelChecks.sameShape(BINARY_SCALAR[op.ordinal()], a, out);
     float[] ad = a.data(), od = out.data();
     int ao = a.offset(), oo = out.offset(), n = a.size(), vn = n - n % L;
-    FloatVector sv = FloatVector.broadcast(S, s);
-    for (int i = 0; i < vn; i += L) apply(op, load(ad, ao + i), sv).intoArray(od, oo + i);
+    VectorLoops.Binary.of(op).row(ad, ao, true, 0f, ad, ao, false, s, od, oo, vn);
     for (int i = vn; i < n; i++) od[oo + i] = op.apply(ad[ao + i], s);
-  }
-
-  /** d op / da at (a, b), lane by lane, as {@link BinaryOp#da}. */
-  private static FloatVector da(BinaryOp op, FloatVector a, FloatVector b, FloatVector one, FloatVector zero) {
-    return switch (op) {
-      case ADD, SUB -> one;
-      case MUL -> b;
-      case DIV -> one.div(b);
-      case MAX -> zero.blend(one, a.compare(GE, b));
-      case MIN -> zero.blend(one, a.compare(LE, b));
-    };
-  }
-
-  /** d op / db at (a, b), lane by lane, as {@link BinaryOp#db}. */
-  private static FloatVector db(BinaryOp op, FloatVector a, FloatVector b, FloatVector one, FloatVector zero) {
-    return switch (op) {
-      case ADD -> one;
-      case SUB -> one.neg();
-      case MUL -> a;
-      case DIV -> a.neg().div(b.mul(b));
-      case MAX -> one.blend(zero, a.compare(GE, b));
-      case MIN -> one.blend(zero, a.compare(LE, b));
-    };
   }
 
   @Override
@@ -384,29 +300,15 @@ public final class VectorKernels implements Kernels {
     float[] gad = ga == null ? null : ga.data(), gbd = gb == null ? null : gb.data();
     int gaShift = ga == null ? 0 : ga.offset() - a.offset(), gbShift = gb == null ? 0 : gb.offset() - b.offset();
     boolean av = ka == Broadcast.FULL || ka == Broadcast.ROW, bv = kb == Broadcast.FULL || kb == Broadcast.ROW;
-    FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
+    VectorLoops.Binary loop = VectorLoops.Binary.of(op);
     // Sums for operands broadcast across columns (COLUMN: per row) or everything (SCALAR).
     float aScalarSum = 0f, bScalarSum = 0f;
     for (int r = 0; r < rows; r++) {
       int ar = rowStart(ka, a, r, cols), br = rowStart(kb, b, r, cols), gr = gy.offset() + r * cols;
       float as = av ? 0f : ad[ar], bs = bv ? 0f : bd[br];
-      FloatVector asv = FloatVector.broadcast(S, as), bsv = FloatVector.broadcast(S, bs);
-      FloatVector aAcc = zero, bAcc = zero;
-      for (int c = 0; c < vn; c += L) {
-        FloatVector x = av ? load(ad, ar + c) : asv;
-        FloatVector y = bv ? load(bd, br + c) : bsv;
-        FloatVector g = load(gd, gr + c);
-        if (gad != null) {
-          FloatVector t = g.mul(da(op, x, y, one, zero));
-          if (av) load(gad, ar + c + gaShift).add(t).intoArray(gad, ar + c + gaShift);
-          else aAcc = aAcc.add(t);
-        }
-        if (gbd != null) {
-          FloatVector t = g.mul(db(op, x, y, one, zero));
-          if (bv) load(gbd, br + c + gbShift).add(t).intoArray(gbd, br + c + gbShift);
-          else bAcc = bAcc.add(t);
-        }
-      }
+      // Whole vectors: elementwise targets are updated in place, broadcast ones return the row's sum.
+      float aVec = gad == null ? 0f : loop.gradA(ad, ar, av, as, bd, br, bv, bs, gd, gr, gad, ar + gaShift, av, vn);
+      float bVec = gbd == null ? 0f : loop.gradB(ad, ar, av, as, bd, br, bv, bs, gd, gr, gbd, br + gbShift, bv, vn);
       float aRow = 0f, bRow = 0f;
       for (int c = vn; c < cols; c++) {
         float x = av ? ad[ar + c] : as, y = bv ? bd[br + c] : bs, g = gd[gr + c];
@@ -422,12 +324,12 @@ public final class VectorKernels implements Kernels {
         }
       }
       if (gad != null && !av) {
-        float sum = Gemm.hsum(aAcc) + aRow;
+        float sum = aVec + aRow;
         if (ka == Broadcast.COLUMN) gad[ar + gaShift] += sum;
         else aScalarSum += sum;
       }
       if (gbd != null && !bv) {
-        float sum = Gemm.hsum(bAcc) + bRow;
+        float sum = bVec + bRow;
         if (kb == Broadcast.COLUMN) gbd[br + gbShift] += sum;
         else bScalarSum += sum;
       }

@@ -1,0 +1,118 @@
+package vecrl.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Once compiled, no Vector API kernel allocates, even when a program uses every op. A training
+ * step calls a dozen different unary and binary ops; if their loops share one method (or pick the
+ * op with a switch inside a loop), C2 boxes every vector on the heap: hundreds of kB per call and
+ * about ten times slower. A benchmark of one op alone does not show it, so this test runs every
+ * kernel, with every op and broadcast, in one JVM.
+ *
+ * <p>It runs in a child JVM with {@code -Xbatch} (compilation finishes before the code runs on),
+ * so what it measures is the compiled code, not the interpreter, whatever the machine's load.
+ */
+class KernelAllocationTest {
+  private static final int ROWS = 128, COLS = 64, WARM_ROUNDS = 3000, MEASURED_CALLS = 20;
+
+  /** Every kernel with every op and broadcast kind, keyed by a readable name. */
+  static Map<String, Runnable> kernels(Kernels k) {
+    Rng r = new Rng(7);
+    Tensor x = Tensor.zeros(ROWS, COLS), y = Tensor.zeros(ROWS, COLS), o = Tensor.zeros(ROWS, COLS), g = Tensor.zeros(ROWS, COLS);
+    Tensor gx = Tensor.zeros(ROWS, COLS), gy = Tensor.zeros(ROWS, COLS), w = Tensor.zeros(COLS, COLS), scalar = Tensor.zeros(1);
+    Tensor row = Tensor.zeros(COLS), rowGrad = Tensor.zeros(COLS), col = Tensor.zeros(ROWS, 1), colGrad = Tensor.zeros(ROWS, 1);
+    r.fillUniform(x, 0.1f, 2f);
+    r.fillUniform(y, 0.1f, 2f);
+    r.fillUniform(g, -1f, 1f);
+    r.fillUniform(row, 0.5f, 1f);
+    r.fillUniform(col, 0.5f, 1f);
+    r.fillUniform(w, -1f, 1f);
+    int[] idx = new int[ROWS];
+    for (int i = 0; i < ROWS; i++) idx[i] = (i * 7) % COLS;
+    Map<String, Runnable> ops = new LinkedHashMap<>();
+    for (UnaryOp u : UnaryOp.values()) {
+      ops.put("unary " + u, () -> k.unary(u, x, o));
+      ops.put("unaryBackward " + u, () -> k.unaryBackward(u, x, y, g, gx));
+    }
+    for (BinaryOp b : BinaryOp.values()) {
+      ops.put("binary " + b, () -> k.binary(b, x, y, o));
+      ops.put("binary row " + b, () -> k.binary(b, x, row, o));
+      ops.put("binary column " + b, () -> k.binary(b, col, x, o));
+      ops.put("binaryScalar " + b, () -> k.binaryScalar(b, x, 1.5f, o));
+      ops.put("binaryBackward " + b, () -> k.binaryBackward(b, x, y, g, gx, gy));
+      ops.put("binaryBackward row " + b, () -> k.binaryBackward(b, x, row, g, gx, rowGrad));
+      ops.put("binaryBackward column " + b, () -> k.binaryBackward(b, col, x, g, colGrad, gx));
+      ops.put("binaryBackward scalar " + b, () -> k.binaryBackward(b, x, scalar, g, gx, null));
+    }
+    for (ReduceOp op : ReduceOp.values()) {
+      ops.put("reduceRows " + op, () -> k.reduceRows(op, x, col));
+      ops.put("reduceCols " + op, () -> k.reduceCols(op, x, row));
+      ops.put("reduceAll " + op, () -> k.reduceAll(op, x, scalar));
+    }
+    ops.put("clamp", () -> k.clamp(x, 0.5f, 1.5f, o));
+    ops.put("clampBackward", () -> k.clampBackward(x, 0.5f, 1.5f, g, gx));
+    ops.put("where", () -> k.where(g, x, y, o));
+    ops.put("argmaxRows", () -> k.argmaxRows(x, idx));
+    ops.put("logSumExpRows", () -> k.logSumExpRows(x, col));
+    ops.put("softmaxRows", () -> k.softmaxRows(x, o));
+    ops.put("logSoftmaxRows", () -> k.logSoftmaxRows(x, o));
+    ops.put("gatherRows", () -> k.gatherRows(x, idx, col));
+    ops.put("scatterAddRows", () -> k.scatterAddRows(col, idx, gx));
+    ops.put("fill", () -> k.fill(o, 0f));
+    ops.put("copy", () -> k.copy(x, o));
+    ops.put("matmul", () -> k.matmul(x, false, w, true, o, 0f));
+    ops.put("matmul transposed A", () -> k.matmul(g, true, x, false, w, 0f));
+    ops.put("matmul beta 1", () -> k.matmul(g, false, w, false, gx, 1f));
+    return ops;
+  }
+
+  /** Entry point of the child JVM: warms every kernel up, then prints "name bytes" for each that allocates, then "checked N". */
+  public static void main(String[] args) {
+    Map<String, Runnable> ops = kernels(VectorKernels.create(1));
+    for (int round = 0; round < WARM_ROUNDS; round++) {
+      for (Runnable op : ops.values()) op.run();
+    }
+    var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().threadId();
+    for (Map.Entry<String, Runnable> e : ops.entrySet()) {
+      long before = mx.getThreadAllocatedBytes(tid);
+      for (int i = 0; i < MEASURED_CALLS; i++) e.getValue().run();
+      long perCall = (mx.getThreadAllocatedBytes(tid) - before) / MEASURED_CALLS;
+      if (perCall > 0) System.out.println("ALLOCATES " + e.getKey() + " " + perCall + " B/call");
+    }
+    System.out.println("checked " + ops.size());
+  }
+
+  @Test
+  void compiledKernelsAllocateNothingWhenEveryOpIsInUse() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-Xbatch", "--add-modules", "jdk.incubator.vector", "-Dvecrl.threads=1",
+        "-cp", System.getProperty("java.class.path"), KernelAllocationTest.class.getName());
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    p.getInputStream().transferTo(buf);
+    int rc = p.waitFor();
+    String text = buf.toString(StandardCharsets.UTF_8);
+    if (rc != 0) fail("child JVM exited with " + rc + ": " + text);
+    List<String> allocating = new ArrayList<>();
+    String checked = null;
+    for (String line : text.split("\\R")) {
+      if (line.startsWith("ALLOCATES ")) allocating.add(line.substring("ALLOCATES ".length()));
+      if (line.startsWith("checked ")) checked = line;
+    }
+    if (checked == null) fail("child JVM printed no result: " + text);
+    assertEquals(List.of(), allocating, "kernels that allocate after warm-up (" + checked + ")");
+  }
+}
