@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import vecrl.env.classic.Acrobot;
 import vecrl.env.classic.CartPole;
+import vecrl.env.classic.CartPoleNoVelocity;
 import vecrl.env.classic.MountainCar;
 import vecrl.env.classic.MountainCarContinuous;
 import vecrl.env.classic.Pendulum;
@@ -21,7 +22,10 @@ public final class EnvRegistry {
   /** An empty registry. */
   public EnvRegistry() {}
 
-  /** A new registry with CartPole-v1, Pendulum-v1, Acrobot-v1, MountainCar-v0 and MountainCarContinuous-v0. */
+  /**
+   * A new registry with CartPole-v1, Pendulum-v1, Acrobot-v1, MountainCar-v0, MountainCarContinuous-v0
+   * and CartPoleNoVel-v1 (CartPole-v1 observing only cart position and pole angle, a memory task).
+   */
   public static EnvRegistry standard() {
     EnvRegistry r = new EnvRegistry();
     r.register("CartPole-v1", () -> new DynamicsEnv<>(new CartPole()), 500);
@@ -29,6 +33,7 @@ public final class EnvRegistry {
     r.register("Acrobot-v1", () -> new DynamicsEnv<>(new Acrobot()), 500);
     r.register("MountainCar-v0", () -> new DynamicsEnv<>(new MountainCar()), 200);
     r.register("MountainCarContinuous-v0", () -> new DynamicsEnv<>(new MountainCarContinuous()), 999);
+    r.register("CartPoleNoVel-v1", () -> new DynamicsEnv<>(new CartPoleNoVelocity()), 500);
     return r;
   }
 

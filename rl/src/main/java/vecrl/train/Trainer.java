@@ -9,7 +9,9 @@ import vecrl.algo.Minibatch;
 import vecrl.algo.Objective;
 import vecrl.algo.PolicyActorCritic;
 import vecrl.algo.PpoObjective;
+import vecrl.algo.RecurrentPolicyActorCritic;
 import vecrl.algo.RolloutBuffer;
+import vecrl.algo.SequenceMinibatches;
 import vecrl.autodiff.Adam;
 import vecrl.autodiff.GradClip;
 import vecrl.autodiff.LrSchedule;
@@ -26,8 +28,11 @@ import vecrl.env.ThreadedVectorEnv;
 import vecrl.env.VectorEnv;
 import vecrl.nn.Activation;
 import vecrl.nn.NetArch;
+import vecrl.policy.ActorCriticPolicy;
 import vecrl.policy.MlpActorCriticPolicy;
 import vecrl.policy.MlpPolicyConfig;
+import vecrl.policy.RecurrentActorCriticPolicy;
+import vecrl.policy.RecurrentPolicyConfig;
 import vecrl.space.Box;
 import vecrl.space.Discrete;
 import vecrl.space.Space;
@@ -41,10 +46,19 @@ import vecrl.tensor.Tensor;
  * algorithm's {@link Objective} over shuffled minibatches for some epochs with gradient clipping
  * and the optimizer. PPO and A2C differ only in the objective and the schedule in the config.
  *
- * <p>The network is a {@link MlpActorCriticPolicy} of the policy module, built from the env's
- * observation and action spaces and {@link #policyConfig(TrainConfig)}, and trained in place
- * through {@link PolicyActorCritic}; {@link #network()} is the trained policy (a run saves it with
- * {@link vecrl.io.PolicyIO}, see {@link PolicyFile}).
+ * <p>The network is a policy of the policy module, built from the env's observation and action
+ * spaces by {@link #newPolicy}: a {@link MlpActorCriticPolicy} ({@link #policyConfig(TrainConfig)}),
+ * trained in place through {@link PolicyActorCritic}, or for {@code policy = lstm|gru} a {@link
+ * RecurrentActorCriticPolicy} ({@link #recurrentConfig(TrainConfig)}) trained through {@link
+ * RecurrentPolicyActorCritic}; {@link #network()} is the trained policy (a run saves it with {@link
+ * vecrl.io.PolicyIO}, see {@link PolicyFile}).
+ *
+ * <p><b>Recurrent policies.</b> The same loop, with the memory carried through it: the rollout keeps
+ * one memory row per env (reset where an episode starts, checkpointed with the rest of the rollout
+ * state) and stores it at the start of every sequence ({@link SequenceMinibatches}); bootstrap
+ * values read the memory of their step; the minibatches are whole sequences of {@code seqLen}
+ * steps, shuffled as units, each run through the cell from its stored memory with the episode
+ * starts inside it as resets; the loss is the algorithm's own {@link Objective} over their rows.
  *
  * <p>All randomness comes from the config's seed: the policy's initialisation, action sampling and
  * minibatch shuffling use generators split from it, and the vector env is reset with a seed drawn
@@ -58,8 +72,12 @@ public final class Trainer implements AutoCloseable {
   private final EnvSpec spec;
   private final VectorEnv<Object, Object> vec;
   private final List<SnapshotEnv<Object, Object>> envs = new ArrayList<>();
-  private final MlpActorCriticPolicy network;
+  private final ActorCriticPolicy network;
   private final PolicyActorCritic policy;
+  /** The recurrent view of {@link #network}, with its sequence minibatches and per-env memory; all null for an MLP. */
+  private final RecurrentPolicyActorCritic recurrent;
+  private final SequenceMinibatches seq;
+  private final Tensor memory;
   private final Objective objective;
   private final Optimizer optimizer;
   private final GradClip gradClip;
@@ -149,8 +167,18 @@ public final class Trainer implements AutoCloseable {
     Rng init = root.split();
     this.rng = root.split();
     this.envSeed = root.nextLong();
-    this.network = new MlpActorCriticPolicy(os, as, policyConfig(config), init);
+    this.network = newPolicy(config, os, as, init);
     this.policy = new PolicyActorCritic(network, kernels);
+    if (network instanceof RecurrentActorCriticPolicy r) {
+      this.recurrent = new RecurrentPolicyActorCritic(r, kernels);
+      this.seq = new SequenceMinibatches(config.numSteps(), n, config.seqLen(), r.memorySize(),
+          n * (config.numSteps() / config.seqLen()) / config.minibatches());
+      this.memory = Tensor.zeros(n, r.memorySize());
+    } else {
+      this.recurrent = null;
+      this.seq = null;
+      this.memory = null;
+    }
     this.objective = config.algo().equals("ppo")
         ? new PpoObjective((float) config.clipCoef(), config.clipVloss(), (float) config.entCoef(), (float) config.vfCoef(), config.normAdv())
         : new A2cObjective((float) config.entCoef(), (float) config.vfCoef(), config.normAdv());
@@ -167,7 +195,7 @@ public final class Trainer implements AutoCloseable {
     mb.setSize(mbSize);
     this.mbObs = Tensor.zeros(mbSize, obsDim);
     this.mbAct = Tensor.zeros(mbSize, actDim);
-    this.perm = new int[config.batchSize()];
+    this.perm = new int[seq == null ? config.batchSize() : seq.sequences()];
     for (int i = 0; i < perm.length; i++) perm[i] = i;
     this.curObs = new float[n * obsDim];
     this.curObsT = Tensor.wrap(curObs, new int[] {n, obsDim});
@@ -200,16 +228,45 @@ public final class Trainer implements AutoCloseable {
   public static MlpPolicyConfig policyConfig(TrainConfig config) {
     int[] hidden = config.hiddenSizes();
     return MlpPolicyConfig.sb3(new NetArch(new int[0], hidden, hidden))
-        .withActivation(config.activation().equals("relu") ? Activation.RELU : Activation.TANH)
+        .withActivation(activation(config))
         .withOrthogonalInit(config.orthoInit())
         .withLogStdInit((float) config.logStdInit());
   }
 
+  private static Activation activation(TrainConfig config) {
+    return config.activation().equals("relu") ? Activation.RELU : Activation.TANH;
+  }
+
+  /**
+   * The recurrent policy configuration of a config with {@code policy = lstm|gru}: net_arch {@code
+   * [<policy>:cellSize, {pi: hidden, vf: hidden}]}, {@code sharedCell}, the activation, orthogonal
+   * init flag (feed-forward layers) and initial log-std. With the env's spaces these are the
+   * constructor arguments of the trained {@link RecurrentActorCriticPolicy}.
+   */
+  public static RecurrentPolicyConfig recurrentConfig(TrainConfig config) {
+    if (!config.recurrent()) throw new IllegalArgumentException("recurrentConfig: policy = " + config.policy() + " is not recurrent");
+    int[] hidden = config.hiddenSizes();
+    return new RecurrentPolicyConfig(new NetArch(new int[0], hidden, hidden, new NetArch.Cell(config.policy(), config.cellSize())),
+        config.sharedCell(), activation(config), config.orthoInit(), (float) config.logStdInit(), false);
+  }
+
+  /** The untrained policy a run of {@code config} starts from, for the env's spaces. */
+  public static ActorCriticPolicy newPolicy(TrainConfig config, Space<?> observationSpace, Space<?> actionSpace, Rng rng) {
+    return config.recurrent()
+        ? new RecurrentActorCriticPolicy(observationSpace, actionSpace, recurrentConfig(config), rng)
+        : new MlpActorCriticPolicy(observationSpace, actionSpace, policyConfig(config), rng);
+  }
+
   public TrainConfig config() { return config; }
-  /** The trainer's batched view of {@link #network()}. */
+  /**
+   * The trainer's batched view of {@link #network()}; for a recurrent network its memoryless view
+   * (every row the first step of an episode), while training uses {@link #recurrent()}.
+   */
   public ActorCritic policy() { return policy; }
+  /** The recurrent view of {@link #network()}, or null for a feed-forward network. */
+  public RecurrentPolicyActorCritic recurrent() { return recurrent; }
   /** The policy being trained (its parameters are updated in place); save it with {@link vecrl.io.PolicyIO}. */
-  public MlpActorCriticPolicy network() { return network; }
+  public ActorCriticPolicy network() { return network; }
   public Optimizer optimizer() { return optimizer; }
   public long globalStep() { return globalStep; }
   public long iteration() { return iteration; }
@@ -295,7 +352,12 @@ public final class Trainer implements AutoCloseable {
   private void collect() {
     float gamma = (float) config.gamma();
     for (int t = 0; t < config.numSteps(); t++) {
-      policy.act(curObsT, rng, actBuf, logpBuf, valBuf);
+      if (recurrent == null) {
+        policy.act(curObsT, rng, actBuf, logpBuf, valBuf);
+      } else {
+        if (seq.startsSequence(t)) seq.putStartMemory(t, memory);
+        recurrent.act(curObsT, curDones, memory, rng, actBuf, logpBuf, valBuf);
+      }
       buf.put(t, curObsT, curDones, actT, logpBuf, valBuf);
       if (discrete) {
         System.arraycopy(actBuf, 0, envActBuf, 0, n);
@@ -341,7 +403,8 @@ public final class Trainer implements AutoCloseable {
         Tensor fo = vec.finalObservations();
         System.arraycopy(fo.data(), fo.offset(), finalObs, 0, n * obsDim);
         normalizeObs(finalObs, false);
-        policy.predictValues(finalObsT, finalVal);
+        // the final observation continues its episode: the memory after this step, no reset
+        if (recurrent == null) policy.predictValues(finalObsT, finalVal); else recurrent.predictValues(finalObsT, null, memory, finalVal);
         for (int i = 0; i < n; i++) if (trunc[i] && !term[i]) buf.addTruncationBootstrap(t, i, gamma, finalVal[i]);
       }
       System.arraycopy(next.data(), next.offset(), curObs, 0, n * obsDim);
@@ -349,7 +412,7 @@ public final class Trainer implements AutoCloseable {
       for (int i = 0; i < n; i++) curDones[i] = term[i] || trunc[i] ? 1f : 0f;
       globalStep += n;
     }
-    policy.predictValues(curObsT, valBuf);
+    if (recurrent == null) policy.predictValues(curObsT, valBuf); else recurrent.predictValues(curObsT, curDones, memory, valBuf);
     buf.putNext(valBuf, curDones);
     buf.computeAdvantages(gamma, config.gae() ? (float) config.gaeLambda() : 1f);
   }
@@ -378,6 +441,8 @@ public final class Trainer implements AutoCloseable {
 
   private int update() {
     int size = mb.size();
+    // the shuffled units: samples (feed-forward), or whole sequences of seqLen samples (recurrent)
+    int units = seq == null ? size : seq.perMinibatch();
     float[] od = mbObs.data();
     float[] ad = mbAct.data();
     clipFracSum = 0;
@@ -387,18 +452,25 @@ public final class Trainer implements AutoCloseable {
     for (int i = 0; i < perm.length; i++) perm[i] = i; // the order depends on the rng alone (resume-exact)
     while (epoch < config.epochs()) {
       if (config.minibatches() > 1 || config.epochs() > 1) rng.shuffle(perm);
-      for (int start = 0; start < perm.length; start += size) {
-        for (int j = 0; j < size; j++) {
-          int k = perm[start + j];
-          System.arraycopy(buf.obs, k * obsDim, od, j * obsDim, obsDim);
-          System.arraycopy(buf.actions, k * actDim, ad, j * actDim, actDim);
-          mb.advantages[j] = buf.advantages[k];
-          mb.returns[j] = buf.returns[k];
-          mb.oldValues[j] = buf.values[k];
-          mb.oldLogProbs[j] = buf.logProbs[k];
+      for (int start = 0; start < perm.length; start += units) {
+        ActorCritic.Evaluation ev;
+        if (seq == null) {
+          for (int j = 0; j < size; j++) {
+            int k = perm[start + j];
+            System.arraycopy(buf.obs, k * obsDim, od, j * obsDim, obsDim);
+            System.arraycopy(buf.actions, k * actDim, ad, j * actDim, actDim);
+            mb.advantages[j] = buf.advantages[k];
+            mb.returns[j] = buf.returns[k];
+            mb.oldValues[j] = buf.values[k];
+            mb.oldLogProbs[j] = buf.logProbs[k];
+          }
+          tape.clear();
+          ev = policy.evaluate(tape, mbObs, mbAct);
+        } else {
+          seq.gather(buf, perm, start, mb, mbObs, mbAct);
+          tape.clear();
+          ev = recurrent.evaluateSequences(tape, mbObs, mbAct, seq.memory(), seq.keep(), seq.seqLen());
         }
-        tape.clear();
-        ActorCritic.Evaluation ev = policy.evaluate(tape, mbObs, mbAct);
         var loss = objective.loss(tape, ev.logProb(), ev.entropy(), ev.value(), mb, stats);
         params.zeroGrad();
         tape.backward(loss);
@@ -437,29 +509,61 @@ public final class Trainer implements AutoCloseable {
 
   /** Greedy evaluation on fresh envs of the same spec, one episode after another, seeded with {@code seed}. */
   public Evaluation evaluate(int episodes, long seed) {
-    return evaluate(policy, spec, obsRms, (float) config.clipObs(), episodes, seed);
+    return recurrent == null
+        ? evaluate(policy, spec, obsRms, (float) config.clipObs(), episodes, seed)
+        : evaluate(recurrent, spec, obsRms, (float) config.clipObs(), episodes, seed);
   }
 
   /** Greedy evaluation of {@code policy} on {@code episodes} episodes of {@code spec}'s env. */
-  @SuppressWarnings("unchecked")
   public static Evaluation evaluate(ActorCritic policy, EnvSpec spec, RunningMeanStd obsRms, float clipObs, int episodes, long seed) {
+    return evaluate((o, first, a) -> policy.greedy(o, a), policy.actionDim(), spec, obsRms, clipObs, episodes, seed);
+  }
+
+  /** Greedy evaluation of a recurrent policy: its memory starts at zero in every episode and is carried from step to step. */
+  public static Evaluation evaluate(RecurrentPolicyActorCritic policy, EnvSpec spec, RunningMeanStd obsRms, float clipObs, int episodes,
+      long seed) {
+    Tensor mem = Tensor.zeros(1, policy.memorySize());
+    float[] starts = new float[1];
+    return evaluate((o, first, a) -> {
+      starts[0] = first ? 1f : 0f;
+      policy.greedy(o, starts, mem, a);
+    }, policy.actionDim(), spec, obsRms, clipObs, episodes, seed);
+  }
+
+  /** Greedy evaluation of either kind of policy-module policy ({@link #network()}, or one loaded from a file), on {@code kernels}. */
+  public static Evaluation evaluate(ActorCriticPolicy policy, Kernels kernels, EnvSpec spec, RunningMeanStd obsRms, float clipObs,
+      int episodes, long seed) {
+    return policy instanceof RecurrentActorCriticPolicy r
+        ? evaluate(new RecurrentPolicyActorCritic(r, kernels), spec, obsRms, clipObs, episodes, seed)
+        : evaluate(new PolicyActorCritic(policy, kernels), spec, obsRms, clipObs, episodes, seed);
+  }
+
+  /** One greedy step of a single env: {@code first} on the first step of an episode. */
+  private interface GreedyStep {
+    void act(Tensor observation, boolean first, float[] actions);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Evaluation evaluate(GreedyStep policy, int actDim, EnvSpec spec, RunningMeanStd obsRms, float clipObs, int episodes,
+      long seed) {
     Env<Object, Object> env = new SnapshotEnv<>((Env<Object, Object>) spec.factory().get(), spec.maxEpisodeSteps());
     Space<Object> os = env.observationSpace();
     Space<Object> as = env.actionSpace();
     int dim = os.flatSize();
     float[] o = new float[dim];
     Tensor ot = Tensor.wrap(o, new int[] {1, dim});
-    int actDim = policy.actionDim();
     float[] a = new float[actDim];
     Rng r = new Rng(seed);
     double[] returns = new double[episodes];
     for (int e = 0; e < episodes; e++) {
       Object obs = env.reset(r.split()).observation();
       double ret = 0;
+      boolean first = true;
       while (true) {
         os.flatten(obs, o, 0);
         if (obsRms != null) normalizeWith(obsRms, clipObs, o, dim, dim);
-        policy.greedy(ot, a);
+        policy.act(ot, first, a);
+        first = false;
         Object action;
         if ((Object) as instanceof Discrete) {
           action = Integer.valueOf((int) a[0]);
@@ -511,6 +615,7 @@ public final class Trainer implements AutoCloseable {
       Checkpoint.writeDoubles(out, recentLen);
       out.writeInt(recentCount);
       out.writeInt(recentHead);
+      if (memory != null) Checkpoint.writeFloats(out, memory.data()); // recurrent: the rollout memory of every env
     });
   }
 
@@ -549,6 +654,10 @@ public final class Trainer implements AutoCloseable {
       Checkpoint.readDoublesInto(in, recentLen, "recent lengths");
       recentCount = in.readInt();
       recentHead = in.readInt();
+      float[] mem = memory == null ? null : Checkpoint.readFloats(in);
+      if (mem != null && mem.length != memory.size()) {
+        throw new IllegalArgumentException("checkpoint " + file + ": recurrent memory of " + mem.length + " floats, the policy needs " + memory.size());
+      }
       // rebuild: reset the vector env (to start it), then put every env back in its saved state
       rng = Rng.restore(rs);
       if (wasStarted) {
@@ -558,6 +667,7 @@ public final class Trainer implements AutoCloseable {
         System.arraycopy(d, 0, curDones, 0, n);
         started = true;
       }
+      if (mem != null) memory.copyFrom(mem);
     });
   }
 
