@@ -62,8 +62,9 @@ public final class Main {
                      it, or from --env's default config when there is none)
         envs         list the environments with their spaces
         devices      list the OpenCL platforms and devices (choose one with -Dvecrl.opencl.device=INDEX_OR_NAME)
-        bench-train [--steps N] [--seed N]
-                     PPO CartPole-v1 speed (4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh), one thread
+        bench-train [--steps N] [--seed N] [--env ID --policy mlp|lstm|gru]
+                     PPO CartPole-v1 speed (4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh), one thread;
+                     with --env or --policy: that env's preset for that policy instead
         help         this text""";
 
   /** Runs a command; returns the exit status. */
@@ -292,12 +293,27 @@ public final class Main {
   }
 
   private int benchTrain(List<String> args) {
-    Opts o = parse(args, List.of("--steps", "--seed", "--backend"), List.of(), "bench-train");
+    Opts o = parse(args, List.of("--steps", "--seed", "--backend", "--env", "--policy"), List.of(), "bench-train");
     selectBackend(o);
     long steps = parseLong("--steps", o.get("--steps") == null ? "100000" : o.get("--steps"), 512);
     long seed = o.get("--seed") == null ? 1 : parseLong("--seed", o.get("--seed"), Long.MIN_VALUE);
-    TrainConfig c = TrainConfig.defaults("CartPole-v1").with(Map.of("totalSteps", String.valueOf(steps), "seed", String.valueOf(seed)));
-    out.println("bench-train: PPO CartPole-v1, 4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh actor and critic, Adam 2.5e-4 annealed, 1 thread, backend " + Backends.kernels().name());
+    Map<String, String> run = Map.of("totalSteps", String.valueOf(steps), "seed", String.valueOf(seed), "envThreads", "1");
+    TrainConfig c;
+    if (o.get("--env") == null && o.get("--policy") == null) {
+      c = TrainConfig.defaults("CartPole-v1").with(run);
+      out.println("bench-train: PPO CartPole-v1, 4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh actor and critic, Adam 2.5e-4 annealed, 1 thread, backend " + Backends.kernels().name());
+    } else {
+      String env = o.get("--env") == null ? "CartPole-v1" : o.get("--env");
+      if (!registry.contains(env)) throw new UsageException("--env " + env + ": unknown environment; valid environments: " + String.join(", ", registry.names()));
+      String policy = o.get("--policy") == null ? "mlp" : o.get("--policy").toLowerCase(Locale.ROOT);
+      if (!TrainConfig.POLICIES.contains(policy)) {
+        throw new UsageException("--policy " + o.get("--policy") + ": unknown policy; valid policies: " + String.join(", ", TrainConfig.POLICIES));
+      }
+      c = Presets.forEnv("ppo", env, policy).with(run);
+      out.println(String.format(Locale.ROOT, "bench-train: PPO %s, %s policy%s, preset: %d envs x %d steps, %d epochs x %d minibatches, hidden %s, 1 thread, backend %s",
+          env, policy, c.recurrent() ? String.format(Locale.ROOT, " (cell %d, %s, sequences of %d)", c.cellSize(), c.sharedCell() ? "shared" : "separate", c.seqLen()) : "",
+          c.numEnvs(), c.numSteps(), c.epochs(), c.minibatches(), c.hidden(), Backends.kernels().name()));
+    }
     long t0 = System.nanoTime();
     IterationStats[] last = new IterationStats[1];
     double rollout, update;

@@ -14,13 +14,20 @@ import java.util.Map;
 public final class Presets {
   private static final Map<String, Map<String, String>> PRESETS = new LinkedHashMap<>();
   /**
-   * CartPoleNoVel-v1 with an LSTM or GRU: rl-baselines3-zoo's recurrentppo.yml values (8 envs x 32
-   * steps, gamma 0.98, lambda 0.8, lr 1e-3 annealed, ent 0) with a shared cell of 64, sequences of
-   * the whole 32-step rollout, 4 minibatches and 4 epochs (zoo: 20 epochs of one minibatch).
+   * CartPoleNoVel-v1, for every policy: rl-baselines3-zoo's recurrentppo.yml schedule (8 envs x 32
+   * steps, gamma 0.98, lambda 0.8, lr 1e-3 annealed, ent 0, hidden 64) with 4 epochs of 4
+   * minibatches (zoo: 20 epochs of one) and 500,000 steps.
    */
-  private static final Map<String, String> RECURRENT_NOVEL = m("numEnvs", "8", "numSteps", "32", "seqLen", "32", "minibatches", "4",
-      "epochs", "4", "gamma", "0.98", "gaeLambda", "0.8", "entCoef", "0", "learningRate", "0.001", "cellSize", "64",
-      "hidden", "64", "sharedCell", "true", "totalSteps", "500000");
+  private static final Map<String, String> NOVEL = m("numEnvs", "8", "numSteps", "32", "minibatches", "4", "epochs", "4",
+      "gamma", "0.98", "gaeLambda", "0.8", "entCoef", "0", "learningRate", "0.001", "hidden", "64", "totalSteps", "500000");
+  /** ... and for an LSTM or GRU: one shared cell of 64, trained on sequences of the whole 32-step rollout. */
+  private static final Map<String, String> RECURRENT_NOVEL = merged(NOVEL, m("seqLen", "32", "cellSize", "64", "sharedCell", "true"));
+
+  private static Map<String, String> merged(Map<String, String> a, Map<String, String> b) {
+    Map<String, String> r = new LinkedHashMap<>(a);
+    r.putAll(b);
+    return r;
+  }
 
   static {
     // CleanRL ppo.py (also TrainConfig.defaults): the speed benchmark configuration.
@@ -57,6 +64,7 @@ public final class Presets {
         Map.entry("maxGradNorm", "0.5"), Map.entry("clipVloss", "false")));
     PRESETS.put("a2c-CartPole-v1", merge("a2c", m("numEnvs", "8", "totalSteps", "500000")));
     // recurrent PPO on the memory task (see the README's recurrent policies section for what was tried)
+    PRESETS.put("ppo-CartPoleNoVel-v1", NOVEL);
     PRESETS.put("ppo-lstm-CartPoleNoVel-v1", RECURRENT_NOVEL);
     PRESETS.put("ppo-gru-CartPoleNoVel-v1", RECURRENT_NOVEL);
   }
@@ -68,9 +76,7 @@ public final class Presets {
   }
 
   private static Map<String, String> merge(String base, Map<String, String> extra) {
-    Map<String, String> m = new LinkedHashMap<>(PRESETS.get(base));
-    m.putAll(extra);
-    return m;
+    return merged(PRESETS.get(base), extra);
   }
 
   private Presets() {}
