@@ -76,6 +76,24 @@ final class RecurrentTrainerTest {
       assertTrue(l.policy() instanceof RecurrentActorCriticPolicy);
       assertArrayEquals(r.trainer().evaluate(3, 5).returns(),
           Trainer.evaluate(l.policy(), SCALAR, REG.spec(c.env()), null, 10f, 3, 5).returns());
+      // the README's loading snippet: deserialize with Trainer.recurrentConfig, then act step by step (tape-free, memory
+      // carried) gives the trainer's greedy actions
+      vecrl.env.Env<Object, Object> env = REG.make(c.env());
+      RecurrentActorCriticPolicy policy = RecurrentActorCriticPolicy.deserialize(full.resolve("policy.bin"), env.observationSpace(),
+          env.actionSpace(), Trainer.recurrentConfig(c));
+      vecrl.policy.PolicyState state = policy.reset(null);
+      Tensor mem = Tensor.zeros(1, policy.memorySize());
+      float[] o = new float[2], greedy = new float[1];
+      Object obs = env.reset(new Rng(42)).observation();
+      for (int step = 0; step < 60; step++) {
+        env.observationSpace().flatten(obs, o, 0);
+        int action = policy.act(state, Tensor.vector(o), null, null).discreteAction();
+        r.trainer().recurrent().greedy(Tensor.wrap(o, new int[] {1, 2}), new float[] {step == 0 ? 1f : 0f}, mem, greedy);
+        assertEquals((int) greedy[0], action, "step " + step);
+        var res = env.step(action);
+        if (res.done()) break;
+        obs = res.observation();
+      }
     }
   }
 
