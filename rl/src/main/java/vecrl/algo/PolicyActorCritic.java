@@ -16,7 +16,7 @@ import vecrl.tensor.Tensor;
  *
  * <ul>
  *   <li>{@link #evaluate}: the policy's {@link ActorCriticPolicy#evaluateActions} on the trainer's
- *       tape (no masks).
+ *       tape, with the minibatch's masks.
  *   <li>{@link #act}, {@link #predictValues}, {@link #greedy}: the policy's batched tape definition
  *       ({@link ActorCriticPolicy#distribution} and {@link ActorCriticPolicy#value}) run in no-grad
  *       mode on a tape owned by this adapter, which is the computation of {@link
@@ -28,7 +28,8 @@ import vecrl.tensor.Tensor;
  * </ul>
  *
  * Actions are the policy's float rows (a discrete action as its index, width 1; a Box action its
- * vector). Masks are not used. An instance is used by one thread at a time (it owns the rollout tape
+ * vector). Masks are the policy's mask rows ({@link ActorCriticPolicy#maskWidth()} columns, see
+ * {@link vecrl.policy.ActionMasks}), passed to {@link ActorCriticPolicy#distribution}. An instance is used by one thread at a time (it owns the rollout tape
  * and scratch).
  */
 public final class PolicyActorCritic implements ActorCritic {
@@ -52,6 +53,7 @@ public final class PolicyActorCritic implements ActorCritic {
 
   @Override public int obsDim() { return obsDim; }
   @Override public int actionDim() { return actionDim; }
+  @Override public int maskWidth() { return policy.maskWidth(); }
   @Override public ParameterSet parameters() { return policy.parameters(); }
 
   private int rowsOf(Tensor obs, String who) {
@@ -72,13 +74,13 @@ public final class PolicyActorCritic implements ActorCritic {
   }
 
   @Override
-  public void act(Tensor obs, Rng rng, float[] actions, float[] logProbs, float[] values) {
+  public void act(Tensor obs, Tensor masks, Rng rng, float[] actions, float[] logProbs, float[] values) {
     int rows = rowsOf(obs, "act");
     Tensor a = actions(rows);
     rollout.clear();
     try (var ng = rollout.noGrad()) {
       Var x = rollout.input(obs);
-      Distribution d = policy.distribution(rollout, x, null);
+      Distribution d = policy.distribution(rollout, x, masks);
       d.sample(rng, a);
       into(d.logProb(a).value(), logProbs, rows);
       into(policy.value(rollout, x).value(), values, rows);
@@ -96,20 +98,20 @@ public final class PolicyActorCritic implements ActorCritic {
   }
 
   @Override
-  public void greedy(Tensor obs, float[] actions) {
+  public void greedy(Tensor obs, Tensor masks, float[] actions) {
     int rows = rowsOf(obs, "greedy");
     Tensor a = actions(rows);
     rollout.clear();
     try (var ng = rollout.noGrad()) {
-      policy.distribution(rollout, rollout.input(obs), null).mode(a);
+      policy.distribution(rollout, rollout.input(obs), masks).mode(a);
     }
     into(a, actions, rows * actionDim);
   }
 
   @Override
-  public Evaluation evaluate(Tape tape, Tensor obs, Tensor actions) {
+  public Evaluation evaluate(Tape tape, Tensor obs, Tensor actions, Tensor masks) {
     rowsOf(obs, "evaluate");
-    vecrl.policy.Evaluation e = policy.evaluateActions(tape, tape.input(obs), actions, null);
+    vecrl.policy.Evaluation e = policy.evaluateActions(tape, tape.input(obs), actions, masks);
     return new Evaluation(e.logProb(), e.entropy(), e.value());
   }
 }

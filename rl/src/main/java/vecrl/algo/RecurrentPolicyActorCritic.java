@@ -76,16 +76,17 @@ public final class RecurrentPolicyActorCritic {
   }
 
   /**
-   * Samples one action per environment for {@code obs} [B, obsDim]; {@code starts} [B] flags the
-   * rows that start an episode (their memory is zeroed first); {@code memory} [B, memorySize] is
-   * replaced by the memory after the step; writes actions, log-probs and values (all modified).
+   * Samples one action per environment for {@code obs} [B, obsDim] among those {@code masks} [B,
+   * maskWidth] allows (null: all); {@code starts} [B] flags the rows that start an episode (their
+   * memory is zeroed first); {@code memory} [B, memorySize] is replaced by the memory after the
+   * step; writes actions, log-probs and values (all modified).
    */
-  public void act(Tensor obs, float[] starts, Tensor memory, Rng rng, float[] actions, float[] logProbs, float[] values) {
+  public void act(Tensor obs, Tensor masks, float[] starts, Tensor memory, Rng rng, float[] actions, float[] logProbs, float[] values) {
     int rows = rowsOf(obs, memory, "act");
     Tensor a = actions(rows);
     rollout.clear();
     try (var ng = rollout.noGrad()) {
-      RecurrentActorCriticPolicy.Pass p = policy.forward(rollout, rollout.input(obs), 1, memory, keep(starts, rows), null);
+      RecurrentActorCriticPolicy.Pass p = policy.forward(rollout, rollout.input(obs), 1, memory, keep(starts, rows), masks);
       p.distribution().sample(rng, a);
       into(p.distribution().logProb(a).value(), logProbs, rows);
       into(p.value().value(), values, rows);
@@ -94,13 +95,13 @@ public final class RecurrentPolicyActorCritic {
     into(a, actions, rows * actionDim);
   }
 
-  /** The deterministic actions (memory advanced as in {@link #act}). */
-  public void greedy(Tensor obs, float[] starts, Tensor memory, float[] actions) {
+  /** The deterministic actions among those {@code masks} allows (null: all); memory advanced as in {@link #act}. */
+  public void greedy(Tensor obs, Tensor masks, float[] starts, Tensor memory, float[] actions) {
     int rows = rowsOf(obs, memory, "greedy");
     Tensor a = actions(rows);
     rollout.clear();
     try (var ng = rollout.noGrad()) {
-      RecurrentActorCriticPolicy.Pass p = policy.forward(rollout, rollout.input(obs), 1, memory, keep(starts, rows), null);
+      RecurrentActorCriticPolicy.Pass p = policy.forward(rollout, rollout.input(obs), 1, memory, keep(starts, rows), masks);
       p.distribution().mode(a);
       memory.copyFrom(p.memory().value());
     }
@@ -119,11 +120,13 @@ public final class RecurrentPolicyActorCritic {
   /**
    * Records on {@code tape} the log-probabilities, entropies and values of S sequences of {@code
    * steps} steps: {@code obs} [S·steps, obsDim] and {@code actions} [S·steps, actionDim] with
-   * sequence-major rows, {@code startMemory} [S, memorySize], {@code keep} [steps·S] step-major (0
-   * where an episode starts). Each output has S·steps elements in the rows' order.
+   * sequence-major rows, {@code masks} [S·steps, maskWidth] in the same rows or null, {@code
+   * startMemory} [S, memorySize], {@code keep} [steps·S] step-major (0 where an episode starts).
+   * Each output has S·steps elements in the rows' order.
    */
-  public ActorCritic.Evaluation evaluateSequences(Tape tape, Tensor obs, Tensor actions, Tensor startMemory, Tensor keep, int steps) {
-    RecurrentActorCriticPolicy.Pass p = policy.forward(tape, tape.input(obs), steps, startMemory, keep, null);
+  public ActorCritic.Evaluation evaluateSequences(Tape tape, Tensor obs, Tensor actions, Tensor masks, Tensor startMemory, Tensor keep,
+      int steps) {
+    RecurrentActorCriticPolicy.Pass p = policy.forward(tape, tape.input(obs), steps, startMemory, keep, masks);
     Var logProb = p.distribution().logProb(actions);
     return new ActorCritic.Evaluation(logProb, p.distribution().entropy(), p.value());
   }

@@ -10,12 +10,18 @@ import vecrl.tensor.Tensor;
  * Termination and truncation are stored apart: a step that truncates can have the value of its final
  * observation added (times gamma) to its reward, so GAE bootstraps through the time limit while still
  * resetting at the episode boundary ({@link #addTruncationBootstrap}).
+ *
+ * <p>Action masks: a buffer made with a mask width keeps one mask row per sample ({@link #masks},
+ * {@code [steps*envs, maskWidth]}, the layout of {@link vecrl.policy.ActionMasks}). A step stored
+ * without masks gets the all-allowed row; {@link #hasMasks()} says whether any step of the
+ * current rollout had masks, so that an unmasked rollout trains exactly as without this feature.
  */
 public final class RolloutBuffer {
   private final int steps;
   private final int envs;
   private final int obsDim;
   private final int actDim;
+  private final int maskWidth;
   /** [steps*envs, obsDim]. */
   public final float[] obs;
   /** [steps*envs, actDim]; discrete actions are stored as their index. */
@@ -29,10 +35,23 @@ public final class RolloutBuffer {
   public final float[] returns;
   public final float[] nextValues;
   public final float[] nextDones;
+  /** [steps*envs, maskWidth]: the action mask each action was sampled under (empty when the width is 0). */
+  public final float[] masks;
+  private final float[] allowedRow;
+  private final boolean[] maskedSteps;
   private final Tensor obsTensor;
   private final Tensor actionsTensor;
 
+  /** A buffer without mask rows. */
   public RolloutBuffer(int steps, int envs, int obsDim, int actDim) {
+    this(steps, envs, obsDim, actDim, new float[0]);
+  }
+
+  /**
+   * A buffer with mask rows as wide as {@code allowedRow}, the row that allows every action (see
+   * {@link vecrl.policy.ActionMasks#write} with a null mask), which steps stored without masks get.
+   */
+  public RolloutBuffer(int steps, int envs, int obsDim, int actDim, float[] allowedRow) {
     if (steps <= 0 || envs <= 0 || obsDim <= 0 || actDim <= 0) {
       throw new IllegalArgumentException("RolloutBuffer: steps " + steps + ", envs " + envs + ", obsDim " + obsDim + ", actDim " + actDim + ": all must be > 0");
     }
@@ -40,6 +59,9 @@ public final class RolloutBuffer {
     this.envs = envs;
     this.obsDim = obsDim;
     this.actDim = actDim;
+    this.maskWidth = allowedRow.length;
+    this.allowedRow = allowedRow.clone();
+    this.maskedSteps = new boolean[steps];
     int n = steps * envs;
     obs = new float[n * obsDim];
     actions = new float[n * actDim];
@@ -51,6 +73,7 @@ public final class RolloutBuffer {
     returns = new float[n];
     nextValues = new float[envs];
     nextDones = new float[envs];
+    masks = new float[n * maskWidth];
     obsTensor = Tensor.wrap(obs, new int[] {n, obsDim});
     actionsTensor = Tensor.wrap(actions, new int[] {n, actDim});
   }
@@ -60,6 +83,14 @@ public final class RolloutBuffer {
   public int size() { return steps * envs; }
   public int obsDim() { return obsDim; }
   public int actDim() { return actDim; }
+  /** Columns of a mask row (0: the buffer keeps no masks). */
+  public int maskWidth() { return maskWidth; }
+
+  /** Whether any step of the current rollout was stored with masks. */
+  public boolean hasMasks() {
+    for (boolean m : maskedSteps) if (m) return true;
+    return false;
+  }
   /** All observations as a [steps*envs, obsDim] view. */
   public Tensor obsTensor() { return obsTensor; }
   /** All actions as a [steps*envs, actDim] view. */
@@ -70,7 +101,25 @@ public final class RolloutBuffer {
    * actions ([envs, actDim]), log-probs and values ([envs]).
    */
   public void put(int t, Tensor observations, float[] obsDones, Tensor acts, float[] logp, float[] vals) {
+    put(t, observations, obsDones, acts, logp, vals, null);
+  }
+
+  /**
+   * As {@link #put(int, Tensor, float[], Tensor, float[], float[])}, with the masks the actions were
+   * sampled under ([envs, maskWidth]; null: unmasked, stored as all-allowed rows).
+   */
+  public void put(int t, Tensor observations, float[] obsDones, Tensor acts, float[] logp, float[] vals, Tensor actionMasks) {
     if (t < 0 || t >= steps) throw new IllegalArgumentException("RolloutBuffer.put: step " + t + " outside [0, " + steps + ")");
+    if (actionMasks != null && (maskWidth == 0 || actionMasks.size() != envs * maskWidth)) {
+      throw new IllegalArgumentException("RolloutBuffer.put: masks " + actionMasks.shapeString() + ", expected [" + envs + ", " + maskWidth + "]");
+    }
+    int m0 = t * envs * maskWidth;
+    if (actionMasks != null) {
+      System.arraycopy(actionMasks.data(), actionMasks.offset(), masks, m0, envs * maskWidth);
+    } else {
+      for (int i = 0; i < envs; i++) System.arraycopy(allowedRow, 0, masks, m0 + i * maskWidth, maskWidth);
+    }
+    maskedSteps[t] = actionMasks != null;
     if (observations.size() != envs * obsDim) throw new IllegalArgumentException("RolloutBuffer.put: observations " + observations.shapeString() + ", expected [" + envs + ", " + obsDim + "]");
     if (acts.size() != envs * actDim) throw new IllegalArgumentException("RolloutBuffer.put: actions " + acts.shapeString() + ", expected " + envs * actDim + " values");
     System.arraycopy(observations.data(), observations.offset(), obs, t * envs * obsDim, envs * obsDim);

@@ -67,11 +67,12 @@ public final class SequenceMinibatches {
   /**
    * Gathers the sequences {@code order[from .. from+perMinibatch)} of {@code buf}: sequence-major
    * rows of observations into {@code obs} [perMinibatch·seqLen, obsDim], actions into {@code act},
-   * advantages, returns, old values and log-probs into {@code mb}; start memories into {@link
-   * #memory()} and the step-major keep mask into {@link #keep()}.
+   * action masks into {@code masks} (when not null; [perMinibatch·seqLen, maskWidth]), advantages,
+   * returns, old values and log-probs into {@code mb}; start memories into {@link #memory()} and the
+   * step-major keep mask into {@link #keep()}.
    */
-  public void gather(RolloutBuffer buf, int[] order, int from, Minibatch mb, Tensor obs, Tensor act) {
-    int obsDim = buf.obsDim(), actDim = buf.actDim();
+  public void gather(RolloutBuffer buf, int[] order, int from, Minibatch mb, Tensor obs, Tensor act, Tensor masks) {
+    int obsDim = buf.obsDim(), actDim = buf.actDim(), mw = buf.maskWidth();
     float[] od = obs.data(), ad = act.data(), md = memory.data(), kd = keep.data();
     for (int q = 0; q < perMinibatch; q++) {
       int j = order[from + q];
@@ -81,6 +82,7 @@ public final class SequenceMinibatches {
         int k = (s + t) * envs + e, row = q * seqLen + t;
         System.arraycopy(buf.obs, k * obsDim, od, row * obsDim, obsDim);
         System.arraycopy(buf.actions, k * actDim, ad, row * actDim, actDim);
+        if (masks != null) System.arraycopy(buf.masks, k * mw, masks.data(), masks.offset() + row * mw, mw);
         mb.advantages[row] = buf.advantages[k];
         mb.returns[row] = buf.returns[k];
         mb.oldValues[row] = buf.values[k];

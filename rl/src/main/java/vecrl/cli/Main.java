@@ -13,17 +13,20 @@ import vecrl.env.EnvRegistry;
 import vecrl.tensor.Backends;
 import vecrl.train.Callback;
 import vecrl.train.Callbacks;
+import vecrl.train.Chart;
 import vecrl.train.Evaluation;
 import vecrl.train.IterationStats;
+import vecrl.train.Metrics;
 import vecrl.train.PolicyFile;
 import vecrl.train.Presets;
+import vecrl.train.RunComparison;
 import vecrl.train.TrainConfig;
 import vecrl.train.Trainer;
 import vecrl.train.TrainingRun;
 
 /**
- * The {@code vecrl} command line: {@code train}, {@code eval}, {@code envs}, {@code bench-train}
- * and {@code help}. Bad arguments print a usage message naming the bad value and the valid
+ * The {@code vecrl} command line: {@code train}, {@code eval}, {@code chart}, {@code envs},
+ * {@code devices}, {@code bench-train} and {@code help}. Bad arguments print a usage message naming the bad value and the valid
  * choices, and exit with status 2.
  */
 public final class Main {
@@ -59,7 +62,12 @@ public final class Main {
         eval RUN_OR_POLICY [--env ID] [--episodes N] [--seed N]
                      greedy evaluation of a saved policy (a run directory or its policy.bin, a vecrl.io
                      MlpActorCriticPolicy file; the network is rebuilt from the config.properties beside
-                     it, or from --env's default config when there is none)
+                     it, or from --env's default config when there is none); the env's action masks are
+                     used unless the run's config has useMasks = false
+        chart OUT.png LABEL=RUNS [LABEL=RUNS ...] [--title TEXT] [--threshold X]
+                     the mean training curve (recent mean return) of each group of runs in one PNG; RUNS is
+                     a run directory or a directory of runs (a train --out); prints each run's first step
+                     at or above X and the invalid actions it took
         envs         list the environments with their spaces
         devices      list the OpenCL platforms and devices (choose one with -Dvecrl.opencl.device=INDEX_OR_NAME)
         bench-train [--steps N] [--seed N] [--env ID --policy mlp|lstm|gru]
@@ -79,6 +87,7 @@ public final class Main {
       return switch (cmd) {
         case "train" -> train(rest);
         case "eval" -> eval(rest);
+        case "chart" -> chart(rest);
         case "envs" -> envs(rest);
         case "devices" -> devices(rest);
         case "bench-train" -> benchTrain(rest);
@@ -86,7 +95,7 @@ public final class Main {
           out.println(USAGE);
           yield 0;
         }
-        default -> throw new UsageException("unknown command \"" + cmd + "\"; valid commands: train, eval, envs, devices, bench-train, help");
+        default -> throw new UsageException("unknown command \"" + cmd + "\"; valid commands: train, eval, envs, devices, bench-train, chart, help");
       };
     } catch (UsageException e) {
       err.println("vecrl: " + e.getMessage());
@@ -210,6 +219,11 @@ public final class Main {
     if (last != null) {
       out.println(String.format(Locale.ROOT, "trained %,d steps in %.1f s (%,.0f steps/s)", last.step(), last.elapsedSeconds(), last.stepsPerSecond()));
     }
+    if (r.trainer().environmentGaveMasks()) {
+      long invalid = (long) Metrics.read(r.dir().resolve(TrainingRun.METRICS)).sum("invalid_actions");
+      out.println(String.format(Locale.ROOT, "invalid actions taken in training: %,d (action masks %s)", invalid,
+          r.trainer().config().useMasks() ? "used" : "not used: useMasks = false"));
+    }
     if (r.evaluation() != null) out.println("greedy evaluation: " + r.evaluation());
     out.println("run directory: " + r.dir().toAbsolutePath());
     return 0;
@@ -281,9 +295,53 @@ public final class Main {
     int episodes = (int) parseLong("--episodes", o.get("--episodes") == null ? "10" : o.get("--episodes"), 1);
     long seed = o.get("--seed") == null ? 0 : parseLong("--seed", o.get("--seed"), Long.MIN_VALUE);
     PolicyFile.Loaded l = PolicyFile.load(p, c, registry.spec(env));
-    Evaluation e = Trainer.evaluate(l.policy(), Backends.kernels(), registry.spec(env), l.obsRms(), l.clipObs(), episodes, seed);
+    Evaluation e = Trainer.evaluate(l.policy(), Backends.kernels(), registry.spec(env), l.obsRms(), l.clipObs(), episodes, seed,
+        c.useMasks());
     out.println("policy " + p + " on " + env + ": " + e);
     return 0;
+  }
+
+  private int chart(List<String> args) throws IOException {
+    Opts o = parse(args, List.of("--title", "--threshold"), List.of(), "chart");
+    List<String> pos = o.positional();
+    if (pos.size() < 2) throw new UsageException("chart: expected OUT.png and at least one LABEL=RUNS, got " + pos.size() + " arguments");
+    Path file = Path.of(pos.get(0));
+    if (!file.getFileName().toString().endsWith(".png")) throw new UsageException("chart: " + file + ": expected an output file ending in .png");
+    double threshold = Double.NaN;
+    if (o.get("--threshold") != null) {
+      try {
+        threshold = Double.parseDouble(o.get("--threshold"));
+      } catch (NumberFormatException e) {
+        throw new UsageException("--threshold " + o.get("--threshold") + ": expected a number");
+      }
+    }
+    List<Chart.Series> series = new ArrayList<>();
+    for (String spec : pos.subList(1, pos.size())) {
+      int eq = spec.indexOf('=');
+      if (eq <= 0 || eq == spec.length() - 1) throw new UsageException("chart: " + spec + ": expected LABEL=RUNS, e.g. masked=runs/masked");
+      String label = spec.substring(0, eq);
+      List<RunComparison.Run> runs = RunComparison.runs(Path.of(spec.substring(eq + 1)));
+      for (RunComparison.Run run : runs) {
+        Metrics m = run.metrics();
+        double[] ret = m.column("mean_return");
+        String invalid = m.header().contains("invalid_actions") ? String.format(Locale.ROOT, "%,d", (long) m.sum("invalid_actions")) : "-";
+        out.println(String.format(Locale.ROOT, "%s  %s: %s; final mean return %.3f; invalid actions in training %s", label,
+            run.dir().getFileName(), reach(RunComparison.stepsToReach(m.steps(), ret, threshold), threshold), ret.length == 0 ? Double.NaN : ret[ret.length - 1], invalid));
+      }
+      Chart.Series mean = RunComparison.mean(label + " (mean of " + runs.size() + " runs)", runs, "mean_return");
+      out.println(String.format(Locale.ROOT, "%s  mean curve: %s", label, reach(RunComparison.stepsToReach(mean.steps(), mean.values(), threshold), threshold)));
+      series.add(mean);
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) Files.createDirectories(parent);
+    Chart.curves(file, o.get("--title") == null ? "training mean return (last 20 episodes), mean over runs" : o.get("--title"), series, threshold);
+    out.println("chart: " + file);
+    return 0;
+  }
+
+  private static String reach(long step, double threshold) {
+    if (Double.isNaN(threshold)) return "no threshold";
+    return step < 0 ? "never reaches " + threshold : String.format(Locale.ROOT, "reaches %s at step %,d", threshold, step);
   }
 
   private int envs(List<String> args) {

@@ -40,8 +40,11 @@ public interface Env<O, A> {
 
   /**
    * The mask of actions allowed in the current state, in the form the action space's {@code
-   * sample(rng, mask)} takes (for {@code Discrete}, a {@code boolean[n]}), or null when every
-   * action is allowed (the default).
+   * sample(rng, mask)} takes (for {@code Discrete}, a {@code boolean[n]}; for {@code MultiDiscrete}
+   * a {@code boolean[][]} per component; for {@code MultiBinary} an {@code int[n]} of codes 0, 1,
+   * 2), or null when every action is allowed (the default). Training and evaluation turn it into
+   * the policy's mask row with {@link vecrl.policy.ActionMasks}; a mask that allows no action is an
+   * error there.
    */
   default Object actionMask() {
     return null;

@@ -9,6 +9,7 @@ import vecrl.env.classic.CartPoleNoVelocity;
 import vecrl.env.classic.MountainCar;
 import vecrl.env.classic.MountainCarContinuous;
 import vecrl.env.classic.Pendulum;
+import vecrl.env.grid.GridMaze;
 
 /**
  * Environments by name, as Gymnasium's registry. A registry is an ordinary object (there is no
@@ -23,8 +24,9 @@ public final class EnvRegistry {
   public EnvRegistry() {}
 
   /**
-   * A new registry with CartPole-v1, Pendulum-v1, Acrobot-v1, MountainCar-v0, MountainCarContinuous-v0
-   * and CartPoleNoVel-v1 (CartPole-v1 observing only cart position and pole angle, a memory task).
+   * A new registry with CartPole-v1, Pendulum-v1, Acrobot-v1, MountainCar-v0 and
+   * MountainCarContinuous-v0, vecrl's action-masking task GridMaze-v0 ({@link GridMaze}) and the memory
+   * task CartPoleNoVel-v1 (CartPole-v1 observing only cart position and pole angle).
    */
   public static EnvRegistry standard() {
     EnvRegistry r = new EnvRegistry();
@@ -33,6 +35,7 @@ public final class EnvRegistry {
     r.register("Acrobot-v1", () -> new DynamicsEnv<>(new Acrobot()), 500);
     r.register("MountainCar-v0", () -> new DynamicsEnv<>(new MountainCar()), 200);
     r.register("MountainCarContinuous-v0", () -> new DynamicsEnv<>(new MountainCarContinuous()), 999);
+    r.register("GridMaze-v0", () -> new DynamicsEnv<>(new GridMaze()), 100);
     r.register("CartPoleNoVel-v1", () -> new DynamicsEnv<>(new CartPoleNoVelocity()), 500);
     return r;
   }

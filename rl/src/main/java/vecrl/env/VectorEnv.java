@@ -3,6 +3,8 @@ package vecrl.env;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import vecrl.policy.ActionMasks;
+import vecrl.policy.ActorCriticPolicy;
 import vecrl.space.Box;
 import vecrl.space.Discrete;
 import vecrl.space.MultiBinary;
@@ -31,6 +33,9 @@ import vecrl.tensor.Tensor;
  * i} the generator {@code root.split()} taken in order i = 0, 1, ...; each env keeps its generator
  * for its later auto-resets, so a run is a function of the seed alone, whatever the threading.
  *
+ * <p><b>Masks.</b> {@link #actionMaskRows()} gives the envs' current action masks as float rows in
+ * the policy's layout ({@link ActionMasks}), the form the rollout buffer and the policy take.
+ *
  * <p>A vector env is driven by one thread at a time.
  */
 public abstract sealed class VectorEnv<O, A> implements AutoCloseable permits SyncVectorEnv, ThreadedVectorEnv {
@@ -53,7 +58,12 @@ public abstract sealed class VectorEnv<O, A> implements AutoCloseable permits Sy
   private final Object[] actions;
   private final Rng[] rngs;
   private final RuntimeException[] errors;
+  private final int maskWidth;
+  private final Object[] maskObjects;
+  private final float[] maskRows;
+  private final Tensor maskTensor;
   private boolean started;
+  private long steps;
 
   protected VectorEnv(List<? extends Env<O, A>> envs) {
     if (envs == null || envs.isEmpty()) throw new IllegalArgumentException(getClass().getSimpleName() + ": no environments");
@@ -83,6 +93,15 @@ public abstract sealed class VectorEnv<O, A> implements AutoCloseable permits Sy
     this.actions = new Object[n];
     this.rngs = new Rng[n];
     this.errors = new RuntimeException[n];
+    this.maskWidth = maskWidthOf(actionSpace);
+    this.maskObjects = new Object[n];
+    this.maskRows = new float[n * maskWidth];
+    this.maskTensor = Tensor.wrap(maskRows, new int[] {n, maskWidth});
+  }
+
+  /** The mask row width of a space the policies support; 0 (no masks) for the others (Dict, Tuple). */
+  private static int maskWidthOf(Space<?> space) {
+    return space instanceof Discrete || space instanceof MultiDiscrete || space instanceof MultiBinary ? ActorCriticPolicy.maskWidth(space) : 0;
   }
 
   /** Runs {@code task(i)} for every env index; returns when all are done. */
@@ -118,6 +137,7 @@ public abstract sealed class VectorEnv<O, A> implements AutoCloseable permits Sy
     for (int i = 0; i < n; i++) rngs[i] = root.split();
     runAll(this::resetOne);
     started = true;
+    steps = 0;
     return obsTensor;
   }
 
@@ -194,6 +214,7 @@ public abstract sealed class VectorEnv<O, A> implements AutoCloseable permits Sy
   private Tensor stepPending() {
     if (!started) throw new IllegalStateException(getClass().getSimpleName() + ": step before reset");
     runAll(this::stepOne);
+    steps++;
     return obsTensor;
   }
 
@@ -292,6 +313,46 @@ public abstract sealed class VectorEnv<O, A> implements AutoCloseable permits Sy
     Object[] m = new Object[n];
     for (int i = 0; i < n; i++) m[i] = envs.get(i).actionMask();
     return m;
+  }
+
+  /** Steps taken since the last {@link #reset}. */
+  public long stepCount() {
+    return steps;
+  }
+
+  /** The number of columns of {@link #actionMaskRows()}: the action space's mask width, 0 when it takes no mask. */
+  public int maskWidth() {
+    return maskWidth;
+  }
+
+  /**
+   * The envs' action masks in their current states as a [n, {@link #maskWidth()}] tensor in the
+   * policy's layout ({@link ActionMasks#write}): row {@code i} is env {@code i}'s mask (after an
+   * auto-reset, that of the new episode's first state), the all-allowed row where env {@code i}
+   * gives none. Null when no env gives a mask, or when the action space takes none: an unmasked
+   * env costs nothing and changes nothing. The tensor is reused and overwritten by the next call.
+   *
+   * <p>A bad mask (of the wrong type or length, or allowing no action) is an error naming the env
+   * index and the step (this vector env's {@link #stepCount()}), for example {@code env 3 at step
+   * 1,204: action mask allows no action (Discrete(4))}.
+   */
+  public Tensor actionMaskRows() {
+    if (maskWidth == 0) return null;
+    boolean any = false;
+    for (int i = 0; i < n; i++) {
+      maskObjects[i] = envs.get(i).actionMask();
+      any |= maskObjects[i] != null;
+    }
+    if (!any) return null;
+    int i = 0;
+    try {
+      for (; i < n; i++) ActionMasks.write(actionSpace, maskObjects[i], maskRows, i * maskWidth);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "env %d at step %,d: %s", i, steps, e.getMessage()), e);
+    } finally {
+      java.util.Arrays.fill(maskObjects, null);
+    }
+    return maskTensor;
   }
 
   /** Closes the envs (and, for the threaded version, its threads). */

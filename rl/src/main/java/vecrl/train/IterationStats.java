@@ -18,21 +18,23 @@ package vecrl.train;
  * @param explainedVariance {@code 1 - Var(returns - values) / Var(returns)} over the rollout
  * @param learningRate the iteration's learning rate
  * @param epochs epochs run (fewer than configured after a target_kl stop)
+ * @param invalidActions actions taken in this iteration's rollout that the environment's action
+ *     mask forbade (counted whether or not the masks were used; 0 for unmasked environments)
  * @param stepsPerSecond environment steps per second since the start (wall clock)
  * @param elapsedSeconds wall-clock seconds since the start
  */
 public record IterationStats(long step, long iteration, long episodes, double meanReturn, double meanLength, double loss,
     double policyLoss, double valueLoss, double entropy, double approxKl, double clipFraction, double explainedVariance,
-    double learningRate, int epochs, double stepsPerSecond, double elapsedSeconds) {
+    double learningRate, int epochs, long invalidActions, double stepsPerSecond, double elapsedSeconds) {
 
   /** The CSV header matching {@link #csv()}. */
   public static final String HEADER = "step,iteration,episodes,mean_return,mean_length,loss,policy_loss,value_loss,entropy,"
-      + "approx_kl,clip_fraction,explained_variance,learning_rate,epochs,steps_per_second";
+      + "approx_kl,clip_fraction,explained_variance,learning_rate,epochs,invalid_actions,steps_per_second";
 
   /** One CSV row; the last column (steps/s) is wall-clock and differs from run to run. */
   public String csv() {
     return step + "," + iteration + "," + episodes + "," + meanReturn + "," + meanLength + "," + loss + "," + policyLoss + ","
         + valueLoss + "," + entropy + "," + approxKl + "," + clipFraction + "," + explainedVariance + "," + learningRate + ","
-        + epochs + "," + String.format(java.util.Locale.ROOT, "%.1f", stepsPerSecond);
+        + epochs + "," + invalidActions + "," + String.format(java.util.Locale.ROOT, "%.1f", stepsPerSecond);
   }
 }

@@ -58,6 +58,8 @@ import java.util.Map;
  * @param evalEvery periodic evaluation every this many steps (0: off)
  * @param checkpointEvery write a checkpoint every this many iterations (0: only at the end)
  * @param stopReturn stop early once the recent mean return reaches this (NaN: off)
+ * @param useMasks pass the environment's action masks to the policy when sampling, in the loss and
+ *     in greedy evaluation (false: masks are read only to count the invalid actions taken)
  * @param policy "mlp" (feed-forward actor and critic of {@code hidden}), or "lstm" / "gru": a
  *     {@link vecrl.policy.RecurrentActorCriticPolicy} with net_arch {@code [lstm:cellSize, {pi:
  *     hidden, vf: hidden}]}
@@ -73,7 +75,7 @@ public record TrainConfig(
     boolean clipVloss, double entCoef, double vfCoef, double maxGradNorm, double targetKl, String hidden,
     String activation, boolean orthoInit, double logStdInit, boolean normObs, double clipObs, boolean normReward,
     double clipReward, int envThreads, int evalEpisodes, long evalEvery, int checkpointEvery, double stopReturn,
-    String policy, int cellSize, int seqLen, boolean sharedCell) {
+    boolean useMasks, String policy, int cellSize, int seqLen, boolean sharedCell) {
 
   /** The valid algorithm names. */
   public static final List<String> ALGOS = List.of("ppo", "a2c");
@@ -122,7 +124,7 @@ public record TrainConfig(
   public static TrainConfig defaults(String env) {
     return new TrainConfig(env, "ppo", 100_000, 1, 4, 128, 4, 4, 2.5e-4, true, "adam", 1e-5, 0.99, 1e-5, 0.99, true,
         0.95, true, true, 0.2, true, 0.01, 0.5, 0.5, 0, "64,64", "tanh", true, 0, false, 10, false, 10, 1, 10, 0, 0,
-        Double.NaN, "mlp", 64, 16, true);
+        Double.NaN, true, "mlp", 64, 16, true);
   }
 
   /** The hidden widths. */

@@ -28,6 +28,7 @@ import vecrl.env.ThreadedVectorEnv;
 import vecrl.env.VectorEnv;
 import vecrl.nn.Activation;
 import vecrl.nn.NetArch;
+import vecrl.policy.ActionMasks;
 import vecrl.policy.ActorCriticPolicy;
 import vecrl.policy.MlpActorCriticPolicy;
 import vecrl.policy.MlpPolicyConfig;
@@ -60,6 +61,14 @@ import vecrl.tensor.Tensor;
  * steps, shuffled as units, each run through the cell from its stored memory with the episode
  * starts inside it as resets; the loss is the algorithm's own {@link Objective} over their rows.
  *
+ * <p><b>Action masks.</b> When the environment gives masks ({@link vecrl.env.Env#actionMask()}),
+ * the vector env turns them into rows ({@link VectorEnv#actionMaskRows()}); with {@code useMasks}
+ * (the default) each rollout step samples under its rows, the rollout buffer keeps them, the
+ * minibatches gather them with the other samples and the loss evaluates the actions under them,
+ * and greedy evaluation uses them too. Whether or not they are used, the actions that a mask
+ * forbade are counted ({@link IterationStats#invalidActions()}, {@link Evaluation#invalidActions()}).
+ * An environment without masks trains exactly as before masks existed.
+ *
  * <p>All randomness comes from the config's seed: the policy's initialisation, action sampling and
  * minibatch shuffling use generators split from it, and the vector env is reset with a seed drawn
  * from it. {@link #saveCheckpoint} and {@link #restoreCheckpoint} capture the whole state between
@@ -87,11 +96,17 @@ public final class Trainer implements AutoCloseable {
   private final Minibatch mb;
   private final Tensor mbObs;
   private final Tensor mbAct;
+  private final Tensor mbMask;
   private final int[] perm;
   private final int n;
   private final int obsDim;
   private final int actDim;
   private final boolean discrete;
+  private final Space<Object> actionSpace;
+  private final int maskWidth;
+  private final boolean useMasks;
+  private boolean envGaveMasks;
+  private long invalidActions;
   private final float[] actLow;
   private final float[] actHigh;
   private final long envSeed;
@@ -148,6 +163,9 @@ public final class Trainer implements AutoCloseable {
     Space<Object> os = vec.observationSpace();
     Space<Object> as = vec.actionSpace();
     this.obsDim = vec.observationSize();
+    this.actionSpace = as;
+    this.maskWidth = vec.maskWidth();
+    this.useMasks = config.useMasks();
     switch ((Object) as) {
       case Discrete d -> {
         discrete = true;
@@ -189,12 +207,15 @@ public final class Trainer implements AutoCloseable {
         : new RmsProp(params, kernels, lr, config.rmsAlpha(), config.rmsEps(), 0);
     this.gradClip = new GradClip(params, kernels);
     this.tape = new Tape(kernels);
-    this.buf = new RolloutBuffer(config.numSteps(), n, obsDim, actDim);
+    float[] allowedRow = new float[useMasks ? maskWidth : 0];
+    if (allowedRow.length > 0) ActionMasks.write(as, null, allowedRow, 0);
+    this.buf = new RolloutBuffer(config.numSteps(), n, obsDim, actDim, allowedRow);
     int mbSize = config.batchSize() / config.minibatches();
     this.mb = new Minibatch(mbSize);
     mb.setSize(mbSize);
     this.mbObs = Tensor.zeros(mbSize, obsDim);
     this.mbAct = Tensor.zeros(mbSize, actDim);
+    this.mbMask = buf.maskWidth() > 0 ? Tensor.zeros(mbSize, buf.maskWidth()) : null;
     this.perm = new int[seq == null ? config.batchSize() : seq.sequences()];
     for (int i = 0; i < perm.length; i++) perm[i] = i;
     this.curObs = new float[n * obsDim];
@@ -271,6 +292,8 @@ public final class Trainer implements AutoCloseable {
   public long globalStep() { return globalStep; }
   public long iteration() { return iteration; }
   public long episodes() { return episodes; }
+  /** Whether the environment gave an action mask at some step this trainer collected. */
+  public boolean environmentGaveMasks() { return envGaveMasks; }
   /** The observation normaliser, or null when observations are not normalised. */
   public RunningMeanStd observationNormalizer() { return obsRms; }
 
@@ -346,19 +369,28 @@ public final class Trainer implements AutoCloseable {
     double secs = (System.nanoTime() - startNanos) / 1e9;
     return new IterationStats(globalStep, iteration, episodes, recentMeanReturn(), recentMeanLength(), stats.loss,
         stats.policyLoss, stats.valueLoss, stats.entropy, stats.approxKl, clipFracSum / Math.max(1, clipFracCount),
-        ev, lr, epochsRun, (globalStep - startStep) / Math.max(secs, 1e-9), secs);
+        ev, lr, epochsRun, invalidActions, (globalStep - startStep) / Math.max(secs, 1e-9), secs);
   }
 
   private void collect() {
     float gamma = (float) config.gamma();
+    invalidActions = 0;
     for (int t = 0; t < config.numSteps(); t++) {
+      Tensor masks = vec.actionMaskRows();
+      Tensor used = useMasks ? masks : null;
       if (recurrent == null) {
-        policy.act(curObsT, rng, actBuf, logpBuf, valBuf);
+        policy.act(curObsT, used, rng, actBuf, logpBuf, valBuf);
       } else {
         if (seq.startsSequence(t)) seq.putStartMemory(t, memory);
-        recurrent.act(curObsT, curDones, memory, rng, actBuf, logpBuf, valBuf);
+        recurrent.act(curObsT, used, curDones, memory, rng, actBuf, logpBuf, valBuf);
       }
-      buf.put(t, curObsT, curDones, actT, logpBuf, valBuf);
+      buf.put(t, curObsT, curDones, actT, logpBuf, valBuf, used);
+      if (masks != null) {
+        envGaveMasks = true;
+        for (int i = 0; i < n; i++) {
+          if (!ActionMasks.allows(actionSpace, masks.data(), masks.offset() + i * maskWidth, actBuf, i * actDim)) invalidActions++;
+        }
+      }
       if (discrete) {
         System.arraycopy(actBuf, 0, envActBuf, 0, n);
       } else {
@@ -445,6 +477,8 @@ public final class Trainer implements AutoCloseable {
     int units = seq == null ? size : seq.perMinibatch();
     float[] od = mbObs.data();
     float[] ad = mbAct.data();
+    Tensor masks = buf.hasMasks() ? mbMask : null;
+    int mw = buf.maskWidth();
     clipFracSum = 0;
     clipFracCount = 0;
     int epoch = 0;
@@ -459,17 +493,18 @@ public final class Trainer implements AutoCloseable {
             int k = perm[start + j];
             System.arraycopy(buf.obs, k * obsDim, od, j * obsDim, obsDim);
             System.arraycopy(buf.actions, k * actDim, ad, j * actDim, actDim);
+            if (masks != null) System.arraycopy(buf.masks, k * mw, masks.data(), j * mw, mw);
             mb.advantages[j] = buf.advantages[k];
             mb.returns[j] = buf.returns[k];
             mb.oldValues[j] = buf.values[k];
             mb.oldLogProbs[j] = buf.logProbs[k];
           }
           tape.clear();
-          ev = policy.evaluate(tape, mbObs, mbAct);
+          ev = policy.evaluate(tape, mbObs, mbAct, masks);
         } else {
-          seq.gather(buf, perm, start, mb, mbObs, mbAct);
+          seq.gather(buf, perm, start, mb, mbObs, mbAct, masks);
           tape.clear();
-          ev = recurrent.evaluateSequences(tape, mbObs, mbAct, seq.memory(), seq.keep(), seq.seqLen());
+          ev = recurrent.evaluateSequences(tape, mbObs, mbAct, masks, seq.memory(), seq.keep(), seq.seqLen());
         }
         var loss = objective.loss(tape, ev.logProb(), ev.entropy(), ev.value(), mb, stats);
         params.zeroGrad();
@@ -507,45 +542,58 @@ public final class Trainer implements AutoCloseable {
 
   // ---- evaluation ----
 
-  /** Greedy evaluation on fresh envs of the same spec, one episode after another, seeded with {@code seed}. */
+  /** Greedy evaluation on fresh envs of the same spec, one episode after another, seeded with {@code seed}; masks as the config says. */
   public Evaluation evaluate(int episodes, long seed) {
     return recurrent == null
-        ? evaluate(policy, spec, obsRms, (float) config.clipObs(), episodes, seed)
-        : evaluate(recurrent, spec, obsRms, (float) config.clipObs(), episodes, seed);
+        ? evaluate(policy, spec, obsRms, (float) config.clipObs(), episodes, seed, useMasks)
+        : evaluate(recurrent, spec, obsRms, (float) config.clipObs(), episodes, seed, useMasks);
   }
 
-  /** Greedy evaluation of {@code policy} on {@code episodes} episodes of {@code spec}'s env. */
+  /** Greedy evaluation of {@code policy} on {@code episodes} episodes of {@code spec}'s env, with the env's masks. */
   public static Evaluation evaluate(ActorCritic policy, EnvSpec spec, RunningMeanStd obsRms, float clipObs, int episodes, long seed) {
-    return evaluate((o, first, a) -> policy.greedy(o, a), policy.actionDim(), spec, obsRms, clipObs, episodes, seed);
+    return evaluate(policy, spec, obsRms, clipObs, episodes, seed, true);
   }
 
-  /** Greedy evaluation of a recurrent policy: its memory starts at zero in every episode and is carried from step to step. */
+  /**
+   * Greedy evaluation of {@code policy} on {@code episodes} episodes of {@code spec}'s env; with
+   * {@code useMasks} the greedy action is chosen among those the env's mask allows. Actions the
+   * mask forbade are counted either way. A bad mask is an error naming the episode and its step.
+   */
+  public static Evaluation evaluate(ActorCritic policy, EnvSpec spec, RunningMeanStd obsRms, float clipObs, int episodes, long seed,
+      boolean useMasks) {
+    return evaluate((o, m, first, a) -> policy.greedy(o, m, a), policy.actionDim(), spec, obsRms, clipObs, episodes, seed, useMasks);
+  }
+
+  /**
+   * Greedy evaluation of a recurrent policy, as above: its memory starts at zero in every episode and
+   * is carried from step to step.
+   */
   public static Evaluation evaluate(RecurrentPolicyActorCritic policy, EnvSpec spec, RunningMeanStd obsRms, float clipObs, int episodes,
-      long seed) {
+      long seed, boolean useMasks) {
     Tensor mem = Tensor.zeros(1, policy.memorySize());
     float[] starts = new float[1];
-    return evaluate((o, first, a) -> {
+    return evaluate((o, m, first, a) -> {
       starts[0] = first ? 1f : 0f;
-      policy.greedy(o, starts, mem, a);
-    }, policy.actionDim(), spec, obsRms, clipObs, episodes, seed);
+      policy.greedy(o, m, starts, mem, a);
+    }, policy.actionDim(), spec, obsRms, clipObs, episodes, seed, useMasks);
   }
 
   /** Greedy evaluation of either kind of policy-module policy ({@link #network()}, or one loaded from a file), on {@code kernels}. */
   public static Evaluation evaluate(ActorCriticPolicy policy, Kernels kernels, EnvSpec spec, RunningMeanStd obsRms, float clipObs,
-      int episodes, long seed) {
+      int episodes, long seed, boolean useMasks) {
     return policy instanceof RecurrentActorCriticPolicy r
-        ? evaluate(new RecurrentPolicyActorCritic(r, kernels), spec, obsRms, clipObs, episodes, seed)
-        : evaluate(new PolicyActorCritic(policy, kernels), spec, obsRms, clipObs, episodes, seed);
+        ? evaluate(new RecurrentPolicyActorCritic(r, kernels), spec, obsRms, clipObs, episodes, seed, useMasks)
+        : evaluate(new PolicyActorCritic(policy, kernels), spec, obsRms, clipObs, episodes, seed, useMasks);
   }
 
-  /** One greedy step of a single env: {@code first} on the first step of an episode. */
+  /** One greedy step of a single env: {@code mask} [1, maskWidth] or null, {@code first} on the first step of an episode. */
   private interface GreedyStep {
-    void act(Tensor observation, boolean first, float[] actions);
+    void act(Tensor observation, Tensor mask, boolean first, float[] actions);
   }
 
   @SuppressWarnings("unchecked")
   private static Evaluation evaluate(GreedyStep policy, int actDim, EnvSpec spec, RunningMeanStd obsRms, float clipObs, int episodes,
-      long seed) {
+      long seed, boolean useMasks) {
     Env<Object, Object> env = new SnapshotEnv<>((Env<Object, Object>) spec.factory().get(), spec.maxEpisodeSteps());
     Space<Object> os = env.observationSpace();
     Space<Object> as = env.actionSpace();
@@ -553,17 +601,28 @@ public final class Trainer implements AutoCloseable {
     float[] o = new float[dim];
     Tensor ot = Tensor.wrap(o, new int[] {1, dim});
     float[] a = new float[actDim];
+    int mw = ActorCriticPolicy.maskWidth(as);
+    Tensor mt = Tensor.zeros(1, Math.max(mw, 1));
+    long maskedSteps = 0, invalid = 0;
     Rng r = new Rng(seed);
     double[] returns = new double[episodes];
     for (int e = 0; e < episodes; e++) {
       Object obs = env.reset(r.split()).observation();
       double ret = 0;
-      boolean first = true;
-      while (true) {
+      for (int step = 0; ; step++) {
         os.flatten(obs, o, 0);
         if (obsRms != null) normalizeWith(obsRms, clipObs, o, dim, dim);
-        policy.act(ot, first, a);
-        first = false;
+        Object mask = mw > 0 ? env.actionMask() : null;
+        if (mask != null) {
+          try {
+            ActionMasks.write(as, mask, mt.data(), mt.offset());
+          } catch (IllegalArgumentException x) {
+            throw new IllegalArgumentException("evaluation episode " + e + " at step " + step + ": " + x.getMessage(), x);
+          }
+          maskedSteps++;
+        }
+        policy.act(ot, mask != null && useMasks ? mt : null, step == 0, a);
+        if (mask != null && !ActionMasks.allows(as, mt.data(), mt.offset(), a, 0)) invalid++;
         Object action;
         if ((Object) as instanceof Discrete) {
           action = Integer.valueOf((int) a[0]);
@@ -581,7 +640,7 @@ public final class Trainer implements AutoCloseable {
       returns[e] = ret;
     }
     env.close();
-    return Evaluation.of(returns);
+    return Evaluation.of(returns, maskedSteps, invalid);
   }
 
   // ---- checkpoints ----

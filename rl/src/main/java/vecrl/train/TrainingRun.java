@@ -88,11 +88,22 @@ public final class TrainingRun {
       for (String line : Files.readAllLines(m, StandardCharsets.UTF_8)) {
         if (line.isEmpty() || line.startsWith("step")) continue;
         long iter = Long.parseLong(line.split(",", 3)[1]);
-        if (iter <= t.iteration()) keep.add(line);
+        if (iter <= t.iteration()) keep.add(withInvalidActionsColumn(line));
       }
     }
     Files.write(m, keep, StandardCharsets.UTF_8);
     return run(t, dir, callbacks);
+  }
+
+  /**
+   * A row written before metrics.csv had the invalid_actions column (one field fewer) gets NaN
+   * there, so that a run started by an older build and resumed by this one keeps a readable file.
+   */
+  private static String withInvalidActionsColumn(String line) {
+    int fields = line.split(",", -1).length;
+    if (fields != IterationStats.HEADER.split(",").length - 1) return line;
+    int last = line.lastIndexOf(',');
+    return line.substring(0, last) + ",NaN" + line.substring(last);
   }
 
   private static Result run(Trainer t, Path dir, List<Callback> user) throws IOException {
@@ -144,15 +155,8 @@ public final class TrainingRun {
 
   /** Redraws the learning curve from metrics.csv. */
   public static void writeChart(Path dir, TrainConfig c) throws IOException {
-    List<String> lines = Files.readAllLines(dir.resolve(METRICS), StandardCharsets.UTF_8);
-    int rows = lines.size() - 1;
-    long[] steps = new long[Math.max(rows, 0)];
-    double[] ret = new double[steps.length];
-    for (int i = 0; i < rows; i++) {
-      String[] p = lines.get(i + 1).split(",");
-      steps[i] = Long.parseLong(p[0]);
-      ret[i] = Double.parseDouble(p[3]);
-    }
-    Chart.learningCurve(dir.resolve(CHART), c.algo().toUpperCase(java.util.Locale.ROOT) + " on " + c.env() + " (seed " + c.seed() + "): mean episode return", steps, ret);
+    Metrics m = Metrics.read(dir.resolve(METRICS));
+    Chart.learningCurve(dir.resolve(CHART), c.algo().toUpperCase(java.util.Locale.ROOT) + " on " + c.env() + " (seed " + c.seed() + "): mean episode return",
+        m.steps(), m.column("mean_return"));
   }
 }

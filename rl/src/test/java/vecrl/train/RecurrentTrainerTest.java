@@ -75,7 +75,7 @@ final class RecurrentTrainerTest {
       PolicyFile.Loaded l = PolicyFile.load(full.resolve(TrainingRun.POLICY), c, REG.spec(c.env()));
       assertTrue(l.policy() instanceof RecurrentActorCriticPolicy);
       assertArrayEquals(r.trainer().evaluate(3, 5).returns(),
-          Trainer.evaluate(l.policy(), SCALAR, REG.spec(c.env()), null, 10f, 3, 5).returns());
+          Trainer.evaluate(l.policy(), SCALAR, REG.spec(c.env()), null, 10f, 3, 5, true).returns());
       // the README's loading snippet: deserialize with Trainer.recurrentConfig, then act step by step (tape-free, memory
       // carried) gives the trainer's greedy actions
       vecrl.env.Env<Object, Object> env = REG.make(c.env());
@@ -88,11 +88,39 @@ final class RecurrentTrainerTest {
       for (int step = 0; step < 60; step++) {
         env.observationSpace().flatten(obs, o, 0);
         int action = policy.act(state, Tensor.vector(o), null, null).discreteAction();
-        r.trainer().recurrent().greedy(Tensor.wrap(o, new int[] {1, 2}), new float[] {step == 0 ? 1f : 0f}, mem, greedy);
+        r.trainer().recurrent().greedy(Tensor.wrap(o, new int[] {1, 2}), null, new float[] {step == 0 ? 1f : 0f}, mem, greedy);
         assertEquals((int) greedy[0], action, "step " + step);
         var res = env.step(action);
         if (res.done()) break;
         obs = res.observation();
+      }
+    }
+  }
+
+  /** Action masks flow through the recurrent path: sampling, the sequence loss and greedy evaluation never take a forbidden action. */
+  @Test
+  void masksReachTheRecurrentPolicy() {
+    for (String useMasks : new String[] {"true", "false"}) {
+      TrainConfig c = TrainConfig.defaults("GridMaze-v0").with(Map.of("policy", "lstm", "numEnvs", "2", "numSteps", "32", "seqLen", "8",
+          "epochs", "2", "minibatches", "2", "evalEpisodes", "0", "hidden", "8", "cellSize", "8", "seed", "7"))
+          .with(Map.of("totalSteps", "192", "useMasks", useMasks));
+      long[] invalid = {0};
+      try (Trainer t = new Trainer(c, REG, SCALAR)) {
+        t.run(List.of(new Callback() {
+          @Override
+          public boolean onIteration(Trainer tr, IterationStats s) {
+            invalid[0] += s.invalidActions();
+            return true;
+          }
+        }));
+        assertEquals(0.0, t.firstMinibatchRatioDeviation(), "first ratio with masks in the sequence loss");
+        Evaluation e = t.evaluate(3, 1);
+        if (useMasks.equals("true")) {
+          assertEquals(0, invalid[0], "masked sampling");
+          assertEquals(0, e.invalidActions(), "masked greedy evaluation");
+        } else {
+          assertTrue(invalid[0] > 0, "an untrained unmasked policy walks into walls");
+        }
       }
     }
   }
@@ -138,7 +166,7 @@ final class RecurrentTrainerTest {
     Tensor obs = Tensor.zeros(per * seqLen, 1), act = Tensor.zeros(per * seqLen, 1);
     boolean[] seen = new boolean[buf.size()];
     for (int from = 0; from < order.length; from += per) {
-      sm.gather(buf, order, from, mb, obs, act);
+      sm.gather(buf, order, from, mb, obs, act, null);
       for (int q = 0; q < per; q++) {
         int j = order[from + q], e = j % envs, s = (j / envs) * seqLen;
         assertEquals(100 * s + e, sm.memory().get(q, 0), "start memory of sequence " + j);
@@ -185,15 +213,15 @@ final class RecurrentTrainerTest {
         // one pass over the whole sequence
         Tape t = new Tape(SCALAR);
         p.parameters().zeroGrad();
-        ActorCritic.Evaluation whole = ac.evaluateSequences(t, obs, actions, startMem, keep, len);
+        ActorCritic.Evaluation whole = ac.evaluateSequences(t, obs, actions, null, startMem, keep, len);
         t.backward(lossOf(t, whole, weights));
         float[][] g1 = grads(p);
         // two passes over the pieces
         Tape a = new Tape(SCALAR), b = new Tape(SCALAR);
         p.parameters().zeroGrad();
-        ActorCritic.Evaluation head = ac.evaluateSequences(a, obs.rows(0, cut), actions.rows(0, cut), startMem, null, cut);
+        ActorCritic.Evaluation head = ac.evaluateSequences(a, obs.rows(0, cut), actions.rows(0, cut), null, startMem, null, cut);
         a.backward(lossOf(a, head, Tensor.wrap(weights.data(), 0, new int[] {cut})));
-        ActorCritic.Evaluation tail = ac.evaluateSequences(b, obs.rows(cut, len), actions.rows(cut, len), Tensor.zeros(1, p.memorySize()),
+        ActorCritic.Evaluation tail = ac.evaluateSequences(b, obs.rows(cut, len), actions.rows(cut, len), null, Tensor.zeros(1, p.memorySize()),
             null, len - cut);
         b.backward(lossOf(b, tail, Tensor.wrap(weights.data(), cut, new int[] {len - cut})));
         float[][] g2 = grads(p);
