@@ -51,16 +51,21 @@ public final class GradCheck {
     }
   }
 
-  /** The analytic gradients of {@code f} at {@code inputs} (copies), and the value, from one tape pass. */
-  private static float[][] tapeGradients(Kernels k, TapeFunction f, Tensor[] inputs, double[] value) {
+  /**
+   * The analytic gradients of {@code f} at {@code inputs} then {@code params} (copies), and the
+   * value, from one tape pass.
+   */
+  private static float[][] tapeGradients(Kernels k, TapeFunction f, Tensor[] inputs, Parameter[] params, double[] value) {
     Tape tape = new Tape(k);
     Var[] vars = new Var[inputs.length];
     for (int i = 0; i < inputs.length; i++) vars[i] = tape.variable(inputs[i]);
+    for (Parameter p : params) p.zeroGrad();
     Var loss = f.apply(tape, vars);
     value[0] = loss.item();
     tape.backward(loss);
-    float[][] g = new float[inputs.length][];
+    float[][] g = new float[inputs.length + params.length][];
     for (int i = 0; i < inputs.length; i++) g[i] = vars[i].grad().toArray();
+    for (int i = 0; i < params.length; i++) g[inputs.length + i] = params[i].grad().toArray();
     return g;
   }
 
@@ -70,12 +75,25 @@ public final class GradCheck {
    */
   public static Result againstReference(Kernels k, TapeFunction f, ReferenceFunction ref, Tensor[] inputs,
       double h, double absTol, double relTol) {
+    return againstReference(k, f, ref, inputs, new Parameter[0], h, absTol, relTol);
+  }
+
+  /**
+   * As {@link #againstReference(Kernels, TapeFunction, ReferenceFunction, Tensor[], double, double,
+   * double)}, and also checks the gradients of {@code params}, parameters that {@code f} reads
+   * itself (the weights of a layer, say). {@code ref} receives the inputs followed by the
+   * parameters' values, and the result numbers them in that order. The parameters' values are not
+   * modified; their gradients are overwritten.
+   */
+  public static Result againstReference(Kernels k, TapeFunction f, ReferenceFunction ref, Tensor[] inputs, Parameter[] params,
+      double h, double absTol, double relTol) {
     double[] value = new double[1];
-    float[][] analytic = tapeGradients(k, f, inputs, value);
-    double[][] x = new double[inputs.length][];
-    for (int i = 0; i < inputs.length; i++) {
-      x[i] = new double[inputs[i].size()];
-      for (int j = 0; j < x[i].length; j++) x[i][j] = inputs[i].get(j);
+    float[][] analytic = tapeGradients(k, f, inputs, params, value);
+    double[][] x = new double[inputs.length + params.length][];
+    for (int i = 0; i < x.length; i++) {
+      Tensor t = i < inputs.length ? inputs[i] : params[i - inputs.length].value();
+      x[i] = new double[t.size()];
+      for (int j = 0; j < x[i].length; j++) x[i][j] = t.get(j);
     }
     double refValue = ref.apply(x);
     double valueRel = Math.abs(value[0] - refValue) / Math.max(1e-30, Math.abs(refValue));
@@ -102,7 +120,7 @@ public final class GradCheck {
    */
   public static Result againstTape(Kernels k, TapeFunction f, Tensor[] inputs, float h, double absTol, double relTol) {
     double[] value = new double[1];
-    float[][] analytic = tapeGradients(k, f, inputs, value);
+    float[][] analytic = tapeGradients(k, f, inputs, new Parameter[0], value);
     Tape tape = new Tape(k);
     Worst w = new Worst();
     for (int i = 0; i < inputs.length; i++) {

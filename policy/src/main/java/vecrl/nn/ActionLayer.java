@@ -91,7 +91,14 @@ public final class ActionLayer {
 
   /** The distribution for latent features [batch, latentDim]; masks as the distribution takes them, or null. */
   public Distribution forward(Var latent, Tensor masks) {
-    Var out = mlp.forward(latent);
+    return distribution(mlp.forward(latent), masks);
+  }
+
+  /**
+   * The distribution whose parameters are {@code out} [batch, outputSize()], the MLP's output (RLlib's
+   * {@code action_dist_inputs}); masks as in {@link #forward}.
+   */
+  public Distribution distribution(Var out, Tensor masks) {
     return switch (space) {
       case Box b -> {
         if (masks != null) throw new IllegalArgumentException("ActionLayer: a Box action space takes no mask");

@@ -8,6 +8,8 @@ package vecrl.nn;
  *       Lerax's choice).
  *   <li>{@link Orthogonal}: an orthogonal matrix scaled by {@code gain}, biases zero (Stable-Baselines
  *       and CleanRL: gain √2 for hidden layers, 0.01 for the policy head, 1 for the value head).
+ *   <li>{@link UniformRange}: weights and biases uniform in ±bound, whatever the fan-in (PyTorch's
+ *       {@code nn.LSTM}/{@code nn.GRU} default, bound 1/√hidden, used by the recurrent cells).
  * </ul>
  */
 public sealed interface Init {
@@ -21,7 +23,20 @@ public sealed interface Init {
     @Override public String toString() { return "orthogonal(" + gain + ")"; }
   }
 
+  /** Weights and biases uniform in ±{@code bound}. */
+  record UniformRange(double bound) implements Init {
+    public UniformRange {
+      if (!(bound > 0) || Double.isInfinite(bound)) throw new IllegalArgumentException("Init.uniform: bound " + bound + ", expected a finite bound > 0");
+    }
+
+    @Override public String toString() { return "uniform(" + bound + ")"; }
+  }
+
   Init UNIFORM = new Uniform();
+
+  static Init uniform(double bound) {
+    return new UniformRange(bound);
+  }
 
   static Init orthogonal(double gain) {
     return new Orthogonal(gain);

@@ -46,6 +46,11 @@ public final class Linear {
         rng.fillUniform(w, -bound, bound);
         rng.fillUniform(b, -bound, bound);
       }
+      case Init.UniformRange u -> {
+        float bound = (float) u.bound();
+        rng.fillUniform(w, -bound, bound);
+        rng.fillUniform(b, -bound, bound);
+      }
       case Init.Orthogonal o -> w.copyFrom(Orthogonal.matrix(out, in, o.gain(), rng));
     }
     this.weight = new Parameter(name + ".weight", w);

@@ -27,6 +27,10 @@ public record MlpPolicyConfig(int featureSize, int featureWidth, int featureDept
 
   public MlpPolicyConfig {
     if (activation == null) throw new IllegalArgumentException("MlpPolicyConfig: activation is null");
+    if (netArch != null && netArch.cell() != null) {
+      throw new IllegalArgumentException("MlpPolicyConfig: net_arch " + netArch + " has a recurrent entry (" + netArch.cell().kind()
+          + "); use RecurrentPolicyConfig with RecurrentActorCriticPolicy");
+    }
     if (netArch == null) {
       if (featureSize <= 0 || featureWidth <= 0 || valueWidth <= 0 || actionWidth <= 0
           || featureDepth < 0 || valueDepth < 0 || actionDepth < 0) {

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import vecrl.algo.PolicyActorCritic;
 import vecrl.env.EnvRegistry;
 import vecrl.tensor.Backends;
 import vecrl.train.Callback;
@@ -57,7 +56,7 @@ public final class Main {
   static final String USAGE = """
       usage: vecrl <command> [options]
         train        train a policy (default: PPO on CartPole-v1 for 100,000 steps)
-            --env ID  --algo ppo|a2c  --steps N  --seed N  --envs N  --preset NAME  --config FILE
+            --env ID  --algo ppo|a2c  --policy mlp|lstm|gru  --steps N  --seed N  --envs N  --preset NAME  --config FILE
             --set key=value (any config key; repeatable)  --out DIR (default runs)  --resume RUN_DIR
             --threads N (env stepping threads)  --backend NAME  --quiet
         eval RUN_OR_POLICY [--env ID] [--episodes N] [--seed N]
@@ -71,8 +70,9 @@ public final class Main {
                      at or above X and the invalid actions it took
         envs         list the environments with their spaces
         devices      list the OpenCL platforms and devices (choose one with -Dvecrl.opencl.device=INDEX_OR_NAME)
-        bench-train [--steps N] [--seed N]
-                     PPO CartPole-v1 speed (4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh), one thread
+        bench-train [--steps N] [--seed N] [--env ID --policy mlp|lstm|gru]
+                     PPO CartPole-v1 speed (4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh), one thread;
+                     with --env or --policy: that env's preset for that policy instead
         help         this text""";
 
   /** Runs a command; returns the exit status. */
@@ -187,7 +187,7 @@ public final class Main {
   }
 
   private int train(List<String> args) throws IOException {
-    Opts o = parse(args, List.of("--env", "--algo", "--steps", "--seed", "--envs", "--preset", "--config", "--out", "--resume",
+    Opts o = parse(args, List.of("--env", "--algo", "--policy", "--steps", "--seed", "--envs", "--preset", "--config", "--out", "--resume",
         "--threads", "--backend", "--set"), List.of("--quiet"), "train");
     if (!o.positional().isEmpty()) throw new UsageException("train: unexpected argument \"" + o.positional().get(0) + "\"");
     selectBackend(o);
@@ -196,7 +196,7 @@ public final class Main {
     if (!quiet) cbs.add(Callbacks.progress(out, System.console() != null, 2.0));
     TrainingRun.Result r;
     if (o.get("--resume") != null) {
-      for (String k : List.of("--env", "--algo", "--steps", "--seed", "--envs", "--preset", "--config", "--set")) {
+      for (String k : List.of("--env", "--algo", "--policy", "--steps", "--seed", "--envs", "--preset", "--config", "--set")) {
         if (o.get(k) != null) throw new UsageException("train: " + k + " cannot be combined with --resume (the run's config is used)");
       }
       Path dir = Path.of(o.get("--resume"));
@@ -208,8 +208,10 @@ public final class Main {
       Path outDir = Path.of(o.get("--out") == null ? "runs" : o.get("--out"));
       Path dir = TrainingRun.newRunDir(outDir, c);
       if (!quiet) {
-        out.println(String.format(Locale.ROOT, "training %s on %s: %,d steps, %d envs x %d steps, seed %d, backend %s",
-            c.algo().toUpperCase(Locale.ROOT), c.env(), c.iterations() * c.batchSize(), c.numEnvs(), c.numSteps(), c.seed(), Backends.kernels().name()));
+        out.println(String.format(Locale.ROOT, "training %s on %s: %,d steps, %d envs x %d steps, seed %d, backend %s%s",
+            c.algo().toUpperCase(Locale.ROOT), c.env(), c.iterations() * c.batchSize(), c.numEnvs(), c.numSteps(), c.seed(), Backends.kernels().name(),
+            c.recurrent() ? String.format(Locale.ROOT, ", %s policy (hidden %d, %s, sequences of %d)", c.policy(), c.cellSize(),
+                c.sharedCell() ? "shared" : "separate actor and critic cells", c.seqLen()) : ""));
       }
       r = TrainingRun.train(c, registry, dir, cbs);
     }
@@ -232,7 +234,11 @@ public final class Main {
     if (!registry.contains(env)) throw new UsageException("--env " + env + ": unknown environment; valid environments: " + String.join(", ", registry.names()));
     String algo = o.get("--algo") == null ? "ppo" : o.get("--algo").toLowerCase(Locale.ROOT);
     if (!TrainConfig.ALGOS.contains(algo)) throw new UsageException("--algo " + o.get("--algo") + ": unknown algorithm; valid algorithms: " + String.join(", ", TrainConfig.ALGOS));
-    TrainConfig c = Presets.forEnv(algo, env);
+    String policy = o.get("--policy") == null ? "mlp" : o.get("--policy").toLowerCase(Locale.ROOT);
+    if (!TrainConfig.POLICIES.contains(policy)) {
+      throw new UsageException("--policy " + o.get("--policy") + ": unknown policy; valid policies: " + String.join(", ", TrainConfig.POLICIES));
+    }
+    TrainConfig c = Presets.forEnv(algo, env, policy);
     if (o.get("--preset") != null) {
       String p = o.get("--preset");
       if (!Presets.names().contains(p)) throw new UsageException("--preset " + p + ": unknown preset; valid presets: " + String.join(", ", Presets.names()));
@@ -289,7 +295,7 @@ public final class Main {
     int episodes = (int) parseLong("--episodes", o.get("--episodes") == null ? "10" : o.get("--episodes"), 1);
     long seed = o.get("--seed") == null ? 0 : parseLong("--seed", o.get("--seed"), Long.MIN_VALUE);
     PolicyFile.Loaded l = PolicyFile.load(p, c, registry.spec(env));
-    Evaluation e = Trainer.evaluate(new PolicyActorCritic(l.policy(), Backends.kernels()), registry.spec(env), l.obsRms(), l.clipObs(), episodes, seed,
+    Evaluation e = Trainer.evaluate(l.policy(), Backends.kernels(), registry.spec(env), l.obsRms(), l.clipObs(), episodes, seed,
         c.useMasks());
     out.println("policy " + p + " on " + env + ": " + e);
     return 0;
@@ -345,12 +351,27 @@ public final class Main {
   }
 
   private int benchTrain(List<String> args) {
-    Opts o = parse(args, List.of("--steps", "--seed", "--backend"), List.of(), "bench-train");
+    Opts o = parse(args, List.of("--steps", "--seed", "--backend", "--env", "--policy"), List.of(), "bench-train");
     selectBackend(o);
     long steps = parseLong("--steps", o.get("--steps") == null ? "100000" : o.get("--steps"), 512);
     long seed = o.get("--seed") == null ? 1 : parseLong("--seed", o.get("--seed"), Long.MIN_VALUE);
-    TrainConfig c = TrainConfig.defaults("CartPole-v1").with(Map.of("totalSteps", String.valueOf(steps), "seed", String.valueOf(seed)));
-    out.println("bench-train: PPO CartPole-v1, 4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh actor and critic, Adam 2.5e-4 annealed, 1 thread, backend " + Backends.kernels().name());
+    Map<String, String> run = Map.of("totalSteps", String.valueOf(steps), "seed", String.valueOf(seed), "envThreads", "1");
+    TrainConfig c;
+    if (o.get("--env") == null && o.get("--policy") == null) {
+      c = TrainConfig.defaults("CartPole-v1").with(run);
+      out.println("bench-train: PPO CartPole-v1, 4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh actor and critic, Adam 2.5e-4 annealed, 1 thread, backend " + Backends.kernels().name());
+    } else {
+      String env = o.get("--env") == null ? "CartPole-v1" : o.get("--env");
+      if (!registry.contains(env)) throw new UsageException("--env " + env + ": unknown environment; valid environments: " + String.join(", ", registry.names()));
+      String policy = o.get("--policy") == null ? "mlp" : o.get("--policy").toLowerCase(Locale.ROOT);
+      if (!TrainConfig.POLICIES.contains(policy)) {
+        throw new UsageException("--policy " + o.get("--policy") + ": unknown policy; valid policies: " + String.join(", ", TrainConfig.POLICIES));
+      }
+      c = Presets.forEnv("ppo", env, policy).with(run);
+      out.println(String.format(Locale.ROOT, "bench-train: PPO %s, %s policy%s, preset: %d envs x %d steps, %d epochs x %d minibatches, hidden %s, 1 thread, backend %s",
+          env, policy, c.recurrent() ? String.format(Locale.ROOT, " (cell %d, %s, sequences of %d)", c.cellSize(), c.sharedCell() ? "shared" : "separate", c.seqLen()) : "",
+          c.numEnvs(), c.numSteps(), c.epochs(), c.minibatches(), c.hidden(), Backends.kernels().name()));
+    }
     long t0 = System.nanoTime();
     IterationStats[] last = new IterationStats[1];
     double rollout, update;

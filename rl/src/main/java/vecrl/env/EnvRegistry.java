@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import vecrl.env.classic.Acrobot;
 import vecrl.env.classic.CartPole;
+import vecrl.env.classic.CartPoleNoVelocity;
 import vecrl.env.classic.MountainCar;
 import vecrl.env.classic.MountainCarContinuous;
 import vecrl.env.classic.Pendulum;
@@ -24,7 +25,8 @@ public final class EnvRegistry {
 
   /**
    * A new registry with CartPole-v1, Pendulum-v1, Acrobot-v1, MountainCar-v0 and
-   * MountainCarContinuous-v0, and vecrl's action-masking task GridMaze-v0 ({@link GridMaze}).
+   * MountainCarContinuous-v0, vecrl's action-masking task GridMaze-v0 ({@link GridMaze}) and the memory
+   * task CartPoleNoVel-v1 (CartPole-v1 observing only cart position and pole angle).
    */
   public static EnvRegistry standard() {
     EnvRegistry r = new EnvRegistry();
@@ -34,6 +36,7 @@ public final class EnvRegistry {
     r.register("MountainCar-v0", () -> new DynamicsEnv<>(new MountainCar()), 200);
     r.register("MountainCarContinuous-v0", () -> new DynamicsEnv<>(new MountainCarContinuous()), 999);
     r.register("GridMaze-v0", () -> new DynamicsEnv<>(new GridMaze()), 100);
+    r.register("CartPoleNoVel-v1", () -> new DynamicsEnv<>(new CartPoleNoVelocity()), 500);
     return r;
   }
 

@@ -14,18 +14,22 @@ import vecrl.env.Env;
 import vecrl.env.EnvSpec;
 import vecrl.env.RunningMeanStd;
 import vecrl.io.PolicyIO;
+import vecrl.policy.ActorCriticPolicy;
 import vecrl.policy.MlpActorCriticPolicy;
+import vecrl.policy.RecurrentActorCriticPolicy;
 import vecrl.tensor.Rng;
 
 /**
  * The trained policy of a run directory.
  *
  * <ul>
- *   <li>{@code policy.bin} ({@link TrainingRun#POLICY}): the {@link MlpActorCriticPolicy} in the
- *       policy module's serialization format ({@link PolicyIO}: SHA-256 structural fingerprint,
- *       parameters by name, checksum). An application loads it with {@code PolicyIO.deserialize(path,
- *       new MlpActorCriticPolicy(obsSpace, actSpace, Trainer.policyConfig(config), anyRng))}, the
- *       spaces being the env's ({@link #skeleton} builds exactly that).
+ *   <li>{@code policy.bin} ({@link TrainingRun#POLICY}): the {@link MlpActorCriticPolicy} (or, for
+ *       {@code policy = lstm|gru}, the {@link RecurrentActorCriticPolicy}) in the policy module's
+ *       serialization format ({@link PolicyIO}: SHA-256 structural fingerprint, parameters by name,
+ *       checksum). An application loads it with {@code PolicyIO.deserialize(path, new
+ *       MlpActorCriticPolicy(obsSpace, actSpace, Trainer.policyConfig(config), anyRng))} (recurrent:
+ *       {@code new RecurrentActorCriticPolicy(obsSpace, actSpace, Trainer.recurrentConfig(config),
+ *       anyRng)}), the spaces being the env's ({@link #skeleton} builds exactly that).
  *   <li>{@code obs_normalizer.properties} ({@link #OBS_NORMALIZER}), only when the run normalised
  *       observations ({@code normObs = true}): the running statistics the policy expects its inputs
  *       to be normalised with, as text ({@code clip}, {@code epsilon}, {@code count}, then {@code mean}
@@ -46,7 +50,7 @@ public final class PolicyFile {
    * A loaded policy and its observation normaliser (null when the run did not normalise
    * observations, {@code clipObs} then unused).
    */
-  public record Loaded(MlpActorCriticPolicy policy, RunningMeanStd obsRms, float clipObs) {
+  public record Loaded(ActorCriticPolicy policy, RunningMeanStd obsRms, float clipObs) {
     /** Normalises one flat observation in place, as training did (a no-op without a normaliser). */
     public void normalize(float[] observation) {
       if (obsRms != null) Trainer.normalizeWith(obsRms, clipObs, observation, observation.length, obsRms.size());
@@ -65,7 +69,7 @@ public final class PolicyFile {
    * Writes {@code policy} to {@code policyFile} ({@link PolicyIO}) and the normaliser next to it
    * (or removes a stale normaliser file when {@code obsRms} is null).
    */
-  public static void save(Path policyFile, MlpActorCriticPolicy policy, RunningMeanStd obsRms, float clipObs) throws IOException {
+  public static void save(Path policyFile, ActorCriticPolicy policy, RunningMeanStd obsRms, float clipObs) throws IOException {
     PolicyIO.serialize(policy, policyFile);
     Path norm = normalizerFile(policyFile);
     if (obsRms == null) {
@@ -84,14 +88,14 @@ public final class PolicyFile {
 
   /**
    * A fresh policy with the constructor arguments of a run of {@code config} on {@code spec}'s env
-   * (observation and action spaces of the env, {@link Trainer#policyConfig}); its random weights
-   * are meant to be overwritten by {@link PolicyIO#deserialize}.
+   * (observation and action spaces of the env, {@link Trainer#newPolicy}); its random weights are
+   * meant to be overwritten by {@link PolicyIO#deserialize}.
    */
   @SuppressWarnings("unchecked")
-  public static MlpActorCriticPolicy skeleton(TrainConfig config, EnvSpec spec) {
+  public static ActorCriticPolicy skeleton(TrainConfig config, EnvSpec spec) {
     Env<Object, Object> env = (Env<Object, Object>) spec.factory().get();
     try {
-      return new MlpActorCriticPolicy(env.observationSpace(), env.actionSpace(), Trainer.policyConfig(config), new Rng(0));
+      return Trainer.newPolicy(config, env.observationSpace(), env.actionSpace(), new Rng(0));
     } finally {
       env.close();
     }
@@ -105,7 +109,7 @@ public final class PolicyFile {
    *     for other constructor arguments (another env or network config)
    */
   public static Loaded load(Path policyFile, TrainConfig config, EnvSpec spec) throws IOException {
-    MlpActorCriticPolicy p = PolicyIO.deserialize(policyFile, skeleton(config, spec));
+    ActorCriticPolicy p = PolicyIO.deserialize(policyFile, skeleton(config, spec));
     Path norm = normalizerFile(policyFile);
     if (!Files.exists(norm)) return new Loaded(p, null, (float) config.clipObs());
     Map<String, String> m = TrainConfig.parse(Files.readString(norm, StandardCharsets.UTF_8));

@@ -13,6 +13,21 @@ import java.util.Map;
  */
 public final class Presets {
   private static final Map<String, Map<String, String>> PRESETS = new LinkedHashMap<>();
+  /**
+   * CartPoleNoVel-v1, for every policy: rl-baselines3-zoo's recurrentppo.yml schedule (8 envs x 32
+   * steps, gamma 0.98, lambda 0.8, lr 1e-3 annealed, ent 0, hidden 64) with 4 epochs of 4
+   * minibatches (zoo: 20 epochs of one) and 500,000 steps.
+   */
+  private static final Map<String, String> NOVEL = m("numEnvs", "8", "numSteps", "32", "minibatches", "4", "epochs", "4",
+      "gamma", "0.98", "gaeLambda", "0.8", "entCoef", "0", "learningRate", "0.001", "hidden", "64", "totalSteps", "500000");
+  /** ... and for an LSTM or GRU: one shared cell of 64, trained on sequences of the whole 32-step rollout. */
+  private static final Map<String, String> RECURRENT_NOVEL = merged(NOVEL, m("seqLen", "32", "cellSize", "64", "sharedCell", "true"));
+
+  private static Map<String, String> merged(Map<String, String> a, Map<String, String> b) {
+    Map<String, String> r = new LinkedHashMap<>(a);
+    r.putAll(b);
+    return r;
+  }
 
   static {
     // CleanRL ppo.py (also TrainConfig.defaults): the speed benchmark configuration.
@@ -48,6 +63,10 @@ public final class Presets {
         Map.entry("normAdv", "false"), Map.entry("annealLr", "false"), Map.entry("entCoef", "0"), Map.entry("vfCoef", "0.5"),
         Map.entry("maxGradNorm", "0.5"), Map.entry("clipVloss", "false")));
     PRESETS.put("a2c-CartPole-v1", merge("a2c", m("numEnvs", "8", "totalSteps", "500000")));
+    // recurrent PPO on the memory task (see the README's recurrent policies section for what was tried)
+    PRESETS.put("ppo-CartPoleNoVel-v1", NOVEL);
+    PRESETS.put("ppo-lstm-CartPoleNoVel-v1", RECURRENT_NOVEL);
+    PRESETS.put("ppo-gru-CartPoleNoVel-v1", RECURRENT_NOVEL);
   }
 
   private static Map<String, String> m(String... kv) {
@@ -57,9 +76,7 @@ public final class Presets {
   }
 
   private static Map<String, String> merge(String base, Map<String, String> extra) {
-    Map<String, String> m = new LinkedHashMap<>(PRESETS.get(base));
-    m.putAll(extra);
-    return m;
+    return merged(PRESETS.get(base), extra);
   }
 
   private Presets() {}
@@ -91,5 +108,20 @@ public final class Presets {
     else if (!algo.equals("ppo")) throw new IllegalArgumentException("unknown algorithm \"" + algo + "\"; valid: " + TrainConfig.ALGOS);
     if (has(algo, env)) c = c.with(PRESETS.get(algo + "-" + env));
     return c;
+  }
+
+  /**
+   * The config for {@code algo} with a {@code policy} ("mlp", "lstm", "gru") on {@code env}: {@link
+   * #forEnv(String, String)}, then {@code policy = <policy>}, then the preset {@code
+   * algo-policy-env} when there is one (for example {@code ppo-lstm-CartPoleNoVel-v1}).
+   */
+  public static TrainConfig forEnv(String algo, String env, String policy) {
+    TrainConfig c = forEnv(algo, env);
+    if (policy.equals("mlp")) return c;
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("policy", policy);
+    Map<String, String> p = PRESETS.get(algo + "-" + policy + "-" + env);
+    if (p != null) m.putAll(p);
+    return c.with(m);
   }
 }

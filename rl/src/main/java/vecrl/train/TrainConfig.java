@@ -60,6 +60,13 @@ import java.util.Map;
  * @param stopReturn stop early once the recent mean return reaches this (NaN: off)
  * @param useMasks pass the environment's action masks to the policy when sampling, in the loss and
  *     in greedy evaluation (false: masks are read only to count the invalid actions taken)
+ * @param policy "mlp" (feed-forward actor and critic of {@code hidden}), or "lstm" / "gru": a
+ *     {@link vecrl.policy.RecurrentActorCriticPolicy} with net_arch {@code [lstm:cellSize, {pi:
+ *     hidden, vf: hidden}]}
+ * @param cellSize hidden size of the recurrent cell (recurrent policies only)
+ * @param seqLen length of the training sequences of a recurrent policy (must divide numSteps; the
+ *     minibatches then split the numEnvs * numSteps / seqLen sequences)
+ * @param sharedCell one cell shared by actor and critic (true), or one each (false)
  */
 public record TrainConfig(
     String env, String algo, long totalSteps, long seed, int numEnvs, int numSteps, int epochs, int minibatches,
@@ -68,10 +75,12 @@ public record TrainConfig(
     boolean clipVloss, double entCoef, double vfCoef, double maxGradNorm, double targetKl, String hidden,
     String activation, boolean orthoInit, double logStdInit, boolean normObs, double clipObs, boolean normReward,
     double clipReward, int envThreads, int evalEpisodes, long evalEvery, int checkpointEvery, double stopReturn,
-    boolean useMasks) {
+    boolean useMasks, String policy, int cellSize, int seqLen, boolean sharedCell) {
 
   /** The valid algorithm names. */
   public static final List<String> ALGOS = List.of("ppo", "a2c");
+  /** The valid policy kinds. */
+  public static final List<String> POLICIES = List.of("mlp", "lstm", "gru");
 
   public TrainConfig {
     require(env != null && !env.isBlank(), "env", env, "a registered environment id");
@@ -91,6 +100,20 @@ public record TrainConfig(
     hiddenSizes(hidden);
     require(envThreads > 0, "envThreads", envThreads, "> 0");
     require(evalEpisodes >= 0, "evalEpisodes", evalEpisodes, ">= 0");
+    require(POLICIES.contains(policy), "policy", policy, "one of " + POLICIES);
+    require(cellSize > 0, "cellSize", cellSize, "> 0");
+    require(seqLen > 0, "seqLen", seqLen, "> 0");
+    if (!policy.equals("mlp")) {
+      require(numSteps % seqLen == 0, "seqLen", seqLen, "dividing numSteps = " + numSteps + " for a recurrent policy");
+      int sequences = numEnvs * (numSteps / seqLen);
+      require(sequences % minibatches == 0, "minibatches", minibatches, "dividing the " + sequences + " sequences of a rollout (numEnvs "
+          + numEnvs + " x numSteps / seqLen = " + numSteps / seqLen + ") for a recurrent policy");
+    }
+  }
+
+  /** Whether the policy is recurrent (lstm or gru). */
+  public boolean recurrent() {
+    return !policy.equals("mlp");
   }
 
   private static void require(boolean ok, String key, Object value, String expected) {
@@ -101,7 +124,7 @@ public record TrainConfig(
   public static TrainConfig defaults(String env) {
     return new TrainConfig(env, "ppo", 100_000, 1, 4, 128, 4, 4, 2.5e-4, true, "adam", 1e-5, 0.99, 1e-5, 0.99, true,
         0.95, true, true, 0.2, true, 0.01, 0.5, 0.5, 0, "64,64", "tanh", true, 0, false, 10, false, 10, 1, 10, 0, 0,
-        Double.NaN, true);
+        Double.NaN, true, "mlp", 64, 16, true);
   }
 
   /** The hidden widths. */

@@ -9,7 +9,9 @@ import vecrl.algo.Minibatch;
 import vecrl.algo.Objective;
 import vecrl.algo.PolicyActorCritic;
 import vecrl.algo.PpoObjective;
+import vecrl.algo.RecurrentPolicyActorCritic;
 import vecrl.algo.RolloutBuffer;
+import vecrl.algo.SequenceMinibatches;
 import vecrl.autodiff.Adam;
 import vecrl.autodiff.GradClip;
 import vecrl.autodiff.LrSchedule;
@@ -30,6 +32,8 @@ import vecrl.policy.ActionMasks;
 import vecrl.policy.ActorCriticPolicy;
 import vecrl.policy.MlpActorCriticPolicy;
 import vecrl.policy.MlpPolicyConfig;
+import vecrl.policy.RecurrentActorCriticPolicy;
+import vecrl.policy.RecurrentPolicyConfig;
 import vecrl.space.Box;
 import vecrl.space.Discrete;
 import vecrl.space.Space;
@@ -43,10 +47,19 @@ import vecrl.tensor.Tensor;
  * algorithm's {@link Objective} over shuffled minibatches for some epochs with gradient clipping
  * and the optimizer. PPO and A2C differ only in the objective and the schedule in the config.
  *
- * <p>The network is a {@link MlpActorCriticPolicy} of the policy module, built from the env's
- * observation and action spaces and {@link #policyConfig(TrainConfig)}, and trained in place
- * through {@link PolicyActorCritic}; {@link #network()} is the trained policy (a run saves it with
- * {@link vecrl.io.PolicyIO}, see {@link PolicyFile}).
+ * <p>The network is a policy of the policy module, built from the env's observation and action
+ * spaces by {@link #newPolicy}: a {@link MlpActorCriticPolicy} ({@link #policyConfig(TrainConfig)}),
+ * trained in place through {@link PolicyActorCritic}, or for {@code policy = lstm|gru} a {@link
+ * RecurrentActorCriticPolicy} ({@link #recurrentConfig(TrainConfig)}) trained through {@link
+ * RecurrentPolicyActorCritic}; {@link #network()} is the trained policy (a run saves it with {@link
+ * vecrl.io.PolicyIO}, see {@link PolicyFile}).
+ *
+ * <p><b>Recurrent policies.</b> The same loop, with the memory carried through it: the rollout keeps
+ * one memory row per env (reset where an episode starts, checkpointed with the rest of the rollout
+ * state) and stores it at the start of every sequence ({@link SequenceMinibatches}); bootstrap
+ * values read the memory of their step; the minibatches are whole sequences of {@code seqLen}
+ * steps, shuffled as units, each run through the cell from its stored memory with the episode
+ * starts inside it as resets; the loss is the algorithm's own {@link Objective} over their rows.
  *
  * <p><b>Action masks.</b> When the environment gives masks ({@link vecrl.env.Env#actionMask()}),
  * the vector env turns them into rows ({@link VectorEnv#actionMaskRows()}); with {@code useMasks}
@@ -68,8 +81,12 @@ public final class Trainer implements AutoCloseable {
   private final EnvSpec spec;
   private final VectorEnv<Object, Object> vec;
   private final List<SnapshotEnv<Object, Object>> envs = new ArrayList<>();
-  private final MlpActorCriticPolicy network;
+  private final ActorCriticPolicy network;
   private final PolicyActorCritic policy;
+  /** The recurrent view of {@link #network}, with its sequence minibatches and per-env memory; all null for an MLP. */
+  private final RecurrentPolicyActorCritic recurrent;
+  private final SequenceMinibatches seq;
+  private final Tensor memory;
   private final Objective objective;
   private final Optimizer optimizer;
   private final GradClip gradClip;
@@ -168,8 +185,18 @@ public final class Trainer implements AutoCloseable {
     Rng init = root.split();
     this.rng = root.split();
     this.envSeed = root.nextLong();
-    this.network = new MlpActorCriticPolicy(os, as, policyConfig(config), init);
+    this.network = newPolicy(config, os, as, init);
     this.policy = new PolicyActorCritic(network, kernels);
+    if (network instanceof RecurrentActorCriticPolicy r) {
+      this.recurrent = new RecurrentPolicyActorCritic(r, kernels);
+      this.seq = new SequenceMinibatches(config.numSteps(), n, config.seqLen(), r.memorySize(),
+          n * (config.numSteps() / config.seqLen()) / config.minibatches());
+      this.memory = Tensor.zeros(n, r.memorySize());
+    } else {
+      this.recurrent = null;
+      this.seq = null;
+      this.memory = null;
+    }
     this.objective = config.algo().equals("ppo")
         ? new PpoObjective((float) config.clipCoef(), config.clipVloss(), (float) config.entCoef(), (float) config.vfCoef(), config.normAdv())
         : new A2cObjective((float) config.entCoef(), (float) config.vfCoef(), config.normAdv());
@@ -189,7 +216,7 @@ public final class Trainer implements AutoCloseable {
     this.mbObs = Tensor.zeros(mbSize, obsDim);
     this.mbAct = Tensor.zeros(mbSize, actDim);
     this.mbMask = buf.maskWidth() > 0 ? Tensor.zeros(mbSize, buf.maskWidth()) : null;
-    this.perm = new int[config.batchSize()];
+    this.perm = new int[seq == null ? config.batchSize() : seq.sequences()];
     for (int i = 0; i < perm.length; i++) perm[i] = i;
     this.curObs = new float[n * obsDim];
     this.curObsT = Tensor.wrap(curObs, new int[] {n, obsDim});
@@ -222,16 +249,45 @@ public final class Trainer implements AutoCloseable {
   public static MlpPolicyConfig policyConfig(TrainConfig config) {
     int[] hidden = config.hiddenSizes();
     return MlpPolicyConfig.sb3(new NetArch(new int[0], hidden, hidden))
-        .withActivation(config.activation().equals("relu") ? Activation.RELU : Activation.TANH)
+        .withActivation(activation(config))
         .withOrthogonalInit(config.orthoInit())
         .withLogStdInit((float) config.logStdInit());
   }
 
+  private static Activation activation(TrainConfig config) {
+    return config.activation().equals("relu") ? Activation.RELU : Activation.TANH;
+  }
+
+  /**
+   * The recurrent policy configuration of a config with {@code policy = lstm|gru}: net_arch {@code
+   * [<policy>:cellSize, {pi: hidden, vf: hidden}]}, {@code sharedCell}, the activation, orthogonal
+   * init flag (feed-forward layers) and initial log-std. With the env's spaces these are the
+   * constructor arguments of the trained {@link RecurrentActorCriticPolicy}.
+   */
+  public static RecurrentPolicyConfig recurrentConfig(TrainConfig config) {
+    if (!config.recurrent()) throw new IllegalArgumentException("recurrentConfig: policy = " + config.policy() + " is not recurrent");
+    int[] hidden = config.hiddenSizes();
+    return new RecurrentPolicyConfig(new NetArch(new int[0], hidden, hidden, new NetArch.Cell(config.policy(), config.cellSize())),
+        config.sharedCell(), activation(config), config.orthoInit(), (float) config.logStdInit(), false);
+  }
+
+  /** The untrained policy a run of {@code config} starts from, for the env's spaces. */
+  public static ActorCriticPolicy newPolicy(TrainConfig config, Space<?> observationSpace, Space<?> actionSpace, Rng rng) {
+    return config.recurrent()
+        ? new RecurrentActorCriticPolicy(observationSpace, actionSpace, recurrentConfig(config), rng)
+        : new MlpActorCriticPolicy(observationSpace, actionSpace, policyConfig(config), rng);
+  }
+
   public TrainConfig config() { return config; }
-  /** The trainer's batched view of {@link #network()}. */
+  /**
+   * The trainer's batched view of {@link #network()}; for a recurrent network its memoryless view
+   * (every row the first step of an episode), while training uses {@link #recurrent()}.
+   */
   public ActorCritic policy() { return policy; }
+  /** The recurrent view of {@link #network()}, or null for a feed-forward network. */
+  public RecurrentPolicyActorCritic recurrent() { return recurrent; }
   /** The policy being trained (its parameters are updated in place); save it with {@link vecrl.io.PolicyIO}. */
-  public MlpActorCriticPolicy network() { return network; }
+  public ActorCriticPolicy network() { return network; }
   public Optimizer optimizer() { return optimizer; }
   public long globalStep() { return globalStep; }
   public long iteration() { return iteration; }
@@ -322,7 +378,12 @@ public final class Trainer implements AutoCloseable {
     for (int t = 0; t < config.numSteps(); t++) {
       Tensor masks = vec.actionMaskRows();
       Tensor used = useMasks ? masks : null;
-      policy.act(curObsT, used, rng, actBuf, logpBuf, valBuf);
+      if (recurrent == null) {
+        policy.act(curObsT, used, rng, actBuf, logpBuf, valBuf);
+      } else {
+        if (seq.startsSequence(t)) seq.putStartMemory(t, memory);
+        recurrent.act(curObsT, used, curDones, memory, rng, actBuf, logpBuf, valBuf);
+      }
       buf.put(t, curObsT, curDones, actT, logpBuf, valBuf, used);
       if (masks != null) {
         envGaveMasks = true;
@@ -374,7 +435,8 @@ public final class Trainer implements AutoCloseable {
         Tensor fo = vec.finalObservations();
         System.arraycopy(fo.data(), fo.offset(), finalObs, 0, n * obsDim);
         normalizeObs(finalObs, false);
-        policy.predictValues(finalObsT, finalVal);
+        // the final observation continues its episode: the memory after this step, no reset
+        if (recurrent == null) policy.predictValues(finalObsT, finalVal); else recurrent.predictValues(finalObsT, null, memory, finalVal);
         for (int i = 0; i < n; i++) if (trunc[i] && !term[i]) buf.addTruncationBootstrap(t, i, gamma, finalVal[i]);
       }
       System.arraycopy(next.data(), next.offset(), curObs, 0, n * obsDim);
@@ -382,7 +444,7 @@ public final class Trainer implements AutoCloseable {
       for (int i = 0; i < n; i++) curDones[i] = term[i] || trunc[i] ? 1f : 0f;
       globalStep += n;
     }
-    policy.predictValues(curObsT, valBuf);
+    if (recurrent == null) policy.predictValues(curObsT, valBuf); else recurrent.predictValues(curObsT, curDones, memory, valBuf);
     buf.putNext(valBuf, curDones);
     buf.computeAdvantages(gamma, config.gae() ? (float) config.gaeLambda() : 1f);
   }
@@ -411,6 +473,8 @@ public final class Trainer implements AutoCloseable {
 
   private int update() {
     int size = mb.size();
+    // the shuffled units: samples (feed-forward), or whole sequences of seqLen samples (recurrent)
+    int units = seq == null ? size : seq.perMinibatch();
     float[] od = mbObs.data();
     float[] ad = mbAct.data();
     Tensor masks = buf.hasMasks() ? mbMask : null;
@@ -422,19 +486,26 @@ public final class Trainer implements AutoCloseable {
     for (int i = 0; i < perm.length; i++) perm[i] = i; // the order depends on the rng alone (resume-exact)
     while (epoch < config.epochs()) {
       if (config.minibatches() > 1 || config.epochs() > 1) rng.shuffle(perm);
-      for (int start = 0; start < perm.length; start += size) {
-        for (int j = 0; j < size; j++) {
-          int k = perm[start + j];
-          System.arraycopy(buf.obs, k * obsDim, od, j * obsDim, obsDim);
-          System.arraycopy(buf.actions, k * actDim, ad, j * actDim, actDim);
-          if (masks != null) System.arraycopy(buf.masks, k * mw, masks.data(), j * mw, mw);
-          mb.advantages[j] = buf.advantages[k];
-          mb.returns[j] = buf.returns[k];
-          mb.oldValues[j] = buf.values[k];
-          mb.oldLogProbs[j] = buf.logProbs[k];
+      for (int start = 0; start < perm.length; start += units) {
+        ActorCritic.Evaluation ev;
+        if (seq == null) {
+          for (int j = 0; j < size; j++) {
+            int k = perm[start + j];
+            System.arraycopy(buf.obs, k * obsDim, od, j * obsDim, obsDim);
+            System.arraycopy(buf.actions, k * actDim, ad, j * actDim, actDim);
+            if (masks != null) System.arraycopy(buf.masks, k * mw, masks.data(), j * mw, mw);
+            mb.advantages[j] = buf.advantages[k];
+            mb.returns[j] = buf.returns[k];
+            mb.oldValues[j] = buf.values[k];
+            mb.oldLogProbs[j] = buf.logProbs[k];
+          }
+          tape.clear();
+          ev = policy.evaluate(tape, mbObs, mbAct, masks);
+        } else {
+          seq.gather(buf, perm, start, mb, mbObs, mbAct, masks);
+          tape.clear();
+          ev = recurrent.evaluateSequences(tape, mbObs, mbAct, masks, seq.memory(), seq.keep(), seq.seqLen());
         }
-        tape.clear();
-        ActorCritic.Evaluation ev = policy.evaluate(tape, mbObs, mbAct, masks);
         var loss = objective.loss(tape, ev.logProb(), ev.entropy(), ev.value(), mb, stats);
         params.zeroGrad();
         tape.backward(loss);
@@ -473,7 +544,9 @@ public final class Trainer implements AutoCloseable {
 
   /** Greedy evaluation on fresh envs of the same spec, one episode after another, seeded with {@code seed}; masks as the config says. */
   public Evaluation evaluate(int episodes, long seed) {
-    return evaluate(policy, spec, obsRms, (float) config.clipObs(), episodes, seed, useMasks);
+    return recurrent == null
+        ? evaluate(policy, spec, obsRms, (float) config.clipObs(), episodes, seed, useMasks)
+        : evaluate(recurrent, spec, obsRms, (float) config.clipObs(), episodes, seed, useMasks);
   }
 
   /** Greedy evaluation of {@code policy} on {@code episodes} episodes of {@code spec}'s env, with the env's masks. */
@@ -486,16 +559,47 @@ public final class Trainer implements AutoCloseable {
    * {@code useMasks} the greedy action is chosen among those the env's mask allows. Actions the
    * mask forbade are counted either way. A bad mask is an error naming the episode and its step.
    */
-  @SuppressWarnings("unchecked")
   public static Evaluation evaluate(ActorCritic policy, EnvSpec spec, RunningMeanStd obsRms, float clipObs, int episodes, long seed,
       boolean useMasks) {
+    return evaluate((o, m, first, a) -> policy.greedy(o, m, a), policy.actionDim(), spec, obsRms, clipObs, episodes, seed, useMasks);
+  }
+
+  /**
+   * Greedy evaluation of a recurrent policy, as above: its memory starts at zero in every episode and
+   * is carried from step to step.
+   */
+  public static Evaluation evaluate(RecurrentPolicyActorCritic policy, EnvSpec spec, RunningMeanStd obsRms, float clipObs, int episodes,
+      long seed, boolean useMasks) {
+    Tensor mem = Tensor.zeros(1, policy.memorySize());
+    float[] starts = new float[1];
+    return evaluate((o, m, first, a) -> {
+      starts[0] = first ? 1f : 0f;
+      policy.greedy(o, m, starts, mem, a);
+    }, policy.actionDim(), spec, obsRms, clipObs, episodes, seed, useMasks);
+  }
+
+  /** Greedy evaluation of either kind of policy-module policy ({@link #network()}, or one loaded from a file), on {@code kernels}. */
+  public static Evaluation evaluate(ActorCriticPolicy policy, Kernels kernels, EnvSpec spec, RunningMeanStd obsRms, float clipObs,
+      int episodes, long seed, boolean useMasks) {
+    return policy instanceof RecurrentActorCriticPolicy r
+        ? evaluate(new RecurrentPolicyActorCritic(r, kernels), spec, obsRms, clipObs, episodes, seed, useMasks)
+        : evaluate(new PolicyActorCritic(policy, kernels), spec, obsRms, clipObs, episodes, seed, useMasks);
+  }
+
+  /** One greedy step of a single env: {@code mask} [1, maskWidth] or null, {@code first} on the first step of an episode. */
+  private interface GreedyStep {
+    void act(Tensor observation, Tensor mask, boolean first, float[] actions);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Evaluation evaluate(GreedyStep policy, int actDim, EnvSpec spec, RunningMeanStd obsRms, float clipObs, int episodes,
+      long seed, boolean useMasks) {
     Env<Object, Object> env = new SnapshotEnv<>((Env<Object, Object>) spec.factory().get(), spec.maxEpisodeSteps());
     Space<Object> os = env.observationSpace();
     Space<Object> as = env.actionSpace();
     int dim = os.flatSize();
     float[] o = new float[dim];
     Tensor ot = Tensor.wrap(o, new int[] {1, dim});
-    int actDim = policy.actionDim();
     float[] a = new float[actDim];
     int mw = ActorCriticPolicy.maskWidth(as);
     Tensor mt = Tensor.zeros(1, Math.max(mw, 1));
@@ -517,7 +621,7 @@ public final class Trainer implements AutoCloseable {
           }
           maskedSteps++;
         }
-        policy.greedy(ot, mask != null && useMasks ? mt : null, a);
+        policy.act(ot, mask != null && useMasks ? mt : null, step == 0, a);
         if (mask != null && !ActionMasks.allows(as, mt.data(), mt.offset(), a, 0)) invalid++;
         Object action;
         if ((Object) as instanceof Discrete) {
@@ -570,6 +674,7 @@ public final class Trainer implements AutoCloseable {
       Checkpoint.writeDoubles(out, recentLen);
       out.writeInt(recentCount);
       out.writeInt(recentHead);
+      if (memory != null) Checkpoint.writeFloats(out, memory.data()); // recurrent: the rollout memory of every env
     });
   }
 
@@ -608,6 +713,10 @@ public final class Trainer implements AutoCloseable {
       Checkpoint.readDoublesInto(in, recentLen, "recent lengths");
       recentCount = in.readInt();
       recentHead = in.readInt();
+      float[] mem = memory == null ? null : Checkpoint.readFloats(in);
+      if (mem != null && mem.length != memory.size()) {
+        throw new IllegalArgumentException("checkpoint " + file + ": recurrent memory of " + mem.length + " floats, the policy needs " + memory.size());
+      }
       // rebuild: reset the vector env (to start it), then put every env back in its saved state
       rng = Rng.restore(rs);
       if (wasStarted) {
@@ -617,6 +726,7 @@ public final class Trainer implements AutoCloseable {
         System.arraycopy(d, 0, curDones, 0, n);
         started = true;
       }
+      if (mem != null) memory.copyFrom(mem);
     });
   }
 

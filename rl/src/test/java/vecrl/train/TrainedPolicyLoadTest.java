@@ -60,7 +60,7 @@ final class TrainedPolicyLoadTest {
     MlpActorCriticPolicy loaded = PolicyIO.deserialize(r.dir().resolve(TrainingRun.POLICY),
         new MlpActorCriticPolicy(env.observationSpace(), env.actionSpace(), MlpPolicyConfig.separate64(), new Rng(999)));
 
-    MlpActorCriticPolicy trained = r.trainer().network();
+    MlpActorCriticPolicy trained = (MlpActorCriticPolicy) r.trainer().network();
     assertEquals(trained.parameters().size(), loaded.parameters().size());
     for (int i = 0; i < trained.parameters().size(); i++) {
       assertEquals(trained.parameters().get(i).name(), loaded.parameters().get(i).name());

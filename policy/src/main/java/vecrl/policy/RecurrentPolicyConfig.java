@@ -1,0 +1,52 @@
+package vecrl.policy;
+
+import vecrl.nn.Activation;
+import vecrl.nn.NetArch;
+
+/**
+ * Hyperparameters of {@link RecurrentActorCriticPolicy}.
+ *
+ * @param netArch a spec with a recurrent entry, e.g. {@code NetArch.parse("[8, lstm:64, {pi: [10], vf: [5, 10]}]")}
+ * @param sharedCell true: one trunk (shared layers, then the cell) feeds both branches; false: the
+ *     actor and the critic each have their own copy of the trunk and cell (SB3-contrib's default
+ *     {@code shared_lstm=False, enable_critic_lstm=True}), and the memory holds both cells' states
+ * @param activation of every feed-forward hidden layer
+ * @param orthogonalInit orthogonal feed-forward weights (gain √2 hidden, 0.01 action head, 1 value
+ *     head, zero biases), else uniform ±1/√fan_in; the cells always use PyTorch's uniform ±1/√hidden
+ * @param logStdInit initial log-std of Gaussian actions
+ * @param squash tanh-squash Box actions to their bounds
+ */
+public record RecurrentPolicyConfig(NetArch netArch, boolean sharedCell, Activation activation, boolean orthogonalInit,
+    float logStdInit, boolean squash) {
+
+  public RecurrentPolicyConfig {
+    if (netArch == null || netArch.cell() == null) {
+      throw new IllegalArgumentException("RecurrentPolicyConfig: net_arch " + netArch
+          + " has no recurrent entry; expected one lstm or gru entry, e.g. [lstm:64, {pi: [64], vf: [64]}]");
+    }
+    if (activation == null) throw new IllegalArgumentException("RecurrentPolicyConfig: activation is null");
+  }
+
+  /** SB3-contrib style: the given spec, tanh, orthogonal feed-forward init, log-std 0, no squashing. */
+  public static RecurrentPolicyConfig of(NetArch netArch, boolean sharedCell) {
+    return new RecurrentPolicyConfig(netArch, sharedCell, Activation.TANH, true, 0f, false);
+  }
+
+  /** {@link #of(NetArch, boolean)} of a parsed spec. */
+  public static RecurrentPolicyConfig of(String spec, boolean sharedCell) {
+    return of(NetArch.parse(spec), sharedCell);
+  }
+
+  public RecurrentPolicyConfig withActivation(Activation a) {
+    return new RecurrentPolicyConfig(netArch, sharedCell, a, orthogonalInit, logStdInit, squash);
+  }
+  public RecurrentPolicyConfig withOrthogonalInit(boolean on) {
+    return new RecurrentPolicyConfig(netArch, sharedCell, activation, on, logStdInit, squash);
+  }
+  public RecurrentPolicyConfig withLogStdInit(float v) {
+    return new RecurrentPolicyConfig(netArch, sharedCell, activation, orthogonalInit, v, squash);
+  }
+  public RecurrentPolicyConfig withSquash(boolean on) {
+    return new RecurrentPolicyConfig(netArch, sharedCell, activation, orthogonalInit, logStdInit, on);
+  }
+}
