@@ -185,7 +185,7 @@ public final class VectorKernels implements Kernels {
     float[] xd = x.data(), od = out.data();
     int xo = x.offset(), oo = out.offset(), n = x.size();
     int vn = n - n % L;
-    VectorLoops.Unary.of(op).forward(xd, xo, od, oo, vn);
+    VectorLoops.run(VectorLoops.Unary.of(op), VectorLoops.FORWARD, xd, xo, true, 0f, null, 0, false, 0f, null, 0, od, oo, true, vn);
     for (int i = vn; i < n; i++) od[oo + i] = scalarUnary(op, xd[xo + i]);
   }
 
@@ -213,7 +213,7 @@ public final class VectorKernels implements Kernels {
     float[] xd = x.data(), yd = y.data(), gd = gy.data(), od = gx.data();
     int xo = x.offset(), yo = y.offset(), go = gy.offset(), oo = gx.offset(), n = x.size();
     int vn = n - n % L;
-    VectorLoops.Unary.of(op).backward(xd, xo, yd, yo, gd, go, od, oo, vn);
+    VectorLoops.run(VectorLoops.Unary.of(op), VectorLoops.BACKWARD, xd, xo, true, 0f, yd, yo, true, 0f, gd, go, od, oo, true, vn);
     for (int i = vn; i < n; i++) {
       float d = op == UnaryOp.SOFTPLUS ? VMath.sigmoid(xd[xo + i]) : op.derivative(xd[xo + i], yd[yo + i]);
       od[oo + i] += d * gd[go + i];
@@ -261,7 +261,7 @@ public final class VectorKernels implements Kernels {
     for (int r = 0; r < rows; r++) {
       int ar = rowStart(ka, a, r, cols), br = rowStart(kb, b, r, cols), orow = out.offset() + r * cols;
       float as = av ? 0f : ad[ar], bs = bv ? 0f : bd[br];
-      loop.row(ad, ar, av, as, bd, br, bv, bs, od, orow, vn);
+      VectorLoops.run(loop, VectorLoops.FORWARD, ad, ar, av, as, bd, br, bv, bs, null, 0, od, orow, true, vn);
       for (int c = vn; c < cols; c++) od[orow + c] = op.apply(av ? ad[ar + c] : as, bv ? bd[br + c] : bs);
     }
   }
@@ -280,7 +280,7 @@ public final class VectorKernels implements Kernels {
     KernelChecks.sameShape(BINARY_SCALAR[op.ordinal()], a, out);
     float[] ad = a.data(), od = out.data();
     int ao = a.offset(), oo = out.offset(), n = a.size(), vn = n - n % L;
-    VectorLoops.Binary.of(op).row(ad, ao, true, 0f, ad, ao, false, s, od, oo, vn);
+    VectorLoops.run(VectorLoops.Binary.of(op), VectorLoops.FORWARD, ad, ao, true, 0f, ad, ao, false, s, null, 0, od, oo, true, vn);
     for (int i = vn; i < n; i++) od[oo + i] = op.apply(ad[ao + i], s);
   }
 
@@ -307,8 +307,8 @@ public final class VectorKernels implements Kernels {
       int ar = rowStart(ka, a, r, cols), br = rowStart(kb, b, r, cols), gr = gy.offset() + r * cols;
       float as = av ? 0f : ad[ar], bs = bv ? 0f : bd[br];
       // Whole vectors: elementwise targets are updated in place, broadcast ones return the row's sum.
-      float aVec = gad == null ? 0f : loop.gradA(ad, ar, av, as, bd, br, bv, bs, gd, gr, gad, ar + gaShift, av, vn);
-      float bVec = gbd == null ? 0f : loop.gradB(ad, ar, av, as, bd, br, bv, bs, gd, gr, gbd, br + gbShift, bv, vn);
+      float aVec = gad == null ? 0f : VectorLoops.run(loop, VectorLoops.GRAD_A, ad, ar, av, as, bd, br, bv, bs, gd, gr, gad, ar + gaShift, av, vn);
+      float bVec = gbd == null ? 0f : VectorLoops.run(loop, VectorLoops.GRAD_B, ad, ar, av, as, bd, br, bv, bs, gd, gr, gbd, br + gbShift, bv, vn);
       float aRow = 0f, bRow = 0f;
       for (int c = vn; c < cols; c++) {
         float x = av ? ad[ar + c] : as, y = bv ? bd[br + c] : bs, g = gd[gr + c];

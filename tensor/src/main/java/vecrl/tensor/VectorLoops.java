@@ -31,134 +31,227 @@ final class VectorLoops {
   static final VectorSpecies<Float> S = Gemm.S;
   static final int L = Gemm.L;
 
-  static FloatVector ld(float[] d, int i) {
-    return FloatVector.fromArray(S, d, i);
-  }
-
   /** {@code o[i..] += d * g[gi..]}. */
   static void addProduct(float[] o, int i, FloatVector d, float[] g, int gi) {
-    ld(o, i).add(d.mul(ld(g, gi))).intoArray(o, i);
+    FloatVector.fromArray(S, o, i).add(d.mul(FloatVector.fromArray(S, g, gi))).intoArray(o, i);
   }
 
   /** A loaded operand ({@code vec}) or the broadcast {@code s}. */
   static FloatVector operand(float[] d, int i, boolean vec, FloatVector s) {
-    return vec ? ld(d, i) : s;
+    return vec ? FloatVector.fromArray(S, d, i) : s;
   }
 
   /** Adds {@code t} into {@code target[i..]} when the target is elementwise, else into {@code acc}; returns acc. */
   static FloatVector accumulate(float[] target, int i, boolean elementwise, FloatVector acc, FloatVector t) {
     if (elementwise) {
-      ld(target, i).add(t).intoArray(target, i);
+      FloatVector.fromArray(S, target, i).add(t).intoArray(target, i);
       return acc;
     }
     return acc.add(t);
   }
 
+  /** {@link Loop#run} modes. */
+  static final int FORWARD = 0, BACKWARD = 1, GRAD_A = 2, GRAD_B = 3;
+
+  /**
+   * One op's loops behind one method, so that {@link #run(Loop, int, float[], int, boolean, float,
+   * float[], int, boolean, float, float[], int, float[], int, boolean, int)} has a single call site
+   * for every op. Arguments: operands {@code a} and {@code b} (unary: x and y), the incoming
+   * gradient {@code g}, the target {@code t} (the output, or the gradient to add into); {@code av},
+   * {@code bv}, {@code tv}: loaded (true) or broadcast; returns a broadcast target's row sum.
+   */
+  interface Loop {
+    float run(int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+        float[] g, int gi, float[] t, int ti, boolean tv, int vn);
+  }
+
+  /**
+   * The one place every elementwise kernel enters its op's loop. The JIT profiles the receiver of
+   * this single call: once a program uses three or more loops it is megamorphic, so no op's loop is
+   * inlined into a kernel method and each is compiled on its own, small enough to inline all of its
+   * math. (A call site per kernel would see only the two ops a small model uses, inline both into
+   * the kernel, and run out of the inlining budget there; then the vectors of the second are boxed.)
+   */
+  static float run(Loop loop, int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+      float[] g, int gi, float[] t, int ti, boolean tv, int vn) {
+    return loop.run(mode, a, ai, av, as, b, bi, bv, bs, g, gi, t, ti, tv, vn);
+  }
+
   // ---------------------------------------------------------------- unary
 
   /** Forward {@code o = op(x)} and backward {@code gx += op'(x, y) * gy} over whole vectors. */
-  enum Unary {
+  enum Unary implements Loop {
     EXP {
       void forward(float[] x, int xo, float[] o, int oo, int vn) {
-        for (int i = 0; i < vn; i += L) VMath.exp(ld(x, xo + i)).intoArray(o, oo + i);
+        for (int i = 0; i < vn; i += L) VMath.exp(FloatVector.fromArray(S, x, xo + i)).intoArray(o, oo + i);
       }
       void backward(float[] x, int xo, float[] y, int yo, float[] g, int go, float[] o, int oo, int vn) {
-        for (int i = 0; i < vn; i += L) addProduct(o, oo + i, ld(y, yo + i), g, go + i);
+        for (int i = 0; i < vn; i += L) addProduct(o, oo + i, FloatVector.fromArray(S, y, yo + i), g, go + i);
+      }
+      @Override
+      public float run(int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+          float[] g, int gi, float[] t, int ti, boolean tv, int vn) {
+        if (mode == FORWARD) forward(a, ai, t, ti, vn);
+        else backward(a, ai, b, bi, g, gi, t, ti, vn);
+        return 0f;
       }
     },
     LOG {
       void forward(float[] x, int xo, float[] o, int oo, int vn) {
-        for (int i = 0; i < vn; i += L) VMath.log(ld(x, xo + i)).intoArray(o, oo + i);
+        for (int i = 0; i < vn; i += L) VMath.log(FloatVector.fromArray(S, x, xo + i)).intoArray(o, oo + i);
       }
       void backward(float[] x, int xo, float[] y, int yo, float[] g, int go, float[] o, int oo, int vn) {
         FloatVector one = FloatVector.broadcast(S, 1f);
-        for (int i = 0; i < vn; i += L) addProduct(o, oo + i, one.div(ld(x, xo + i)), g, go + i);
+        for (int i = 0; i < vn; i += L) addProduct(o, oo + i, one.div(FloatVector.fromArray(S, x, xo + i)), g, go + i);
+      }
+      @Override
+      public float run(int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+          float[] g, int gi, float[] t, int ti, boolean tv, int vn) {
+        if (mode == FORWARD) forward(a, ai, t, ti, vn);
+        else backward(a, ai, b, bi, g, gi, t, ti, vn);
+        return 0f;
       }
     },
     TANH {
       void forward(float[] x, int xo, float[] o, int oo, int vn) {
-        for (int i = 0; i < vn; i += L) VMath.tanh(ld(x, xo + i)).intoArray(o, oo + i);
+        for (int i = 0; i < vn; i += L) VMath.tanh(FloatVector.fromArray(S, x, xo + i)).intoArray(o, oo + i);
       }
       void backward(float[] x, int xo, float[] y, int yo, float[] g, int go, float[] o, int oo, int vn) {
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = 0; i < vn; i += L) {
-          FloatVector v = ld(y, yo + i);
+          FloatVector v = FloatVector.fromArray(S, y, yo + i);
           addProduct(o, oo + i, one.sub(v.mul(v)), g, go + i);
         }
+      }
+      @Override
+      public float run(int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+          float[] g, int gi, float[] t, int ti, boolean tv, int vn) {
+        if (mode == FORWARD) forward(a, ai, t, ti, vn);
+        else backward(a, ai, b, bi, g, gi, t, ti, vn);
+        return 0f;
       }
     },
     SIGMOID {
       void forward(float[] x, int xo, float[] o, int oo, int vn) {
-        for (int i = 0; i < vn; i += L) VMath.sigmoid(ld(x, xo + i)).intoArray(o, oo + i);
+        for (int i = 0; i < vn; i += L) VMath.sigmoid(FloatVector.fromArray(S, x, xo + i)).intoArray(o, oo + i);
       }
       void backward(float[] x, int xo, float[] y, int yo, float[] g, int go, float[] o, int oo, int vn) {
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = 0; i < vn; i += L) {
-          FloatVector v = ld(y, yo + i);
+          FloatVector v = FloatVector.fromArray(S, y, yo + i);
           addProduct(o, oo + i, v.mul(one.sub(v)), g, go + i);
         }
+      }
+      @Override
+      public float run(int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+          float[] g, int gi, float[] t, int ti, boolean tv, int vn) {
+        if (mode == FORWARD) forward(a, ai, t, ti, vn);
+        else backward(a, ai, b, bi, g, gi, t, ti, vn);
+        return 0f;
       }
     },
     RELU {
       void forward(float[] x, int xo, float[] o, int oo, int vn) {
         FloatVector zero = FloatVector.zero(S);
         for (int i = 0; i < vn; i += L) {
-          FloatVector v = ld(x, xo + i);
+          FloatVector v = FloatVector.fromArray(S, x, xo + i);
           zero.blend(v, v.compare(GT, 0f)).intoArray(o, oo + i);
         }
       }
       void backward(float[] x, int xo, float[] y, int yo, float[] g, int go, float[] o, int oo, int vn) {
         FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
-        for (int i = 0; i < vn; i += L) addProduct(o, oo + i, zero.blend(one, ld(x, xo + i).compare(GT, 0f)), g, go + i);
+        for (int i = 0; i < vn; i += L) addProduct(o, oo + i, zero.blend(one, FloatVector.fromArray(S, x, xo + i).compare(GT, 0f)), g, go + i);
+      }
+      @Override
+      public float run(int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+          float[] g, int gi, float[] t, int ti, boolean tv, int vn) {
+        if (mode == FORWARD) forward(a, ai, t, ti, vn);
+        else backward(a, ai, b, bi, g, gi, t, ti, vn);
+        return 0f;
       }
     },
     SOFTPLUS {
       void forward(float[] x, int xo, float[] o, int oo, int vn) {
-        for (int i = 0; i < vn; i += L) VMath.softplus(ld(x, xo + i)).intoArray(o, oo + i);
+        for (int i = 0; i < vn; i += L) VMath.softplus(FloatVector.fromArray(S, x, xo + i)).intoArray(o, oo + i);
       }
       void backward(float[] x, int xo, float[] y, int yo, float[] g, int go, float[] o, int oo, int vn) {
-        for (int i = 0; i < vn; i += L) addProduct(o, oo + i, VMath.sigmoid(ld(x, xo + i)), g, go + i);
+        for (int i = 0; i < vn; i += L) addProduct(o, oo + i, VMath.sigmoid(FloatVector.fromArray(S, x, xo + i)), g, go + i);
+      }
+      @Override
+      public float run(int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+          float[] g, int gi, float[] t, int ti, boolean tv, int vn) {
+        if (mode == FORWARD) forward(a, ai, t, ti, vn);
+        else backward(a, ai, b, bi, g, gi, t, ti, vn);
+        return 0f;
       }
     },
     SQUARE {
       void forward(float[] x, int xo, float[] o, int oo, int vn) {
         for (int i = 0; i < vn; i += L) {
-          FloatVector v = ld(x, xo + i);
+          FloatVector v = FloatVector.fromArray(S, x, xo + i);
           v.mul(v).intoArray(o, oo + i);
         }
       }
       void backward(float[] x, int xo, float[] y, int yo, float[] g, int go, float[] o, int oo, int vn) {
-        for (int i = 0; i < vn; i += L) addProduct(o, oo + i, ld(x, xo + i).mul(2f), g, go + i);
+        for (int i = 0; i < vn; i += L) addProduct(o, oo + i, FloatVector.fromArray(S, x, xo + i).mul(2f), g, go + i);
+      }
+      @Override
+      public float run(int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+          float[] g, int gi, float[] t, int ti, boolean tv, int vn) {
+        if (mode == FORWARD) forward(a, ai, t, ti, vn);
+        else backward(a, ai, b, bi, g, gi, t, ti, vn);
+        return 0f;
       }
     },
     SQRT {
       void forward(float[] x, int xo, float[] o, int oo, int vn) {
-        for (int i = 0; i < vn; i += L) ld(x, xo + i).sqrt().intoArray(o, oo + i);
+        for (int i = 0; i < vn; i += L) FloatVector.fromArray(S, x, xo + i).sqrt().intoArray(o, oo + i);
       }
       void backward(float[] x, int xo, float[] y, int yo, float[] g, int go, float[] o, int oo, int vn) {
         FloatVector half = FloatVector.broadcast(S, 0.5f);
-        for (int i = 0; i < vn; i += L) addProduct(o, oo + i, half.div(ld(y, yo + i)), g, go + i);
+        for (int i = 0; i < vn; i += L) addProduct(o, oo + i, half.div(FloatVector.fromArray(S, y, yo + i)), g, go + i);
+      }
+      @Override
+      public float run(int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+          float[] g, int gi, float[] t, int ti, boolean tv, int vn) {
+        if (mode == FORWARD) forward(a, ai, t, ti, vn);
+        else backward(a, ai, b, bi, g, gi, t, ti, vn);
+        return 0f;
       }
     },
     ABS {
       void forward(float[] x, int xo, float[] o, int oo, int vn) {
-        for (int i = 0; i < vn; i += L) ld(x, xo + i).abs().intoArray(o, oo + i);
+        for (int i = 0; i < vn; i += L) FloatVector.fromArray(S, x, xo + i).abs().intoArray(o, oo + i);
       }
       void backward(float[] x, int xo, float[] y, int yo, float[] g, int go, float[] o, int oo, int vn) {
         FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S), minusOne = one.neg();
         for (int i = 0; i < vn; i += L) {
-          FloatVector v = ld(x, xo + i);
+          FloatVector v = FloatVector.fromArray(S, x, xo + i);
           addProduct(o, oo + i, zero.blend(one, v.compare(GT, 0f)).blend(minusOne, v.compare(LT, 0f)), g, go + i);
         }
+      }
+      @Override
+      public float run(int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+          float[] g, int gi, float[] t, int ti, boolean tv, int vn) {
+        if (mode == FORWARD) forward(a, ai, t, ti, vn);
+        else backward(a, ai, b, bi, g, gi, t, ti, vn);
+        return 0f;
       }
     },
     NEG {
       void forward(float[] x, int xo, float[] o, int oo, int vn) {
-        for (int i = 0; i < vn; i += L) ld(x, xo + i).neg().intoArray(o, oo + i);
+        for (int i = 0; i < vn; i += L) FloatVector.fromArray(S, x, xo + i).neg().intoArray(o, oo + i);
       }
       void backward(float[] x, int xo, float[] y, int yo, float[] g, int go, float[] o, int oo, int vn) {
         FloatVector minusOne = FloatVector.broadcast(S, 1f).neg();
         for (int i = 0; i < vn; i += L) addProduct(o, oo + i, minusOne, g, go + i);
+      }
+      @Override
+      public float run(int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+          float[] g, int gi, float[] t, int ti, boolean tv, int vn) {
+        if (mode == FORWARD) forward(a, ai, t, ti, vn);
+        else backward(a, ai, b, bi, g, gi, t, ti, vn);
+        return 0f;
       }
     };
 
@@ -185,7 +278,7 @@ final class VectorLoops {
    * #gradB} add {@code g * d op/da} (or {@code db}) into an elementwise target or, for a broadcast
    * target, return the row's sum over whole vectors ({@link Gemm#hsum}).
    */
-  enum Binary {
+  enum Binary implements Loop {
     ADD {
       void row(float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs, float[] o, int oi, int vn) {
         FloatVector sa = FloatVector.broadcast(S, as), sb = FloatVector.broadcast(S, bs);
@@ -194,14 +287,24 @@ final class VectorLoops {
       float gradA(float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs, float[] g, int gi,
           float[] t, int ti, boolean tv, int vn) {
         FloatVector one = FloatVector.broadcast(S, 1f), acc = FloatVector.zero(S);
-        for (int c = 0; c < vn; c += L) acc = accumulate(t, ti + c, tv, acc, ld(g, gi + c).mul(one));
+        for (int c = 0; c < vn; c += L) acc = accumulate(t, ti + c, tv, acc, FloatVector.fromArray(S, g, gi + c).mul(one));
         return tv ? 0f : Gemm.hsum(acc);
       }
       float gradB(float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs, float[] g, int gi,
           float[] t, int ti, boolean tv, int vn) {
         FloatVector one = FloatVector.broadcast(S, 1f), acc = FloatVector.zero(S);
-        for (int c = 0; c < vn; c += L) acc = accumulate(t, ti + c, tv, acc, ld(g, gi + c).mul(one));
+        for (int c = 0; c < vn; c += L) acc = accumulate(t, ti + c, tv, acc, FloatVector.fromArray(S, g, gi + c).mul(one));
         return tv ? 0f : Gemm.hsum(acc);
+      }
+      @Override
+      public float run(int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+          float[] g, int gi, float[] t, int ti, boolean tv, int vn) {
+        if (mode == FORWARD) {
+          row(a, ai, av, as, b, bi, bv, bs, t, ti, vn);
+          return 0f;
+        }
+        return mode == GRAD_A ? gradA(a, ai, av, as, b, bi, bv, bs, g, gi, t, ti, tv, vn)
+            : gradB(a, ai, av, as, b, bi, bv, bs, g, gi, t, ti, tv, vn);
       }
     },
     SUB {
@@ -212,14 +315,24 @@ final class VectorLoops {
       float gradA(float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs, float[] g, int gi,
           float[] t, int ti, boolean tv, int vn) {
         FloatVector one = FloatVector.broadcast(S, 1f), acc = FloatVector.zero(S);
-        for (int c = 0; c < vn; c += L) acc = accumulate(t, ti + c, tv, acc, ld(g, gi + c).mul(one));
+        for (int c = 0; c < vn; c += L) acc = accumulate(t, ti + c, tv, acc, FloatVector.fromArray(S, g, gi + c).mul(one));
         return tv ? 0f : Gemm.hsum(acc);
       }
       float gradB(float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs, float[] g, int gi,
           float[] t, int ti, boolean tv, int vn) {
         FloatVector minusOne = FloatVector.broadcast(S, 1f).neg(), acc = FloatVector.zero(S);
-        for (int c = 0; c < vn; c += L) acc = accumulate(t, ti + c, tv, acc, ld(g, gi + c).mul(minusOne));
+        for (int c = 0; c < vn; c += L) acc = accumulate(t, ti + c, tv, acc, FloatVector.fromArray(S, g, gi + c).mul(minusOne));
         return tv ? 0f : Gemm.hsum(acc);
+      }
+      @Override
+      public float run(int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+          float[] g, int gi, float[] t, int ti, boolean tv, int vn) {
+        if (mode == FORWARD) {
+          row(a, ai, av, as, b, bi, bv, bs, t, ti, vn);
+          return 0f;
+        }
+        return mode == GRAD_A ? gradA(a, ai, av, as, b, bi, bv, bs, g, gi, t, ti, tv, vn)
+            : gradB(a, ai, av, as, b, bi, bv, bs, g, gi, t, ti, tv, vn);
       }
     },
     MUL {
@@ -230,14 +343,24 @@ final class VectorLoops {
       float gradA(float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs, float[] g, int gi,
           float[] t, int ti, boolean tv, int vn) {
         FloatVector sb = FloatVector.broadcast(S, bs), acc = FloatVector.zero(S);
-        for (int c = 0; c < vn; c += L) acc = accumulate(t, ti + c, tv, acc, ld(g, gi + c).mul(operand(b, bi + c, bv, sb)));
+        for (int c = 0; c < vn; c += L) acc = accumulate(t, ti + c, tv, acc, FloatVector.fromArray(S, g, gi + c).mul(operand(b, bi + c, bv, sb)));
         return tv ? 0f : Gemm.hsum(acc);
       }
       float gradB(float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs, float[] g, int gi,
           float[] t, int ti, boolean tv, int vn) {
         FloatVector sa = FloatVector.broadcast(S, as), acc = FloatVector.zero(S);
-        for (int c = 0; c < vn; c += L) acc = accumulate(t, ti + c, tv, acc, ld(g, gi + c).mul(operand(a, ai + c, av, sa)));
+        for (int c = 0; c < vn; c += L) acc = accumulate(t, ti + c, tv, acc, FloatVector.fromArray(S, g, gi + c).mul(operand(a, ai + c, av, sa)));
         return tv ? 0f : Gemm.hsum(acc);
+      }
+      @Override
+      public float run(int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+          float[] g, int gi, float[] t, int ti, boolean tv, int vn) {
+        if (mode == FORWARD) {
+          row(a, ai, av, as, b, bi, bv, bs, t, ti, vn);
+          return 0f;
+        }
+        return mode == GRAD_A ? gradA(a, ai, av, as, b, bi, bv, bs, g, gi, t, ti, tv, vn)
+            : gradB(a, ai, av, as, b, bi, bv, bs, g, gi, t, ti, tv, vn);
       }
     },
     DIV {
@@ -249,7 +372,7 @@ final class VectorLoops {
           float[] t, int ti, boolean tv, int vn) {
         FloatVector one = FloatVector.broadcast(S, 1f), sb = FloatVector.broadcast(S, bs), acc = FloatVector.zero(S);
         for (int c = 0; c < vn; c += L) {
-          acc = accumulate(t, ti + c, tv, acc, ld(g, gi + c).mul(one.div(operand(b, bi + c, bv, sb))));
+          acc = accumulate(t, ti + c, tv, acc, FloatVector.fromArray(S, g, gi + c).mul(one.div(operand(b, bi + c, bv, sb))));
         }
         return tv ? 0f : Gemm.hsum(acc);
       }
@@ -258,9 +381,19 @@ final class VectorLoops {
         FloatVector sa = FloatVector.broadcast(S, as), sb = FloatVector.broadcast(S, bs), acc = FloatVector.zero(S);
         for (int c = 0; c < vn; c += L) {
           FloatVector y = operand(b, bi + c, bv, sb);
-          acc = accumulate(t, ti + c, tv, acc, ld(g, gi + c).mul(operand(a, ai + c, av, sa).neg().div(y.mul(y))));
+          acc = accumulate(t, ti + c, tv, acc, FloatVector.fromArray(S, g, gi + c).mul(operand(a, ai + c, av, sa).neg().div(y.mul(y))));
         }
         return tv ? 0f : Gemm.hsum(acc);
+      }
+      @Override
+      public float run(int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+          float[] g, int gi, float[] t, int ti, boolean tv, int vn) {
+        if (mode == FORWARD) {
+          row(a, ai, av, as, b, bi, bv, bs, t, ti, vn);
+          return 0f;
+        }
+        return mode == GRAD_A ? gradA(a, ai, av, as, b, bi, bv, bs, g, gi, t, ti, tv, vn)
+            : gradB(a, ai, av, as, b, bi, bv, bs, g, gi, t, ti, tv, vn);
       }
     },
     MAX {
@@ -274,7 +407,7 @@ final class VectorLoops {
         FloatVector sa = FloatVector.broadcast(S, as), sb = FloatVector.broadcast(S, bs);
         for (int c = 0; c < vn; c += L) {
           FloatVector d = zero.blend(one, operand(a, ai + c, av, sa).compare(GE, operand(b, bi + c, bv, sb)));
-          acc = accumulate(t, ti + c, tv, acc, ld(g, gi + c).mul(d));
+          acc = accumulate(t, ti + c, tv, acc, FloatVector.fromArray(S, g, gi + c).mul(d));
         }
         return tv ? 0f : Gemm.hsum(acc);
       }
@@ -284,9 +417,19 @@ final class VectorLoops {
         FloatVector sa = FloatVector.broadcast(S, as), sb = FloatVector.broadcast(S, bs);
         for (int c = 0; c < vn; c += L) {
           FloatVector d = one.blend(zero, operand(a, ai + c, av, sa).compare(GE, operand(b, bi + c, bv, sb)));
-          acc = accumulate(t, ti + c, tv, acc, ld(g, gi + c).mul(d));
+          acc = accumulate(t, ti + c, tv, acc, FloatVector.fromArray(S, g, gi + c).mul(d));
         }
         return tv ? 0f : Gemm.hsum(acc);
+      }
+      @Override
+      public float run(int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+          float[] g, int gi, float[] t, int ti, boolean tv, int vn) {
+        if (mode == FORWARD) {
+          row(a, ai, av, as, b, bi, bv, bs, t, ti, vn);
+          return 0f;
+        }
+        return mode == GRAD_A ? gradA(a, ai, av, as, b, bi, bv, bs, g, gi, t, ti, tv, vn)
+            : gradB(a, ai, av, as, b, bi, bv, bs, g, gi, t, ti, tv, vn);
       }
     },
     MIN {
@@ -300,7 +443,7 @@ final class VectorLoops {
         FloatVector sa = FloatVector.broadcast(S, as), sb = FloatVector.broadcast(S, bs);
         for (int c = 0; c < vn; c += L) {
           FloatVector d = zero.blend(one, operand(a, ai + c, av, sa).compare(LE, operand(b, bi + c, bv, sb)));
-          acc = accumulate(t, ti + c, tv, acc, ld(g, gi + c).mul(d));
+          acc = accumulate(t, ti + c, tv, acc, FloatVector.fromArray(S, g, gi + c).mul(d));
         }
         return tv ? 0f : Gemm.hsum(acc);
       }
@@ -310,9 +453,19 @@ final class VectorLoops {
         FloatVector sa = FloatVector.broadcast(S, as), sb = FloatVector.broadcast(S, bs);
         for (int c = 0; c < vn; c += L) {
           FloatVector d = one.blend(zero, operand(a, ai + c, av, sa).compare(LE, operand(b, bi + c, bv, sb)));
-          acc = accumulate(t, ti + c, tv, acc, ld(g, gi + c).mul(d));
+          acc = accumulate(t, ti + c, tv, acc, FloatVector.fromArray(S, g, gi + c).mul(d));
         }
         return tv ? 0f : Gemm.hsum(acc);
+      }
+      @Override
+      public float run(int mode, float[] a, int ai, boolean av, float as, float[] b, int bi, boolean bv, float bs,
+          float[] g, int gi, float[] t, int ti, boolean tv, int vn) {
+        if (mode == FORWARD) {
+          row(a, ai, av, as, b, bi, bv, bs, t, ti, vn);
+          return 0f;
+        }
+        return mode == GRAD_A ? gradA(a, ai, av, as, b, bi, bv, bs, g, gi, t, ti, tv, vn)
+            : gradB(a, ai, av, as, b, bi, bv, bs, g, gi, t, ti, tv, vn);
       }
     };
 
