@@ -3,29 +3,19 @@ package vecrl.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vecrl.env.EnvRegistry;
 
 final class MainTest {
   @TempDir Path tmp;
 
-  private record Out(int code, String out, String err) {}
-
-  private static Out run(String... args) {
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int code = new Main(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8),
-        EnvRegistry.standard()).run(args);
-    return new Out(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private static void bad(String mustContainA, String mustContainB, String... args) {
-    Out r = run(args);
+    CliRun r = run(args);
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains(mustContainA) && r.err().contains(mustContainB), r.err());
   }
@@ -45,18 +35,18 @@ final class MainTest {
 
   @Test
   void envsListsSpaces() {
-    Out r = run("envs");
+    CliRun r = run("envs");
     assertEquals(0, r.code());
     assertTrue(r.out().contains("CartPole-v1") && r.out().contains("Discrete(2)") && r.out().contains("Pendulum-v1"), r.out());
   }
 
   @Test
   void trainThenEval() {
-    Out r = run("train", "--steps", "512", "--envs", "2", "--seed", "3", "--out", tmp.toString(), "--quiet", "--set", "evalEpisodes=2");
+    CliRun r = run("train", "--steps", "512", "--envs", "2", "--seed", "3", "--out", tmp.toString(), "--quiet", "--set", "evalEpisodes=2");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("greedy evaluation: ") && r.out().contains("run directory: "), r.out());
     Path dir = tmp.resolve("CartPole-v1_ppo_s3");
-    Out e = run("eval", dir.toString(), "--episodes", "2");
+    CliRun e = run("eval", dir.toString(), "--episodes", "2");
     assertEquals(0, e.code(), e.err());
     assertTrue(e.out().contains("over 2 episodes"), e.out());
     // a policy.bin on its own: rebuilt from --env's default config (the run used it, with 2 envs), else a usage error
@@ -67,18 +57,18 @@ final class MainTest {
     } catch (java.io.IOException ex) {
       throw new java.io.UncheckedIOException(ex);
     }
-    Out withEnv = run("eval", alone.resolve("policy.bin").toString(), "--env", "CartPole-v1", "--episodes", "2");
+    CliRun withEnv = run("eval", alone.resolve("policy.bin").toString(), "--env", "CartPole-v1", "--episodes", "2");
     assertEquals(0, withEnv.code(), withEnv.err());
     assertTrue(withEnv.out().contains("over 2 episodes"), withEnv.out());
     bad("has no config.properties", "--env", "eval", alone.resolve("policy.bin").toString());
     // another env's network does not match: the fingerprint check names the mismatch
-    Out other = run("eval", dir.toString(), "--env", "Acrobot-v1");
+    CliRun other = run("eval", dir.toString(), "--env", "Acrobot-v1");
     assertEquals(1, other.code());
     assertTrue(other.err().contains("structural fingerprint mismatch"), other.err());
-    Out again = run("train", "--resume", dir.toString(), "--quiet");
+    CliRun again = run("train", "--resume", dir.toString(), "--quiet");
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("resuming") && again.out().contains("greedy evaluation: "), again.out());
-    Out mixed = run("train", "--resume", dir.toString(), "--env", "Acrobot-v1");
+    CliRun mixed = run("train", "--resume", dir.toString(), "--env", "Acrobot-v1");
     assertEquals(2, mixed.code());
     assertTrue(mixed.err().contains("--env cannot be combined with --resume"), mixed.err());
     assertEquals(0, run("help").code());

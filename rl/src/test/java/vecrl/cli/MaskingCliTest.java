@@ -4,17 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vecrl.env.EnvRegistry;
 import vecrl.train.Metrics;
 import vecrl.train.TrainConfig;
 import vecrl.train.TrainingRun;
@@ -23,14 +19,8 @@ import vecrl.train.TrainingRun;
 final class MaskingCliTest {
   @TempDir Path tmp;
 
-  private record Out(int code, String out, String err) {}
-
-  private static Out run(String... args) {
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int code = new Main(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8),
-        EnvRegistry.standard()).run(args);
-    return new Out(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private static long number(String text, String regex) {
@@ -42,11 +32,11 @@ final class MaskingCliTest {
   @Test
   void trainEvalAndChartWithAndWithoutMasks() throws IOException {
     Path masked = tmp.resolve("masked"), unmasked = tmp.resolve("unmasked");
-    Out m = run("train", "--env", "GridMaze-v0", "--steps", "1024", "--envs", "2", "--seed", "2", "--quiet", "--out", masked.toString());
+    CliRun m = run("train", "--env", "GridMaze-v0", "--steps", "1024", "--envs", "2", "--seed", "2", "--quiet", "--out", masked.toString());
     assertEquals(0, m.code(), m.err());
     assertTrue(m.out().contains("invalid actions taken in training: 0 (action masks used)"), m.out());
     assertEquals(0, number(m.out(), "greedy evaluation: .* over 10 episodes, (\\d+) invalid actions in [\\d,]+ masked steps"));
-    Out u = run("train", "--env", "GridMaze-v0", "--steps", "1024", "--envs", "2", "--seed", "2", "--quiet", "--out", unmasked.toString(),
+    CliRun u = run("train", "--env", "GridMaze-v0", "--steps", "1024", "--envs", "2", "--seed", "2", "--quiet", "--out", unmasked.toString(),
         "--set", "useMasks=false");
     assertEquals(0, u.code(), u.err());
     Path uDir = unmasked.resolve("GridMaze-v0_ppo_s2");
@@ -56,15 +46,15 @@ final class MaskingCliTest {
     assertEquals(invalid, (long) Metrics.read(uDir.resolve(TrainingRun.METRICS)).sum("invalid_actions"));
 
     // eval follows the run's config: masks for the masked run, none for the unmasked one (whose greedy policy still walks into walls)
-    Out em = run("eval", masked.resolve("GridMaze-v0_ppo_s2").toString(), "--episodes", "20");
+    CliRun em = run("eval", masked.resolve("GridMaze-v0_ppo_s2").toString(), "--episodes", "20");
     assertEquals(0, em.code(), em.err());
     assertEquals(0, number(em.out(), "over 20 episodes, (\\d+) invalid actions"));
-    Out eu = run("eval", uDir.toString(), "--episodes", "20");
+    CliRun eu = run("eval", uDir.toString(), "--episodes", "20");
     assertEquals(0, eu.code(), eu.err());
     assertTrue(number(eu.out(), "over 20 episodes, (\\d+) invalid actions") > 0, eu.out());
 
     Path png = tmp.resolve("docs/cmp.png");
-    Out c = run("chart", png.toString(), "masked=" + masked, "unmasked=" + unmasked, "--threshold", "0.5");
+    CliRun c = run("chart", png.toString(), "masked=" + masked, "unmasked=" + unmasked, "--threshold", "0.5");
     assertEquals(0, c.code(), c.err());
     assertTrue(c.out().contains("masked  GridMaze-v0_ppo_s2: ") && c.out().contains("; invalid actions in training 0"), c.out());
     assertTrue(c.out().contains(String.format(java.util.Locale.ROOT, "; invalid actions in training %,d", invalid)), c.out());
@@ -74,16 +64,16 @@ final class MaskingCliTest {
 
   @Test
   void badChartArgumentsAreUsageErrors() {
-    Out few = run("chart", tmp.resolve("x.png").toString());
+    CliRun few = run("chart", tmp.resolve("x.png").toString());
     assertEquals(2, few.code());
     assertTrue(few.err().contains("expected OUT.png and at least one LABEL=RUNS"), few.err());
-    Out noLabel = run("chart", tmp.resolve("x.png").toString(), tmp.toString());
+    CliRun noLabel = run("chart", tmp.resolve("x.png").toString(), tmp.toString());
     assertEquals(2, noLabel.code());
     assertTrue(noLabel.err().contains("expected LABEL=RUNS, e.g. masked=runs/masked"), noLabel.err());
-    Out noRuns = run("chart", tmp.resolve("x.png").toString(), "a=" + tmp.resolve("none"));
+    CliRun noRuns = run("chart", tmp.resolve("x.png").toString(), "a=" + tmp.resolve("none"));
     assertEquals(2, noRuns.code());
     assertTrue(noRuns.err().contains("no run directory"), noRuns.err());
-    Out notPng = run("chart", tmp.resolve("x.jpg").toString(), "a=" + tmp);
+    CliRun notPng = run("chart", tmp.resolve("x.jpg").toString(), "a=" + tmp);
     assertEquals(2, notPng.code());
     assertTrue(notPng.err().contains("expected an output file ending in .png"), notPng.err());
   }
