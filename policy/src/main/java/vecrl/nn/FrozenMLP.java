@@ -4,6 +4,7 @@ import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import vecrl.tensor.Lanes;
 
 /**
  * An immutable snapshot of an {@link MLP}'s weights, packed for fast single-row inference: each
@@ -104,8 +105,7 @@ public final class FrozenMLP {
       if (bound > 0) {
         FloatVector acc = FloatVector.zero(S);
         for (; i < bound; i += len) acc = FloatVector.fromArray(S, wl, r + i).fma(FloatVector.fromArray(S, x, xo + i), acc);
-        acc.intoArray(red, 0);
-        sum = Linear.laneSum(red, 0, len);
+        sum = Lanes.sum(acc);
       }
       for (; i < in; i++) sum += wl[r + i] * x[xo + i];
       y[o] = sum + bl[o];

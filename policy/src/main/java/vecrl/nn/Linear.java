@@ -8,6 +8,7 @@ import vecrl.autodiff.ParameterSet;
 import vecrl.autodiff.Var;
 import vecrl.tensor.Rng;
 import vecrl.tensor.Tensor;
+import vecrl.tensor.Lanes;
 
 /**
  * An affine layer {@code y = x W^T + b}, with {@code W} stored [out, in] (as PyTorch and Equinox)
@@ -107,13 +108,8 @@ public final class Linear {
           a2 = FloatVector.fromArray(S, w, r2 + i).fma(xv, a2);
           a3 = FloatVector.fromArray(S, w, r3 + i).fma(xv, a3);
         }
-        int len = S.length();
-        a0.intoArray(red, 0);
-        a1.intoArray(red, len);
-        a2.intoArray(red, 2 * len);
-        a3.intoArray(red, 3 * len);
-        float s0 = laneSum(red, 0, len), s1 = laneSum(red, len, len);
-        float s2 = laneSum(red, 2 * len, len), s3 = laneSum(red, 3 * len, len);
+        float s0 = Lanes.sum(a0), s1 = Lanes.sum(a1);
+        float s2 = Lanes.sum(a2), s3 = Lanes.sum(a3);
         for (; i < in; i++) {
           float xi = x[xo + i];
           s0 += w[r0 + i] * xi; s1 += w[r1 + i] * xi; s2 += w[r2 + i] * xi; s3 += w[r3 + i] * xi;
@@ -128,8 +124,7 @@ public final class Linear {
         FloatVector a = FloatVector.zero(S);
         int i = 0;
         for (; i < bound; i += S.length()) a = FloatVector.fromArray(S, w, r + i).fma(FloatVector.fromArray(S, x, xo + i), a);
-        a.intoArray(red, 0);
-        float sum = laneSum(red, 0, S.length());
+        float sum = Lanes.sum(a);
         for (; i < in; i++) sum += w[r + i] * x[xo + i];
         y[yo + o] = sum + b[bo + o];
       }
@@ -151,16 +146,6 @@ public final class Linear {
       }
     }
     act.applyInPlace(y, yo, out);
-  }
-
-  /** {@code r[from .. from+n)} summed pairwise in a fixed order (n a power of two). */
-  static float laneSum(float[] r, int from, int n) {
-    if (n == 8) {
-      return ((r[from] + r[from + 1]) + (r[from + 2] + r[from + 3])) + ((r[from + 4] + r[from + 5]) + (r[from + 6] + r[from + 7]));
-    }
-    float s = 0f;
-    for (int i = 0; i < n; i++) s += r[from + i];
-    return s;
   }
 
   @Override
