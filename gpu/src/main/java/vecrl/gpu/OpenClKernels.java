@@ -89,6 +89,7 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
   private DeviceMemory memory;
   private long bytesToDevice;
   private long bytesToHost;
+  private long launches;
 
   private OpenClKernels(OpenCLDevice device, boolean resident, int arenaFloats) {
     this.device = device;
@@ -141,10 +142,16 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
     return bytesToHost;
   }
 
-  /** Sets both transfer counters to zero. */
+  /** Kernel launches since the last {@link #resetTransferCounts()}, the resident mode's copies included. */
+  public synchronized long kernelLaunches() {
+    return launches;
+  }
+
+  /** Sets the transfer and launch counters to zero. */
   public synchronized void resetTransferCounts() {
     bytesToDevice = 0;
     bytesToHost = 0;
+    launches = 0;
   }
 
   /** How often the resident arena was full and started over (0 in implicit mode). */
@@ -333,6 +340,7 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
    */
   void launch(Kernel k, String what, Range range) {
     k.execute(range);
+    countLaunch();
     if (!verified.containsKey(k)) {
       Device target = k.getTargetDevice();
       if (!k.isRunningCL() || !(target instanceof OpenCLDevice) || target.getDeviceId() != device.getDeviceId()) {
@@ -489,6 +497,10 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
 
   private static float[] dataOrNull(Tensor t) {
     return t == null ? null : t.deviceData();
+  }
+
+  private synchronized void countLaunch() {
+    launches++;
   }
 
   /** Adds an implicit-mode call's copies, in floats each way. */

@@ -67,8 +67,8 @@ final class OpenClTransferProbe {
       adam.step();
     }
     double ms = (System.nanoTime() - t0) / 1e6 / steps;
-    System.out.printf(Locale.ROOT, "mlp case B step, resident=%s: %d bytes to device, %d bytes to host per step, %.2f ms per step (loss %.5f)%n",
-        mode, k.bytesToDevice() / steps, k.bytesToHost() / steps, ms, loss);
+    System.out.printf(Locale.ROOT, "mlp case B step, resident=%s: %d bytes to device, %d bytes to host, %d launches per step, %.2f ms per step (loss %.5f)%n",
+        mode, k.bytesToDevice() / steps, k.bytesToHost() / steps, k.kernelLaunches() / steps, ms, loss);
   }
 
   private static void ppo(OpenClKernels k, String mode) {
@@ -85,8 +85,8 @@ final class OpenClTransferProbe {
         t.iterate(start, 0);
       }
       double ms = (System.nanoTime() - t0) / 1e6 / its;
-      System.out.printf(Locale.ROOT, "ppo CartPole-v1 default iteration (%d steps), resident=%s: %d bytes to device, %d bytes to host per iteration, %.0f ms per iteration%n",
-          c.batchSize(), mode, k.bytesToDevice() / its, k.bytesToHost() / its, ms);
+      System.out.printf(Locale.ROOT, "ppo CartPole-v1 default iteration (%d steps), resident=%s: %d bytes to device, %d bytes to host, %d launches per iteration, %.0f ms per iteration%n",
+          c.batchSize(), mode, k.bytesToDevice() / its, k.bytesToHost() / its, k.kernelLaunches() / its, ms);
     }
   }
 }
