@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import vecrl.tensor.BinaryOp;
+import vecrl.tensor.HostSync;
 import vecrl.tensor.KernelChecks;
 import vecrl.tensor.KernelChecks.Broadcast;
 import vecrl.tensor.Kernels;
@@ -31,10 +33,17 @@ import vecrl.tensor.UnaryOp;
  * execution of each kernel, checks that it ran through OpenCL on that device; otherwise it throws
  * {@link OpenClUnavailableException} naming the kernel and the device.
  *
- * <p><b>Data movement.</b> This version lets Aparapi copy each kernel's arrays to the device before
- * every call and copy the one written array back after it (implicit buffers). That is correct for
- * any mix with host code, and costly: see the gpu notes for the measured share of transfers and for
- * the design that keeps a training step's data on the device.
+ * <p><b>Data movement: two modes.</b> {@value #RESIDENT_PROPERTY}{@code =true} (the default) keeps
+ * data on the device across kernels: one {@link ArenaKernel} holds every op over one device arena
+ * in Aparapi's explicit mode, and {@link DeviceMemory} tracks, per backing array, whether the host
+ * or the device holds the newer values. An array is copied to the device only when a kernel reads
+ * it and the host may have changed it, and to the host only when host code touches it through
+ * {@link Tensor} (the {@link HostSync} hook this backend installs) while the device holds newer
+ * values. Tensors made by {@link Tensor#wrap} are copied in before and out after every kernel that
+ * uses them, since their arrays are shared with code outside {@link Tensor}. {@code =false} is the
+ * older implicit mode: Aparapi copies every array of a kernel to the device before each call and
+ * the written one back after it. Both count the bytes they move ({@link #bytesToDevice()}, {@link
+ * #bytesToHost()}).
  *
  * <p>Arithmetic is float32 throughout (sums accumulate in float, unlike the scalar reference's
  * double), and the OpenCL compiler may contract {@code a * b + c} into fused multiply-adds.
@@ -45,7 +54,17 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
   /** The backend name, {@code opencl}. */
   public static final String NAME = "opencl";
 
+  /** System property choosing the data-movement mode: {@code true} (default) resident, {@code false} implicit. */
+  public static final String RESIDENT_PROPERTY = "vecrl.opencl.resident";
+  /** Initial device arena of the resident mode, in floats (32 MB: a humongous object, which G1 never moves). */
+  static final int DEFAULT_ARENA_FLOATS = 8 << 20;
+
   private static final System.Logger LOG = System.getLogger("vecrl.gpu");
+  /** The open resident backends; the installed {@link HostSync} asks each of them. */
+  private static final CopyOnWriteArrayList<OpenClKernels> RESIDENT = new CopyOnWriteArrayList<>();
+  private static final HostSync SYNC = data -> {
+    for (OpenClKernels b : RESIDENT) b.toHost(data);
+  };
   /** Work-group size for 1-D kernels, capped by the device's and the compiled kernel's limits. */
   private static final int PREFERRED_LOCAL_1D = 64;
   /** Largest matmul tile edge tried; a tile of t x t work items must fit in one work-group. */
@@ -64,8 +83,22 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
   private AdamKernel adam;
   private boolean closed;
 
-  private OpenClKernels(OpenCLDevice device) {
+  private final boolean resident;
+  private final int arenaFloats;
+  private ArenaKernel arenaKernel;
+  private DeviceMemory memory;
+  private long bytesToDevice;
+  private long bytesToHost;
+  private long launches;
+
+  private OpenClKernels(OpenCLDevice device, boolean resident, int arenaFloats) {
     this.device = device;
+    this.resident = resident;
+    this.arenaFloats = arenaFloats;
+    if (resident) {
+      RESIDENT.add(this);
+      Tensor.installHostSync(SYNC);
+    }
   }
 
   /**
@@ -75,10 +108,60 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
    * @throws OpenClUnavailableException when no OpenCL library, platform or matching device exists
    */
   public static OpenClKernels open(String deviceSpec) {
+    String mode = System.getProperty(RESIDENT_PROPERTY, "true");
+    if (!mode.equals("true") && !mode.equals("false")) {
+      throw new IllegalArgumentException("opencl: -D" + RESIDENT_PROPERTY + "=" + mode + ": expected true or false");
+    }
+    return open(deviceSpec, mode.equals("true"), DEFAULT_ARENA_FLOATS);
+  }
+
+  /** As {@link #open(String)}, with the data-movement mode and the initial arena size given. */
+  static OpenClKernels open(String deviceSpec, boolean resident, int arenaFloats) {
     OpenCLDevice d = OpenClDevices.select(deviceSpec);
-    LOG.log(System.Logger.Level.INFO, "vecrl: opencl device ''{0}'' ({1}, platform {2})", d.getName(), d.getType(),
-        d.getOpenCLPlatform().getVersion());
-    return new OpenClKernels(d);
+    LOG.log(System.Logger.Level.INFO, "vecrl: opencl device ''{0}'' ({1}, platform {2}), {3} data", d.getName(), d.getType(),
+        d.getOpenCLPlatform().getVersion(), resident ? "resident" : "implicitly copied");
+    return new OpenClKernels(d, resident, arenaFloats);
+  }
+
+  /** True when data stays on the device between kernels ({@value #RESIDENT_PROPERTY}). */
+  public boolean isResident() {
+    return resident;
+  }
+
+  /**
+   * Bytes copied host to device since the last {@link #resetTransferCounts()}: in resident mode the
+   * arrays this backend copied in (and index arrays); in implicit mode every array Aparapi copies
+   * before each call (every array field the kernel reads, as Aparapi's implicit mode does).
+   */
+  public synchronized long bytesToDevice() {
+    return bytesToDevice;
+  }
+
+  /** Bytes copied device to host since the last {@link #resetTransferCounts()} (see {@link #bytesToDevice()}). */
+  public synchronized long bytesToHost() {
+    return bytesToHost;
+  }
+
+  /** Kernel launches since the last {@link #resetTransferCounts()}, the resident mode's copies included. */
+  public synchronized long kernelLaunches() {
+    return launches;
+  }
+
+  /** Sets the transfer and launch counters to zero. */
+  public synchronized void resetTransferCounts() {
+    bytesToDevice = 0;
+    bytesToHost = 0;
+    launches = 0;
+  }
+
+  /** How often the resident arena was full and started over (0 in implicit mode). */
+  synchronized int arenaResets() {
+    return memory == null ? 0 : memory.resets();
+  }
+
+  /** The residency state of an array (for tests): see {@link DeviceMemory}; -1 when it has none. */
+  synchronized int residencyState(float[] data) {
+    return memory == null ? -1 : memory.state(data);
   }
 
   @Override
@@ -93,7 +176,13 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
 
   /** The matrix multiply tile edge in use (0 before the first matmul). */
   public synchronized int matmulTile() {
+    if (resident) return arenaKernel == null ? 0 : arenaKernel.tile;
     return matmul == null ? 0 : matmul.tile;
+  }
+
+  /** The host hook's entry: copies {@code data} out when this backend's device holds newer values. */
+  private synchronized void toHost(float[] data) {
+    if (memory != null) memory.toHost(data);
   }
 
   // ---------------------------------------------------------------- kernel objects and launching
@@ -115,6 +204,66 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
       matmul = k;
     }
     return matmul;
+  }
+
+  /** The resident mode's one kernel object and its arena; compiled on first use. Call under this lock. */
+  private ArenaKernel arenaKernel() {
+    if (arenaKernel == null) {
+      int tile = firstTile();
+      memory = new DeviceMemory(arenaFloats, new DeviceMemory.Copier() {
+        @Override
+        public void toDevice(float[] host, int base) {
+          stage(ArenaKernel.STAGE_IN, host, base);
+        }
+
+        @Override
+        public void toHost(float[] host, int base) {
+          stage(ArenaKernel.STAGE_OUT, host, base);
+        }
+
+        @Override
+        public void arenaReplaced(float[] arena) {
+          arenaKernel.mem = arena;
+        }
+      });
+      ArenaKernel k = new ArenaKernel(tile, memory.arena(), dummy, intDummy);
+      k.setExplicit(true);
+      int kernelLimit = compile(k, "arena");
+      while (tile > 1 && tile * tile > kernelLimit) {
+        forget(k);
+        tile /= 2;
+        k = new ArenaKernel(tile, memory.arena(), dummy, intDummy);
+        k.setExplicit(true);
+        kernelLimit = compile(k, "arena");
+      }
+      arenaKernel = k;
+    }
+    return arenaKernel;
+  }
+
+  /** Copies one host array into ({@code STAGE_IN}) or out of ({@code STAGE_OUT}) its arena region. */
+  private void stage(int mode, float[] host, int base) {
+    ArenaKernel k = arenaKernel;
+    k.stage = host;
+    k.mode = mode;
+    k.oo = base;
+    k.n = host.length;
+    if (mode == ArenaKernel.STAGE_IN) {
+      k.put(host);
+      bytesToDevice += 4L * host.length;
+    }
+    launch1d(k, "arena copy", host.length);
+    if (mode == ArenaKernel.STAGE_OUT) {
+      k.get(host);
+      bytesToHost += 4L * host.length;
+    }
+  }
+
+  private int firstTile() {
+    int limit = Math.min(device.getMaxWorkGroupSize(), Math.min(device.getMaxWorkItemSize()[0], device.getMaxWorkItemSize()[1]));
+    int tile = MAX_TILE;
+    while (tile > 1 && (tile * tile > limit || tile > device.getMaxWorkItemSize()[0])) tile /= 2;
+    return tile;
   }
 
   private synchronized ElementwiseKernel elementwiseKernel() {
@@ -191,6 +340,7 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
    */
   void launch(Kernel k, String what, Range range) {
     k.execute(range);
+    countLaunch();
     if (!verified.containsKey(k)) {
       Device target = k.getTargetDevice();
       if (!k.isRunningCL() || !(target instanceof OpenCLDevice) || target.getDeviceId() != device.getDeviceId()) {
@@ -224,6 +374,10 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
   /** Releases every kernel and its device buffers. The backend cannot be used afterwards. */
   @Override
   public synchronized void close() {
+    if (closed) return;
+    if (memory != null && arenaKernel != null) memory.flush();
+    RESIDENT.remove(this);
+    if (RESIDENT.isEmpty()) Tensor.installHostSync(null);
     closed = true;
     for (Kernel k : created) k.dispose();
     created.clear();
@@ -233,10 +387,11 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
     broadcastGrad = null;
     line = null;
     adam = null;
+    arenaKernel = null;
   }
 
   private float[] arr(Tensor t) {
-    float[] d = t.data();
+    float[] d = t.data(); // implicit mode is host code to any open resident backend
     return d.length == 0 ? dummy : d;
   }
 
@@ -260,6 +415,10 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
     KernelChecks.matmul(a, transposeA, b, transposeB, c);
     int m = c.rows(), n = c.cols();
     if (m == 0 || n == 0) return;
+    if (resident) {
+      residentMatmul(a, transposeA, b, transposeB, c, beta);
+      return;
+    }
     MatmulKernel k = matmulKernel();
     synchronized (k) {
       k.a = arr(a);
@@ -278,8 +437,76 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
       k.beta = beta;
       int t = k.tile;
       launch(k, "matmul", Range.create2D(device, roundUp(n, t), roundUp(m, t), t, t));
+      count(k.a.length + k.b.length + k.c.length, k.c.length);
       clear(k);
     }
+  }
+
+  private void residentMatmul(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor c, float beta) {
+    syncOthers(a, b, c, null);
+    synchronized (this) {
+      ArenaKernel k = arenaKernel();
+      float[] ad = a.deviceData(), bd = b.deviceData(), cd = c.deviceData();
+      memory.reserve(ad, bd, cd, null);
+      int ao = memory.read(ad) + a.offset();
+      int bo = memory.read(bd) + b.offset();
+      int co = memory.write(cd, beta == 0f && covers(c)) + c.offset();
+      k.mode = ArenaKernel.MATMUL;
+      k.xo = ao;
+      k.yo = bo;
+      k.oo = co;
+      k.mm = c.rows();
+      k.mn = c.cols();
+      k.mk = transposeA ? a.rows() : a.cols();
+      k.lda = a.cols();
+      k.ldb = b.cols();
+      k.ta = transposeA ? 1 : 0;
+      k.tb = transposeB ? 1 : 0;
+      k.beta = beta;
+      int t = k.tile;
+      launch(k, "matmul", Range.create2D(device, roundUp(k.mn, t), roundUp(k.mm, t), t, t));
+      memory.written(cd);
+      release(a, b, c, null);
+    }
+  }
+
+  /** True when {@code t} spans its whole backing array. */
+  private static boolean covers(Tensor t) {
+    return t.offset() == 0 && t.size() == t.deviceData().length;
+  }
+
+  /** Other open resident backends copy these arrays out if their device holds newer values. */
+  private void syncOthers(Tensor a, Tensor b, Tensor c, Tensor d) {
+    if (RESIDENT.size() < 2) return;
+    for (OpenClKernels other : RESIDENT) {
+      if (other == this) continue;
+      if (a != null) other.toHost(a.deviceData());
+      if (b != null) other.toHost(b.deviceData());
+      if (c != null) other.toHost(c.deviceData());
+      if (d != null) other.toHost(d.deviceData());
+    }
+  }
+
+  /** After an op: arrays shared through {@link Tensor#wrap} go back to the host and count as host-newer. */
+  private void release(Tensor a, Tensor b, Tensor c, Tensor d) {
+    if (a != null && a.isWrapped()) memory.release(a.deviceData());
+    if (b != null && b.isWrapped()) memory.release(b.deviceData());
+    if (c != null && c.isWrapped()) memory.release(c.deviceData());
+    if (d != null && d.isWrapped()) memory.release(d.deviceData());
+  }
+
+  private static float[] dataOrNull(Tensor t) {
+    return t == null ? null : t.deviceData();
+  }
+
+  private synchronized void countLaunch() {
+    launches++;
+  }
+
+  /** Adds an implicit-mode call's copies, in floats each way. */
+  private synchronized void count(long floatsIn, long floatsOut) {
+    bytesToDevice += 4 * floatsIn;
+    bytesToHost += 4 * floatsOut;
   }
 
   private static int roundUp(int v, int step) {
@@ -298,6 +525,10 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
       float s1, float s2, String what) {
     int n = out.size();
     if (n == 0) return;
+    if (resident) {
+      residentElementwise(mode, op, out, x, kx, y, ky, z, kz, s1, s2, what);
+      return;
+    }
     ElementwiseKernel k = elementwiseKernel();
     synchronized (k) {
       k.mode = mode;
@@ -319,7 +550,40 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
       k.s1 = s1;
       k.s2 = s2;
       launch1d(k, what, n);
+      count(k.x.length + k.y.length + k.z.length + k.out.length, k.out.length);
       k.x = k.y = k.z = k.out = dummy;
+    }
+  }
+
+  private void residentElementwise(int mode, int op, Tensor out, Tensor x, int kx, Tensor y, int ky, Tensor z, int kz,
+      float s1, float s2, String what) {
+    syncOthers(out, x, y, z);
+    synchronized (this) {
+      ArenaKernel k = arenaKernel();
+      memory.reserve(out.deviceData(), dataOrNull(x), dataOrNull(y), dataOrNull(z));
+      int xo = x == null ? 0 : memory.read(x.deviceData()) + x.offset();
+      int yo = y == null ? 0 : memory.read(y.deviceData()) + y.offset();
+      int zo = z == null ? 0 : memory.read(z.deviceData()) + z.offset();
+      boolean readsOut = mode == ElementwiseKernel.UNARY_BACKWARD || mode == ElementwiseKernel.CLAMP_BACKWARD;
+      int oo = memory.write(out.deviceData(), !readsOut && covers(out)) + out.offset();
+      // ElementwiseKernel's mode codes are ArenaKernel's (UNARY .. COPY).
+      k.mode = mode;
+      k.op = op;
+      k.xo = xo;
+      k.yo = yo;
+      k.zo = zo;
+      k.oo = oo;
+      k.kx = kx;
+      k.ky = ky;
+      k.kz = kz;
+      k.rows = out.rows();
+      k.cols = out.cols();
+      k.n = out.size();
+      k.s1 = s1;
+      k.s2 = s2;
+      launch1d(k, what, k.n);
+      memory.written(out.deviceData());
+      release(out, x, y, z);
     }
   }
 
@@ -407,6 +671,10 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
       Broadcast kt, int wrtB) {
     int n = g.size();
     if (n == 0) return;
+    if (resident) {
+      residentGradient(op, a, ka, b, kb, gy, g, kt, wrtB);
+      return;
+    }
     BroadcastGradKernel k = broadcastGradKernel();
     synchronized (k) {
       k.a = arr(a);
@@ -426,7 +694,37 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
       k.cols = gy.cols();
       k.n = n;
       launch1d(k, "binaryBackward", n);
+      count(k.a.length + k.b.length + k.gy.length + k.g.length, k.g.length);
       k.a = k.b = k.gy = k.g = dummy;
+    }
+  }
+
+  private void residentGradient(BinaryOp op, Tensor a, Broadcast ka, Tensor b, Broadcast kb, Tensor gy, Tensor g,
+      Broadcast kt, int wrtB) {
+    syncOthers(a, b, gy, g);
+    synchronized (this) {
+      ArenaKernel k = arenaKernel();
+      memory.reserve(a.deviceData(), b.deviceData(), gy.deviceData(), g.deviceData());
+      int ao = memory.read(a.deviceData()) + a.offset();
+      int bo = memory.read(b.deviceData()) + b.offset();
+      int gyo = memory.read(gy.deviceData()) + gy.offset();
+      int go = memory.write(g.deviceData(), false) + g.offset();
+      k.mode = ArenaKernel.BINARY_GRAD;
+      k.xo = ao;
+      k.yo = bo;
+      k.zo = gyo;
+      k.oo = go;
+      k.kx = kind(ka);
+      k.ky = kind(kb);
+      k.kt = kind(kt);
+      k.op = op.ordinal();
+      k.wrtB = wrtB;
+      k.rows = gy.rows();
+      k.cols = gy.cols();
+      k.n = g.size();
+      launch1d(k, "binaryBackward", k.n);
+      memory.written(g.deviceData());
+      release(a, b, gy, g);
     }
   }
 
@@ -435,6 +733,10 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
   private void lines(int mode, Tensor x, int xOffset, int lines, int count, int lineStride, int stride,
       Tensor out, int outLineStride, int[] idx, int[] iout, String what) {
     if (lines == 0) return;
+    if (resident) {
+      residentLines(mode, x, xOffset, lines, count, lineStride, stride, out, outLineStride, idx, iout, what);
+      return;
+    }
     LineKernel k = lineKernel();
     synchronized (k) {
       k.mode = mode;
@@ -450,7 +752,43 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
       k.stride = stride;
       k.outLineStride = outLineStride;
       launch1d(k, what, lines);
+      count(k.x.length + k.out.length + k.idx.length, k.out.length + k.iout.length);
       k.x = k.out = dummy;
+      k.idx = k.iout = intDummy;
+    }
+  }
+
+  private void residentLines(int mode, Tensor x, int xOffset, int lines, int count, int lineStride, int stride,
+      Tensor out, int outLineStride, int[] idx, int[] iout, String what) {
+    syncOthers(x, out, null, null);
+    synchronized (this) {
+      ArenaKernel k = arenaKernel();
+      memory.reserve(x.deviceData(), dataOrNull(out), null, null);
+      int xo = memory.read(x.deviceData()) + xOffset;
+      int oo = 0;
+      if (out != null) oo = memory.write(out.deviceData(), mode != LineKernel.SCATTER_ADD && covers(out)) + out.offset();
+      if (idx != null) {
+        k.idx = arr(idx);
+        k.put(k.idx);
+        bytesToDevice += 4L * k.idx.length;
+      }
+      if (iout != null) k.iout = arr(iout);
+      // LineKernel's mode codes (SUM .. SCATTER_ADD) shifted to ArenaKernel's.
+      k.mode = ArenaKernel.SUM + mode - LineKernel.SUM;
+      k.xo = xo;
+      k.oo = oo;
+      k.n = lines;
+      k.count = count;
+      k.lineStride = lineStride;
+      k.stride = stride;
+      k.outLineStride = outLineStride;
+      launch1d(k, what, lines);
+      if (iout != null) {
+        k.get(k.iout);
+        bytesToHost += 4L * k.iout.length;
+      }
+      if (out != null) memory.written(out.deviceData());
+      release(x, out, null, null);
       k.idx = k.iout = intDummy;
     }
   }
@@ -534,6 +872,10 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
     if (t < 1) throw new IllegalArgumentException("adamStep: step count " + t + " must be at least 1");
     int n = p.size();
     if (n == 0) return;
+    if (resident) {
+      residentAdam(p, g, m, v, lr, beta1, beta2, eps, weightDecay, t);
+      return;
+    }
     AdamKernel k = adamKernel();
     synchronized (k) {
       k.g = arr(g);
@@ -549,30 +891,65 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
       k.weightDecay = weightDecay;
       k.bc1 = (float) (1.0 - Math.pow(beta1, t));
       k.bc2 = (float) (1.0 - Math.pow(beta2, t));
-      boolean shared = p.data() == m.data() || p.data() == v.data() || m.data() == v.data();
+      boolean shared = p.deviceData() == m.deviceData() || p.deviceData() == v.deviceData() || m.deviceData() == v.deviceData();
       if (!shared) {
         k.phase = 0;
         k.p = arr(p);
         k.m = arr(m);
         k.v = arr(v);
         launch1d(k, "adamStep", n);
+        count(k.p.length + k.g.length + k.m.length + k.v.length + k.mIn.length + k.vIn.length,
+            k.p.length + k.m.length + k.v.length);
       } else {
         k.phase = 1;
         k.p = k.v = dummy;
         k.m = arr(m);
         launch1d(k, "adamStep", n);
+        count(k.p.length + k.g.length + k.m.length + k.v.length + k.mIn.length + k.vIn.length,
+            k.p.length + k.m.length + k.v.length);
         k.phase = 2;
         k.m = dummy;
         k.v = arr(v);
         launch1d(k, "adamStep", n);
+        count(k.p.length + k.g.length + k.m.length + k.v.length + k.mIn.length + k.vIn.length,
+            k.p.length + k.m.length + k.v.length);
         k.phase = 3;
         k.v = dummy;
         k.p = arr(p);
         k.mIn = arr(m);
         k.vIn = arr(v);
         launch1d(k, "adamStep", n);
+        count(k.p.length + k.g.length + k.m.length + k.v.length + k.mIn.length + k.vIn.length,
+            k.p.length + k.m.length + k.v.length);
       }
       k.p = k.g = k.m = k.v = k.mIn = k.vIn = dummy;
+    }
+  }
+
+  private void residentAdam(Tensor p, Tensor g, Tensor m, Tensor v,
+      float lr, float beta1, float beta2, float eps, float weightDecay, long t) {
+    syncOthers(p, g, m, v);
+    synchronized (this) {
+      ArenaKernel k = arenaKernel();
+      memory.reserve(p.deviceData(), g.deviceData(), m.deviceData(), v.deviceData());
+      k.xo = memory.read(g.deviceData()) + g.offset();
+      k.yo = memory.write(m.deviceData(), false) + m.offset();
+      k.zo = memory.write(v.deviceData(), false) + v.offset();
+      k.oo = memory.write(p.deviceData(), false) + p.offset();
+      k.mode = ArenaKernel.ADAM;
+      k.n = p.size();
+      k.lr = lr;
+      k.beta1 = beta1;
+      k.beta2 = beta2;
+      k.eps = eps;
+      k.weightDecay = weightDecay;
+      k.bc1 = (float) (1.0 - Math.pow(beta1, t));
+      k.bc2 = (float) (1.0 - Math.pow(beta2, t));
+      launch1d(k, "adamStep", k.n);
+      memory.written(p.deviceData());
+      memory.written(m.deviceData());
+      memory.written(v.deviceData());
+      release(p, g, m, v);
     }
   }
 }

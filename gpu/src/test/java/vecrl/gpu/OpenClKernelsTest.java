@@ -13,7 +13,6 @@ import static vecrl.gpu.Tolerances.random;
 import static vecrl.gpu.Tolerances.twin;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import vecrl.tensor.BinaryOp;
@@ -25,21 +24,19 @@ import vecrl.tensor.UnaryOp;
 
 /**
  * Every OpenCL kernel against {@link ScalarKernels} on the tensor tests' grid of shapes, on views at
- * a non-zero offset (checking the rest of the array is untouched). One backend for the whole class,
- * so each kernel is compiled once; see {@link Tolerances} for where each tolerance comes from.
+ * a non-zero offset (checking the rest of the array is untouched). One backend per concrete class,
+ * so each kernel is compiled once; see {@link Tolerances} for where each tolerance comes from. Run
+ * in both data-movement modes: {@link OpenClKernelsResidentTest} (data stays on the device; results
+ * reach the host through the {@link vecrl.tensor.HostSync} hook when the test reads them) and
+ * {@link OpenClKernelsImplicitTest}.
  */
-final class OpenClKernelsTest {
+abstract class OpenClKernelsTest {
   private static final int[] SIZES = {0, 1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100, 257};
   /** A subset for the cases multiplied by broadcast kinds or three matmul dimensions. */
   private static final int[] SOME = {0, 1, 2, 9, 17, 65};
 
-  private static OpenClKernels gpu;
+  static OpenClKernels gpu;
   private static final ScalarKernels ref = new ScalarKernels();
-
-  @BeforeAll
-  static void open() {
-    gpu = OpenClTestSupport.openOrNull();
-  }
 
   @BeforeEach
   void needsDevice() {
@@ -49,6 +46,7 @@ final class OpenClKernelsTest {
   @AfterAll
   static void release() {
     if (gpu != null) gpu.close();
+    gpu = null;
   }
 
   private static String shape(int r, int c) {

@@ -24,8 +24,18 @@ final class OpenClTestSupport {
    * so that every test is reported as skipped.
    */
   static OpenClKernels openOrNull() {
+    return openOrNull(true);
+  }
+
+  /** As {@link #openOrNull()}, in the resident or the implicit data-movement mode. */
+  static OpenClKernels openOrNull(boolean resident) {
+    return openOrNull(resident, OpenClKernels.DEFAULT_ARENA_FLOATS);
+  }
+
+  /** As {@link #openOrNull(boolean)}, with the resident mode's initial arena size in floats. */
+  static OpenClKernels openOrNull(boolean resident, int arenaFloats) {
     try {
-      return OpenClKernels.open(System.getProperty(OpenClDevices.DEVICE_PROPERTY));
+      return OpenClKernels.open(System.getProperty(OpenClDevices.DEVICE_PROPERTY), resident, arenaFloats);
     } catch (OpenClUnavailableException e) {
       if (required()) fail(REQUIRE_ENV + "=1 but OpenCL is unavailable: " + e.getMessage(), e);
       reason = e.getMessage();

@@ -475,8 +475,6 @@ public final class Trainer implements AutoCloseable {
     int size = mb.size();
     // the shuffled units: samples (feed-forward), or whole sequences of seqLen samples (recurrent)
     int units = seq == null ? size : seq.perMinibatch();
-    float[] od = mbObs.data();
-    float[] ad = mbAct.data();
     Tensor masks = buf.hasMasks() ? mbMask : null;
     int mw = buf.maskWidth();
     clipFracSum = 0;
@@ -489,6 +487,10 @@ public final class Trainer implements AutoCloseable {
       for (int start = 0; start < perm.length; start += units) {
         ActorCritic.Evaluation ev;
         if (seq == null) {
+          // data() per minibatch, not once per update: with a device backend that keeps data
+          // resident, each call tells it the host is about to write (see Tensor's class comment).
+          float[] od = mbObs.data();
+          float[] ad = mbAct.data();
           for (int j = 0; j < size; j++) {
             int k = perm[start + j];
             System.arraycopy(buf.obs, k * obsDim, od, j * obsDim, obsDim);

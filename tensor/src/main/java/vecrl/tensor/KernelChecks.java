@@ -41,7 +41,7 @@ public final class KernelChecks {
       throw new IllegalArgumentException("matmul: " + describe(a, ta, b, tb) + " is [" + m + ", " + n + "] but the output is "
           + c.shapeString());
     }
-    if (c.data() == a.data() || c.data() == b.data()) {
+    if (c.deviceData() == a.deviceData() || c.deviceData() == b.deviceData()) {
       if (overlaps(c, a) || overlaps(c, b)) {
         throw new IllegalArgumentException("matmul: " + describe(a, ta, b, tb) + ": the output " + c.shapeString()
             + " overlaps an input");
@@ -55,7 +55,7 @@ public final class KernelChecks {
   }
 
   private static boolean overlaps(Tensor x, Tensor y) {
-    if (x.data() != y.data() || x.size() == 0 || y.size() == 0) return false;
+    if (x.deviceData() != y.deviceData() || x.size() == 0 || y.size() == 0) return false;
     return x.offset() < y.offset() + y.size() && y.offset() < x.offset() + x.size();
   }
 

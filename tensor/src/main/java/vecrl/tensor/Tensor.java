@@ -14,9 +14,23 @@ import java.util.Arrays;
  * <p>Naming: methods that return a new tensor are plain nouns or verbs ({@link #copy()}, {@link
  * #reshape}); methods that change this tensor's values end in {@code InPlace} or are setters
  * ({@link #set}, {@link #fill}, {@link #copyFrom}).
+ *
+ * <p><b>Device residency.</b> A device backend may keep a backing array's latest values in device
+ * memory (see {@link HostSync}). Every host access through this class ({@link #data()}, {@link
+ * #get}, {@link #set}, {@link #fill}, {@link #copyFrom}, {@link #toArray}, {@link #copy}, {@link
+ * #toString}) first calls the installed {@link HostSync}, if any, so it sees the device's latest
+ * values and the device sees its writes. A caller that keeps the array of {@link #data()} must not
+ * read or write it after a later kernel call on that tensor without calling {@link #data()} again.
+ * Tensors made by {@link #wrap} share their array with code that may touch it at any time, so a
+ * device backend copies them in before every kernel that reads them and out after every kernel
+ * that writes them ({@link #isWrapped()}).
  */
 public final class Tensor {
+  /** Null unless a device backend that keeps data resident is open; read once per host access. */
+  private static volatile HostSync hostSync;
+
   private final float[] data;
+  private final boolean wrapped;
   private final int offset;
   private final int[] shape;
   private final int size;
@@ -24,6 +38,11 @@ public final class Tensor {
   private final int cols;
 
   private Tensor(float[] data, int offset, int[] shape) {
+    this(data, false, offset, shape);
+  }
+
+  private Tensor(float[] data, boolean wrapped, int offset, int[] shape) {
+    this.wrapped = wrapped;
     this.shape = shape.clone();
     long n = 1;
     for (int d : this.shape) {
@@ -103,12 +122,12 @@ public final class Tensor {
   /** A tensor that uses {@code data} itself, without copying: writes to either are seen by both. */
   public static Tensor wrap(float[] data, int... shape) {
     checkCount("wrap", data.length, shape);
-    return new Tensor(data, 0, shape);
+    return new Tensor(data, true, 0, shape);
   }
 
   /** A tensor that uses {@code data} from {@code offset} on, without copying. */
   public static Tensor wrap(float[] data, int offset, int... shape) {
-    return new Tensor(data, offset, shape);
+    return new Tensor(data, true, offset, shape);
   }
 
   private static void checkCount(String op, int n, int[] shape) {
@@ -122,7 +141,7 @@ public final class Tensor {
 
   /** A new tensor with the same shape and a copy of the values. */
   public Tensor copy() {
-    return new Tensor(Arrays.copyOfRange(data, offset, offset + size), 0, shape);
+    return new Tensor(Arrays.copyOfRange(host(), offset, offset + size), 0, shape);
   }
 
   /** A new tensor of zeros with the same shape. */
@@ -135,7 +154,7 @@ public final class Tensor {
     if (i < 0 || i >= rows) {
       throw new IndexOutOfBoundsException("row: index " + i + " outside " + rows + " rows of " + shapeString());
     }
-    return new Tensor(data, offset + i * cols, new int[] {cols});
+    return new Tensor(data, wrapped, offset + i * cols, new int[] {cols});
   }
 
   /** A view of rows {@code from} (inclusive) to {@code to} (exclusive), as a [to-from, cols] tensor. */
@@ -143,7 +162,7 @@ public final class Tensor {
     if (from < 0 || to > rows || from > to) {
       throw new IndexOutOfBoundsException("rows: range [" + from + ", " + to + ") outside " + rows + " rows of " + shapeString());
     }
-    return new Tensor(data, offset + from * cols, new int[] {to - from, cols});
+    return new Tensor(data, wrapped, offset + from * cols, new int[] {to - from, cols});
   }
 
   /** A view with a new shape and the same number of elements. Shares the data. */
@@ -154,7 +173,7 @@ public final class Tensor {
       throw new IllegalArgumentException("reshape: " + shapeString() + " (" + size + " elements) cannot become "
           + Arrays.toString(newShape) + " (" + n + " elements)");
     }
-    return new Tensor(data, offset, newShape);
+    return new Tensor(data, wrapped, offset, newShape);
   }
 
   public int rank() {
@@ -191,9 +210,42 @@ public final class Tensor {
 
   /**
    * The backing array. Element {@code i} (flat, row-major) of this tensor is at {@code data()[offset() + i]}.
-   * Kernels read and write it directly.
+   * Host code reads and writes it directly; see the class comment for what a device backend needs.
    */
   public float[] data() {
+    return host();
+  }
+
+  /**
+   * The backing array without the {@link HostSync} call: for device backends (which track where
+   * the latest values are themselves) and identity checks. Host code that reads or writes values
+   * uses {@link #data()}.
+   */
+  public float[] deviceData() {
+    return data;
+  }
+
+  /** True when this tensor (or the tensor it is a view of) was made by {@link #wrap}. */
+  public boolean isWrapped() {
+    return wrapped;
+  }
+
+  /**
+   * Installs the coherence hook of a device backend, or removes it ({@code null}). Only device
+   * backends call this.
+   */
+  public static void installHostSync(HostSync sync) {
+    hostSync = sync;
+  }
+
+  /** The installed hook, or null. */
+  public static HostSync hostSync() {
+    return hostSync;
+  }
+
+  private float[] host() {
+    HostSync s = hostSync;
+    if (s != null) s.beforeHostAccess(data);
     return data;
   }
 
@@ -204,29 +256,29 @@ public final class Tensor {
   /** Element {@code i} in flat row-major order. */
   public float get(int i) {
     checkIndex(i);
-    return data[offset + i];
+    return host()[offset + i];
   }
 
   /** Element at row {@code r}, column {@code c} of the {@link #rows()} x {@link #cols()} view. */
   public float get(int r, int c) {
     checkIndex(r, c);
-    return data[offset + r * cols + c];
+    return host()[offset + r * cols + c];
   }
 
   public void set(int i, float v) {
     checkIndex(i);
-    data[offset + i] = v;
+    host()[offset + i] = v;
   }
 
   public void set(int r, int c, float v) {
     checkIndex(r, c);
-    data[offset + r * cols + c] = v;
+    host()[offset + r * cols + c] = v;
   }
 
   /** The single value of a one-element tensor. */
   public float item() {
     if (size != 1) throw new IllegalStateException("item: tensor " + shapeString() + " has " + size + " elements, not 1");
-    return data[offset];
+    return host()[offset];
   }
 
   private void checkIndex(int i) {
@@ -241,7 +293,7 @@ public final class Tensor {
 
   /** Sets every element to {@code v}. */
   public Tensor fill(float v) {
-    Arrays.fill(data, offset, offset + size, v);
+    Arrays.fill(host(), offset, offset + size, v);
     return this;
   }
 
@@ -251,7 +303,7 @@ public final class Tensor {
       throw new IllegalArgumentException("copyFrom: source " + src.shapeString() + " has " + src.size
           + " elements, destination " + shapeString() + " has " + size);
     }
-    System.arraycopy(src.data, src.offset, data, offset, size);
+    System.arraycopy(src.host(), src.offset, host(), offset, size);
     return this;
   }
 
@@ -260,13 +312,13 @@ public final class Tensor {
     if (values.length != size) {
       throw new IllegalArgumentException("copyFrom: " + values.length + " values into " + shapeString() + " (" + size + " elements)");
     }
-    System.arraycopy(values, 0, data, offset, size);
+    System.arraycopy(values, 0, host(), offset, size);
     return this;
   }
 
   /** A new array holding this tensor's values in row-major order. */
   public float[] toArray() {
-    return Arrays.copyOfRange(data, offset, offset + size);
+    return Arrays.copyOfRange(host(), offset, offset + size);
   }
 
   public boolean sameShape(Tensor other) {
@@ -283,6 +335,7 @@ public final class Tensor {
   public String toString() {
     StringBuilder sb = new StringBuilder("Tensor").append(shapeString()).append(' ');
     int show = Math.min(size, 16);
+    float[] data = size == 0 ? this.data : host();
     sb.append('[');
     for (int i = 0; i < show; i++) {
       if (i > 0) sb.append(", ");
