@@ -70,7 +70,7 @@ public final class Main {
                      at or above X and the invalid actions it took
         envs         list the environments with their spaces
         devices      list the OpenCL platforms and devices (choose one with -Dvecrl.opencl.device=INDEX_OR_NAME)
-        bench-train [--steps N] [--seed N] [--env ID --policy mlp|lstm|gru]
+        bench-train [--steps N] [--seed N] [--envs N] [--env ID --policy mlp|lstm|gru]
                      PPO CartPole-v1 speed (4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh), one thread;
                      with --env or --policy: that env's preset for that policy instead
         help         this text""";
@@ -351,7 +351,7 @@ public final class Main {
   }
 
   private int benchTrain(List<String> args) {
-    Opts o = parse(args, List.of("--steps", "--seed", "--backend", "--env", "--policy"), List.of(), "bench-train");
+    Opts o = parse(args, List.of("--steps", "--seed", "--backend", "--env", "--policy", "--envs"), List.of(), "bench-train");
     selectBackend(o);
     long steps = parseLong("--steps", o.get("--steps") == null ? "100000" : o.get("--steps"), 512);
     long seed = o.get("--seed") == null ? 1 : parseLong("--seed", o.get("--seed"), Long.MIN_VALUE);
@@ -359,7 +359,8 @@ public final class Main {
     TrainConfig c;
     if (o.get("--env") == null && o.get("--policy") == null) {
       c = TrainConfig.defaults("CartPole-v1").with(run);
-      out.println("bench-train: PPO CartPole-v1, 4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh actor and critic, Adam 2.5e-4 annealed, 1 thread, backend " + Backends.kernels().name());
+      if (o.get("--envs") != null) c = c.with(Map.of("numEnvs", String.valueOf(parseLong("--envs", o.get("--envs"), 1))));
+      out.println("bench-train: PPO CartPole-v1, " + c.numEnvs() + " envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh actor and critic, Adam 2.5e-4 annealed, 1 thread, backend " + Backends.kernels().name());
     } else {
       String env = o.get("--env") == null ? "CartPole-v1" : o.get("--env");
       if (!registry.contains(env)) throw new UsageException("--env " + env + ": unknown environment; valid environments: " + String.join(", ", registry.names()));
@@ -368,6 +369,7 @@ public final class Main {
         throw new UsageException("--policy " + o.get("--policy") + ": unknown policy; valid policies: " + String.join(", ", TrainConfig.POLICIES));
       }
       c = Presets.forEnv("ppo", env, policy).with(run);
+      if (o.get("--envs") != null) c = c.with(Map.of("numEnvs", String.valueOf(parseLong("--envs", o.get("--envs"), 1))));
       out.println(String.format(Locale.ROOT, "bench-train: PPO %s, %s policy%s, preset: %d envs x %d steps, %d epochs x %d minibatches, hidden %s, 1 thread, backend %s",
           env, policy, c.recurrent() ? String.format(Locale.ROOT, " (cell %d, %s, sequences of %d)", c.cellSize(), c.sharedCell() ? "shared" : "separate", c.seqLen()) : "",
           c.numEnvs(), c.numSteps(), c.epochs(), c.minibatches(), c.hidden(), Backends.kernels().name()));

@@ -34,6 +34,14 @@ final class MainTest {
   }
 
   @Test
+  void benchTrainTakesTheEnvCount() {
+    CliRun r = run("bench-train", "--steps", "1024", "--envs", "8");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("8 envs x 128 steps") && r.out().contains("1,024 steps in"), r.out());
+    bad("--envs 0", "integer >= 1", "bench-train", "--envs", "0");
+  }
+
+  @Test
   void envsListsSpaces() {
     CliRun r = run("envs");
     assertEquals(0, r.code());
