@@ -161,9 +161,10 @@ public abstract sealed class VectorEnv<O, A> implements AutoCloseable permits Sy
   }
 
   /**
-   * Steps with actions in batch form: for a {@link Discrete} action space a [n] tensor of values;
-   * for a {@link Box} a [n, ...shape] tensor; for {@link MultiDiscrete} and {@link MultiBinary} a
-   * [n, components] tensor. Dict and Tuple actions go through {@link #step(List)}.
+   * Steps with actions in batch form: for a {@link Discrete} action space a [n] tensor of action
+   * indices, as a policy gives them (env i receives {@code start + index}, so {@code Discrete(n,
+   * start)} works); for a {@link Box} a [n, ...shape] tensor; for {@link MultiDiscrete} and {@link
+   * MultiBinary} a [n, components] tensor. Dict and Tuple actions go through {@link #step(List)}.
    */
   public Tensor step(Tensor actions) {
     decode(actions);
@@ -178,8 +179,11 @@ public abstract sealed class VectorEnv<O, A> implements AutoCloseable permits Sy
         if (t.size() != n) throw badActions(t, "[" + n + "]");
         for (int i = 0; i < n; i++) {
           float v = d[o + i];
-          if (v != Math.rint(v)) throw new IllegalArgumentException("VectorEnv.step: action " + v + " for env " + i + " is not an integer");
-          actions[i] = Integer.valueOf((int) v);
+          if (v != Math.rint(v) || v < 0 || v >= disc.n()) {
+            throw new IllegalArgumentException("VectorEnv.step: action index " + v + " for env " + i + " is not an integer in [0, "
+                + disc.n() + ") of " + disc);
+          }
+          actions[i] = Integer.valueOf(disc.start() + (int) v);
         }
       }
       case Box box -> {

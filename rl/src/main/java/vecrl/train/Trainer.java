@@ -626,8 +626,8 @@ public final class Trainer implements AutoCloseable {
         policy.act(ot, mask != null && useMasks ? mt : null, step == 0, a);
         if (mask != null && !ActionMasks.allows(as, mt.data(), mt.offset(), a, 0)) invalid++;
         Object action;
-        if ((Object) as instanceof Discrete) {
-          action = Integer.valueOf((int) a[0]);
+        if ((Object) as instanceof Discrete d) {
+          action = Integer.valueOf(d.start() + (int) a[0]);
         } else {
           Box b = (Box) (Object) as;
           float[] c = new float[actDim];

@@ -38,6 +38,29 @@ class VectorEnvTest {
     }
   }
 
+  /** Observes the last action it received; actions are Discrete(3, start=-1), i.e. -1, 0 and 1. */
+  private static final class LastAction implements Dynamics<Integer, float[], Integer> {
+    public vecrl.space.Space<float[]> observationSpace() { return new vecrl.space.Box(-1f, 1f, 1); }
+    public vecrl.space.Space<Integer> actionSpace() { return new vecrl.space.Discrete(3, -1); }
+    public Integer initialState(Rng rng) { return 0; }
+    public Transition<Integer> step(Integer state, Integer action) {
+      if (action < -1 || action > 1) throw new IllegalStateException("action " + action + " outside Discrete(3, start=-1)");
+      return new Transition<>(action, 0.0, false);
+    }
+    public float[] observation(Integer state) { return new float[] {state}; }
+  }
+
+  @Test
+  void discreteActionsAreIndicesFromTheSpacesStart() {
+    try (SyncVectorEnv<float[], Integer> venv = new SyncVectorEnv<float[], Integer>(() -> new DynamicsEnv<>(new LastAction()), 3)) {
+      venv.reset(1);
+      Tensor obs = venv.step(Tensor.vector(new float[] {0, 1, 2}));
+      assertArrayEquals(new float[] {-1, 0, 1}, obs.copy().data());
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> venv.step(Tensor.vector(new float[] {0, 3, 1})));
+      assertTrue(e.getMessage().contains("action index 3.0 for env 1") && e.getMessage().contains("[0, 3) of Discrete(3, start=-1)"), e.getMessage());
+    }
+  }
+
   @Test
   void autoResetKeepsTheFinalObservationAndInfo() {
     SyncVectorEnv<float[], float[]> venv = new SyncVectorEnv<float[], float[]>(() -> new CounterEnv(3), 2);
@@ -116,7 +139,7 @@ class VectorEnvTest {
     disc.reset(0);
     disc.step(Tensor.vector(0, 2));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> disc.step(Tensor.vector(0, 3)));
-    assertTrue(e.getMessage().contains("action 3"), e.getMessage());
+    assertTrue(e.getMessage().contains("action index 3.0 for env 1") && e.getMessage().contains("[0, 3) of Discrete(3)"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> disc.step(Tensor.vector(0.5f, 1)));
   }
 
