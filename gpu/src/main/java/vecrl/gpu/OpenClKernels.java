@@ -96,8 +96,10 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
     this.resident = resident;
     this.arenaFloats = arenaFloats;
     if (resident) {
-      RESIDENT.add(this);
-      Tensor.installHostSync(SYNC);
+      synchronized (RESIDENT) { // with close(): the hook is installed exactly while some resident backend is open
+        RESIDENT.add(this);
+        Tensor.installHostSync(SYNC);
+      }
     }
   }
 
@@ -376,8 +378,10 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
   public synchronized void close() {
     if (closed) return;
     if (memory != null && arenaKernel != null) memory.flush();
-    RESIDENT.remove(this);
-    if (RESIDENT.isEmpty()) Tensor.installHostSync(null);
+    synchronized (RESIDENT) {
+      RESIDENT.remove(this);
+      if (RESIDENT.isEmpty()) Tensor.installHostSync(null);
+    }
     closed = true;
     for (Kernel k : created) k.dispose();
     created.clear();
