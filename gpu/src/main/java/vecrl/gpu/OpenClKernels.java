@@ -902,32 +902,33 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
         k.m = arr(m);
         k.v = arr(v);
         launch1d(k, "adamStep", n);
-        count(k.p.length + k.g.length + k.m.length + k.v.length + k.mIn.length + k.vIn.length,
-            k.p.length + k.m.length + k.v.length);
+        countAdam(k);
       } else {
         k.phase = 1;
         k.p = k.v = dummy;
         k.m = arr(m);
         launch1d(k, "adamStep", n);
-        count(k.p.length + k.g.length + k.m.length + k.v.length + k.mIn.length + k.vIn.length,
-            k.p.length + k.m.length + k.v.length);
+        countAdam(k);
         k.phase = 2;
         k.m = dummy;
         k.v = arr(v);
         launch1d(k, "adamStep", n);
-        count(k.p.length + k.g.length + k.m.length + k.v.length + k.mIn.length + k.vIn.length,
-            k.p.length + k.m.length + k.v.length);
+        countAdam(k);
         k.phase = 3;
         k.v = dummy;
         k.p = arr(p);
         k.mIn = arr(m);
         k.vIn = arr(v);
         launch1d(k, "adamStep", n);
-        count(k.p.length + k.g.length + k.m.length + k.v.length + k.mIn.length + k.vIn.length,
-            k.p.length + k.m.length + k.v.length);
+        countAdam(k);
       }
       k.p = k.g = k.m = k.v = k.mIn = k.vIn = dummy;
     }
+  }
+
+  /** Implicit mode: Aparapi copies every array field of the Adam kernel in and the written ones out. */
+  private void countAdam(AdamKernel k) {
+    count(k.p.length + k.g.length + k.m.length + k.v.length + k.mIn.length + k.vIn.length, k.p.length + k.m.length + k.v.length);
   }
 
   private void residentAdam(Tensor p, Tensor g, Tensor m, Tensor v,
