@@ -15,6 +15,10 @@ abstract class Node {
   /** The output; created once per node and reused on every pass that reuses the node. */
   Var out;
 
+  /** Time spent in forward and backward, and how many times each ran, while the tape was profiling. */
+  long forwardNanos, backwardNanos;
+  int forwardRuns, backwardRuns;
+
   /** The op name shown in listings, for example {@code matmul} or {@code tanh}. */
   abstract String op();
 

@@ -2,6 +2,7 @@ package vecrl.autodiff;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import vecrl.tensor.Backends;
 import vecrl.tensor.BinaryOp;
 import vecrl.tensor.Kernels;
@@ -34,7 +35,8 @@ import vecrl.tensor.UnaryOp;
  * NonFiniteException} naming the op and its input shapes.
  *
  * <p><b>Inspection.</b> {@link #listing()} and {@link #toDot()} format the current pass; nothing
- * is formatted unless they are called.
+ * is formatted unless they are called. With {@link #setProfiling(boolean)} on, every op's forward
+ * and backward time is summed per slot across passes and {@link #profile()} lists it.
  *
  * <p>A tape is not thread-safe; use one per thread.
  */
@@ -44,6 +46,7 @@ public final class Tape {
   private int cursor;
   private int noGradDepth;
   private boolean finiteGuard;
+  private boolean profiling;
   private final NoGrad noGrad = new NoGrad();
 
   /** A tape on the default kernels backend ({@link Backends#kernels()}). */
@@ -117,6 +120,25 @@ public final class Tape {
 
   public boolean finiteGuard() {
     return finiteGuard;
+  }
+
+  /**
+   * Switches per-op timing on or off (off by default). While on, each op's forward and backward
+   * are timed with {@link System#nanoTime()} and summed in its slot, across passes, until {@link
+   * #resetProfile()}; {@link #profile()} lists the sums. Timing is per call, so ops of a few
+   * microseconds carry some clock overhead.
+   */
+  public Tape setProfiling(boolean on) {
+    this.profiling = on;
+    return this;
+  }
+
+  /** Zeroes the sums that {@link #profile()} lists. */
+  public void resetProfile() {
+    for (Node n : slots) {
+      n.forwardNanos = n.backwardNanos = 0;
+      n.forwardRuns = n.backwardRuns = 0;
+    }
   }
 
   // ---- leaves ----
@@ -369,7 +391,14 @@ public final class Tape {
     for (int i = loss.index; i >= 0; i--) {
       Node n = slots.get(i);
       if (!n.out.requiresGrad || n.out.gradPending) continue;
-      n.backward(kernels);
+      if (profiling) {
+        long t0 = System.nanoTime();
+        n.backward(kernels);
+        n.backwardNanos += System.nanoTime() - t0;
+        n.backwardRuns++;
+      } else {
+        n.backward(kernels);
+      }
       if (finiteGuard) checkGradients(i, n);
     }
   }
@@ -400,6 +429,29 @@ public final class Tape {
       sb.append('\n');
     }
     return sb.toString();
+  }
+
+  /**
+   * The timing sums of {@link #setProfiling(boolean)}, one line per op of the current pass:
+   * position, op, output shape, mean forward and backward microseconds per run, and the share of
+   * the total; then the total per pass. Ops whose slot held a different op in an earlier pass
+   * count only from when the slot last changed.
+   */
+  public String profile() {
+    long total = 0;
+    for (int i = 0; i < cursor; i++) total += slots.get(i).forwardNanos + slots.get(i).backwardNanos;
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%3s  %-16s %-14s %12s %12s %7s%n", "#", "op", "output",
+        "forward us", "backward us", "share"));
+    double perPass = 0;
+    for (int i = 0; i < cursor; i++) {
+      Node n = slots.get(i);
+      double f = n.forwardRuns == 0 ? 0 : n.forwardNanos / 1e3 / n.forwardRuns;
+      double b = n.backwardRuns == 0 ? 0 : n.backwardNanos / 1e3 / n.backwardRuns;
+      perPass += f + b;
+      double share = total == 0 ? 0 : 100.0 * (n.forwardNanos + n.backwardNanos) / total;
+      sb.append(String.format(Locale.ROOT, "%3d  %-16s %-14s %12.2f %12.2f %6.1f%%%n", i, n.op(), n.out.shapeString(), f, b, share));
+    }
+    return sb.append(String.format(Locale.ROOT, "total per pass: %.1f us%n", perPass)).toString();
   }
 
   /** The current pass as a Graphviz DOT graph: ops as boxes, parameters as ellipses. */
@@ -452,7 +504,14 @@ public final class Tape {
     Var out = n.out;
     out.index = cursor++;
     out.requiresGrad = noGradDepth == 0 && n.anyInputRequiresGrad();
-    n.forward(kernels);
+    if (profiling) {
+      long t0 = System.nanoTime();
+      n.forward(kernels);
+      n.forwardNanos += System.nanoTime() - t0;
+      n.forwardRuns++;
+    } else {
+      n.forward(kernels);
+    }
     if (finiteGuard) checkOutput(out.index, n);
     return out;
   }

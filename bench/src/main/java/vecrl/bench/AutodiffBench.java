@@ -19,11 +19,11 @@ import vecrl.autodiff.Parameter;
 import vecrl.autodiff.ParameterSet;
 import vecrl.autodiff.Tape;
 import vecrl.autodiff.Var;
-import vecrl.tensor.Backends;
 import vecrl.tensor.Kernels;
 import vecrl.tensor.Rng;
 import vecrl.tensor.Tensor;
 import vecrl.tensor.UnaryOp;
+import vecrl.tensor.VectorKernels;
 
 /**
  * Autodiff overhead, each case next to its own matrix multiplies in the same run (issue 3):
@@ -45,7 +45,7 @@ import vecrl.tensor.UnaryOp;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Dvecrl.threads=1"})
+@Fork(value = 1, jvmArgsPrepend = {"-Dvecrl.threads=1"})
 @Threads(1)
 public class AutodiffBench {
 
@@ -65,7 +65,8 @@ public class AutodiffBench {
 
     @Setup(Level.Trial)
     public void setup() {
-      k = Backends.kernels();
+      // One thread, explicitly (the issue's targets are single-threaded).
+      k = VectorKernels.create(1);
       Rng rng = new Rng(42);
       int[] s = sizes();
       int layers = s.length - 1;

@@ -21,6 +21,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * from {@code vecrl-bench.properties}, filtered at build time) appended to every forked JVM, then
  * prints a summary with GFLOP/s for matrix multiply and the vector/scalar ratio from the same run.
  * Takes JMH's usual command line ({@code -h} lists it).
+ *
+ * <p>Setting {@code jvmArgsAppend} here replaces any {@code @Fork(jvmArgsAppend = ...)} of a
+ * benchmark class (JMH takes one or the other, not both), so benchmark classes put their own JVM
+ * flags in {@code @Fork(jvmArgsPrepend = ...)}.
  */
 public final class Main {
   private Main() {}

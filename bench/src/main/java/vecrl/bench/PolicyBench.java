@@ -35,7 +35,7 @@ import vecrl.tensor.Tensor;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Dvecrl.threads=1"})
+@Fork(value = 1, jvmArgsPrepend = {"-Dvecrl.threads=1"})
 @Threads(1)
 @State(Scope.Thread)
 public class PolicyBench {
