@@ -92,7 +92,8 @@ final class Nodes {
     Value x, w, bias;
     final UnaryOp act;
     final int[] xShape, wShape;
-    final Tensor z;       // pre-activation (the output itself when act is null)
+    final boolean inPlace; // no separate pre-activation: z is the output
+    final Tensor z;       // pre-activation (the output itself when inPlace)
     Tensor gz;            // scratch for the pre-activation gradient
     Tensor biasScratch;   // scratch for accumulating a bias gradient that is already written
 
@@ -108,8 +109,17 @@ final class Nodes {
       }
       this.x = x; this.w = w; this.bias = bias; this.act = act;
       this.xShape = xv.shape(); this.wShape = wv.shape();
-      this.z = Tensor.zeros(xv.rows(), wv.rows());
-      this.out = new Var(act == null ? z : Tensor.zeros(xv.rows(), wv.rows()));
+      // When the activation's derivative comes from its output (tanh, relu, ...), the
+      // pre-activation is not kept: the fused kernel applies the activation in place.
+      this.inPlace = act == null || act.derivativeFromOutput();
+      Tensor y = Tensor.zeros(xv.rows(), wv.rows());
+      this.z = inPlace ? y : Tensor.zeros(xv.rows(), wv.rows());
+      this.out = new Var(y);
+    }
+
+    Tensor biasScratch() {
+      if (biasScratch == null) biasScratch = Tensor.zeros(bias.value.shape());
+      return biasScratch;
     }
 
     boolean fits(Value x, Value w, Value bias, UnaryOp act) {
@@ -128,29 +138,38 @@ final class Nodes {
     }
 
     @Override void forward(Kernels k) {
-      k.matmul(x.value, false, w.value, true, z, 0f);
-      if (bias != null) k.binary(BinaryOp.ADD, z, bias.value, z);
-      if (act != null) k.unary(act, z, out.value);
+      Tensor b = bias == null ? null : bias.value;
+      if (inPlace) {
+        k.linear(x.value, w.value, b, act, out.value);
+      } else {
+        k.linear(x.value, w.value, b, null, z);
+        k.unary(act, z, out.value);
+      }
     }
 
     @Override void backward(Kernels k) {
       Tensor g = out.grad;
+      boolean biasGrad = bias != null && bias.requiresGrad();
+      boolean biasDone = false;
       if (act != null) {
+        // The activation's gradient and, in the same pass, the bias gradient (its column sums).
         if (gz == null) gz = Tensor.zeros(z.rows(), z.cols());
-        k.fill(gz, 0f);
-        k.unaryBackward(act, z, out.value, g, gz);
+        Tensor sums = null;
+        if (biasGrad) sums = bias.beginWrite() ? bias.grad : biasScratch();
+        k.unaryGradColSums(act, z, out.value, g, gz, sums);
+        if (sums != null && sums != bias.grad) k.binary(BinaryOp.ADD, bias.grad, sums, bias.grad);
+        biasDone = true;
         g = gz;
       }
       if (w.requiresGrad()) {
         float beta = w.beginWrite() ? 0f : 1f;
         k.matmul(g, true, x.value, false, w.grad, beta);
       }
-      if (bias != null && bias.requiresGrad()) {
+      if (biasGrad && !biasDone) {
         if (bias.beginWrite()) {
           k.reduceCols(ReduceOp.SUM, g, bias.grad);
         } else {
-          if (biasScratch == null) biasScratch = Tensor.zeros(bias.value.shape());
-          k.reduceCols(ReduceOp.SUM, g, biasScratch);
+          k.reduceCols(ReduceOp.SUM, g, biasScratch());
           k.binary(BinaryOp.ADD, bias.grad, biasScratch, bias.grad);
         }
       }

@@ -49,6 +49,19 @@ public final class KernelChecks {
     }
   }
 
+  /** Checks {@code out = act(x w^T + bias)}: x [m, k], w [n, k], bias n values or null, out [m, n]. */
+  public static void linear(Tensor x, Tensor w, Tensor bias, Tensor out) {
+    if (x.rank() != 2 || w.rank() != 2 || x.cols() != w.cols()) {
+      throw new IllegalArgumentException("linear: input " + x.shapeString() + " and weight " + w.shapeString()
+          + ": expected input [batch, in] and weight [out, in] with the same in");
+    }
+    if (bias != null && (bias.size() != w.rows() || bias.rank() > 2 || (bias.rank() == 2 && bias.rows() != 1))) {
+      throw new IllegalArgumentException("linear: bias " + bias.shapeString() + " does not match weight "
+          + w.shapeString() + "; expected [" + w.rows() + "]");
+    }
+    matmul(x, false, w, true, out);
+  }
+
   /** Built only when a check fails, so that passing checks allocate nothing. */
   private static String describe(Tensor a, boolean ta, Tensor b, boolean tb) {
     return a.shapeString() + (ta ? "^T" : "") + " x " + b.shapeString() + (tb ? "^T" : "");

@@ -38,6 +38,37 @@ public interface Kernels {
    */
   void matmul(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor c, float beta);
 
+  /**
+   * A fused linear layer: {@code out = act(x . w^T + bias)}, with {@code x} [m, k], {@code w} [n,
+   * k] (PyTorch's layout), {@code bias} n values or null, {@code act} a unary op or null (none).
+   * The result is exactly that of {@link #matmul} with beta 0, then {@link #binary} ADD of the
+   * bias, then {@link #unary}; a backend may fuse the three (the vector kernels apply bias and
+   * activation to each block of rows while it is still in cache).
+   *
+   * @param out Modified. Shape [m, n]; must not overlap {@code x} or {@code w}.
+   */
+  default void linear(Tensor x, Tensor w, Tensor bias, UnaryOp act, Tensor out) {
+    KernelChecks.linear(x, w, bias, out);
+    matmul(x, false, w, true, out, 0f);
+    if (bias != null) binary(BinaryOp.ADD, out, bias, out);
+    if (act != null) unary(act, out, out);
+  }
+
+  /**
+   * The gradient through an activation, written rather than accumulated, and its column sums (a
+   * bias gradient) in the same pass: {@code gx = op'(x, y) * gy} and, when {@code colSums} is not
+   * null, {@code colSums[j] = sum_i gx[i, j]}. Exactly {@link #fill} 0, {@link #unaryBackward}
+   * and {@link #reduceCols} SUM in sequence, which is what this default does.
+   *
+   * @param gx Modified (written). Same shape as {@code x}.
+   * @param colSums Modified (written), or null. {@code cols} elements.
+   */
+  default void unaryGradColSums(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, Tensor colSums) {
+    fill(gx, 0f);
+    unaryBackward(op, x, y, gy, gx);
+    if (colSums != null) reduceCols(ReduceOp.SUM, gx, colSums);
+  }
+
   /** {@code out = x + row} for every row of {@code x}. @param out Modified. */
   default void addRowVector(Tensor x, Tensor row, Tensor out) {
     KernelChecks.rowVector("addRowVector", x, row, out);

@@ -58,4 +58,17 @@ public enum UnaryOp {
 
   /** d apply / dx at {@code x}, given {@code y = apply(x)} (some derivatives are cheaper from y). */
   public abstract float derivative(float x, float y);
+
+  /**
+   * Whether the derivative can be had from the output alone: {@code derivative(y, y) ==
+   * derivative(x, y)} for every x. Then a layer need not keep its pre-activation for backward and
+   * can apply the op in place. True for exp, tanh, sigmoid, sqrt and neg, and for relu (y > 0
+   * exactly where x > 0).
+   */
+  public boolean derivativeFromOutput() {
+    return switch (this) {
+      case EXP, TANH, SIGMOID, RELU, SQRT, NEG -> true;
+      default -> false;
+    };
+  }
 }

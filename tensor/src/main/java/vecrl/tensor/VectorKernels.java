@@ -46,6 +46,7 @@ public final class VectorKernels implements Kernels {
 
   private static final String[] UNARY = names("unary ", UnaryOp.values());
   private static final String[] UNARY_BACKWARD = names("unaryBackward ", UnaryOp.values());
+  private static final String[] UNARY_GRAD_COLSUMS = names("unaryGradColSums ", UnaryOp.values());
   private static final String[] BINARY = names("binary ", BinaryOp.values());
   private static final String[] BINARY_SCALAR = names("binaryScalar ", BinaryOp.values());
   private static final String[] BINARY_BACKWARD = names("binaryBackward ", BinaryOp.values());
@@ -402,6 +403,13 @@ public final class VectorKernels implements Kernels {
     boolean max = op == ReduceOp.MAX;
     float init = max ? Float.NEGATIVE_INFINITY : 0f;
     java.util.Arrays.fill(od, oo, oo + cols, init);
+    if (!max) {
+      addRows(xd, xo, cols, 0, rows, od, oo);
+      if (op == ReduceOp.MEAN) {
+        for (int c = 0; c < cols; c++) od[oo + c] /= rows;
+      }
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       int xr = xo + r * cols;
       for (int c = 0; c < vn; c += L) {
@@ -580,6 +588,152 @@ public final class VectorKernels implements Kernels {
       pi -= decay * pi;
       pi -= mi * step / ((float) Math.sqrt(vi * invBc2) + eps);
       pd[po + i] = pi;
+    }
+  }
+
+  // ---------------------------------------------------------------- fused layer kernels
+
+  /**
+   * Rows per block of {@link #linear}'s epilogue: the block's output (48 x n floats) is still in
+   * L1 when bias and activation are applied. A multiple of every register tile height (8, 6, 4).
+   */
+  static final int EPILOGUE_ROWS = 48;
+
+  /** Elements per block of {@link #unaryGradColSums} (8 kB of each operand). */
+  static final int GRAD_BLOCK = 2048;
+
+  /**
+   * {@code out = act(x w^T + bias)} with bias and activation applied to each block of {@link
+   * #EPILOGUE_ROWS} output rows right after the block's matrix multiply, while it is in cache. Same
+   * bits as {@link #matmul}, {@link #binary} and {@link #unary} one after the other (an element's
+   * arithmetic does not depend on how rows are blocked). Outputs with fewer columns than one
+   * register tile take the unfused path: their elementwise passes are small.
+   */
+  @Override
+  public void linear(Tensor x, Tensor w, Tensor bias, UnaryOp act, Tensor out) {
+    KernelChecks.linear(x, w, bias, out);
+    final int m = out.rows(), n = out.cols(), k = x.cols();
+    if (m < 2 || n < Gemm.NR || k == 0) {
+      matmul(x, false, w, true, out, 0f);
+      epilogue(out.data(), out.offset(), m * n, n, bias, act);
+      return;
+    }
+    final float[] xd = x.data(), wd = w.data(), od = out.data();
+    final int xo = x.offset(), wo = w.offset(), oo = out.offset();
+    long work = (long) m * n * k;
+    int threads = pool == null || work < PARALLEL_MIN_WORK ? 1 : pool.threads();
+    final int mr = Gemm.MR;
+    int blocks = (m + mr - 1) / mr;
+    final int tasks = Math.min(threads, blocks);
+    final int rowsPerTask = ((blocks + tasks - 1) / tasks) * mr;
+    int need = Gemm.scratchSize(n, k, tasks);
+    float[] buf = scratch.getAndSet(null);
+    if (buf == null || buf.length < need) buf = new float[need];
+    final float[] sc = buf;
+    final int tileBase = need - tasks * 8 * Gemm.NR;
+    Gemm.packB(wd, wo, 1, k, k, n, sc); // op(B) = w^T: element (p, j) is w[j, p]
+    if (tasks == 1) {
+      linearRows(xd, xo, k, sc, n, od, oo, bias, act, 0, m, tileBase);
+    } else {
+      pool.run(tasks, t -> linearRows(xd, xo, k, sc, n, od, oo, bias, act,
+          t * rowsPerTask, Math.min(m, (t + 1) * rowsPerTask), tileBase + t * 8 * Gemm.NR));
+    }
+    scratch.set(sc);
+  }
+
+  /** Rows [i0, i1) of {@link #linear}: matrix multiply and epilogue, block by block. */
+  private static void linearRows(float[] xd, int xo, int k, float[] packed, int n, float[] od, int oo,
+      Tensor bias, UnaryOp act, int i0, int i1, int tileOff) {
+    for (int r0 = i0; r0 < i1; r0 += EPILOGUE_ROWS) {
+      int r1 = Math.min(i1, r0 + EPILOGUE_ROWS);
+      Gemm.gemmRows(xd, xo, k, 1, packed, 0, Gemm.NR, true, k, n, od, oo, n, 0f, r0, r1, packed, tileOff);
+      epilogue(od, oo + r0 * n, (r1 - r0) * n, n, bias, act);
+    }
+  }
+
+  /** {@code o[i] = act(o[i] + bias[i % n])} over {@code len} elements of rows of n, in place. */
+  private static void epilogue(float[] od, int off, int len, int n, Tensor bias, UnaryOp act) {
+    if (bias != null) {
+      float[] bd = bias.data();
+      int bo = bias.offset(), vn = n - n % L;
+      for (int r = off, end = off + len; r < end; r += n) {
+        for (int c = 0; c < vn; c += L) load(od, r + c).add(load(bd, bo + c)).intoArray(od, r + c);
+        for (int c = vn; c < n; c++) od[r + c] = od[r + c] + bd[bo + c];
+      }
+    }
+    if (act != null) {
+      int vn = len - len % L;
+      VectorLoops.run(VectorLoops.Unary.of(act), VectorLoops.FORWARD, od, off, true, 0f, null, 0, false, 0f, null, 0,
+          od, off, true, vn);
+      for (int i = vn; i < len; i++) od[off + i] = scalarUnary(act, od[off + i]);
+    }
+  }
+
+  /**
+   * {@code gx = op'(x, y) * gy} written, and the column sums of gx, block by block: each block of
+   * {@link #GRAD_BLOCK} elements is zeroed, accumulated into by the op's backward loop and added
+   * to the column sums while in cache. Same bits as {@link #fill}, {@link #unaryBackward} and
+   * {@link #reduceCols} (rows are summed in the same order).
+   */
+  @Override
+  public void unaryGradColSums(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, Tensor colSums) {
+    String name = UNARY_GRAD_COLSUMS[op.ordinal()];
+    KernelChecks.sameShape(name, x, y, gy);
+    KernelChecks.sameShape(name, x, gx);
+    int rows = x.rows(), cols = x.cols();
+    if (colSums != null) KernelChecks.reduce(name, x, colSums, cols, "columns");
+    float[] xd = x.data(), yd = y.data(), gd = gy.data(), od = gx.data();
+    int xo = x.offset(), yo = y.offset(), go = gy.offset(), oo = gx.offset();
+    float[] cd = colSums == null ? null : colSums.data();
+    int co = colSums == null ? 0 : colSums.offset();
+    if (cd != null) java.util.Arrays.fill(cd, co, co + cols, 0f);
+    if (cols == 0) return;
+    int blockRows = Math.max(1, GRAD_BLOCK / cols);
+    FloatVector zero = FloatVector.zero(S);
+    VectorLoops.Loop loop = VectorLoops.Unary.of(op);
+    for (int r0 = 0; r0 < rows; r0 += blockRows) {
+      int r1 = Math.min(rows, r0 + blockRows), base = r0 * cols, len = (r1 - r0) * cols, vn = len - len % L;
+      for (int i = 0; i < vn; i += L) zero.intoArray(od, oo + base + i);
+      for (int i = vn; i < len; i++) od[oo + base + i] = 0f;
+      VectorLoops.run(loop, VectorLoops.BACKWARD, xd, xo + base, true, 0f, yd, yo + base, true, 0f, gd, go + base,
+          od, oo + base, true, vn);
+      for (int i = base + vn; i < base + len; i++) {
+        float d = op == UnaryOp.SOFTPLUS ? VMath.sigmoid(xd[xo + i]) : op.derivative(xd[xo + i], yd[yo + i]);
+        od[oo + i] += d * gd[go + i];
+      }
+      if (cd != null) addRows(od, oo, cols, r0, r1, cd, co);
+    }
+  }
+
+  /**
+   * {@code sums[c] += x[r, c]} for rows r0 .. r1-1 in order, four column vectors at a time with
+   * the sums held in registers across the rows. (Adding each row into the sums array instead
+   * chains every row's load on the previous row's store, about 3x slower.)
+   */
+  static void addRows(float[] xd, int xo, int cols, int r0, int r1, float[] sd, int so) {
+    int c = 0;
+    for (; c + 4 * L <= cols; c += 4 * L) {
+      FloatVector s0 = load(sd, so + c), s1 = load(sd, so + c + L), s2 = load(sd, so + c + 2 * L), s3 = load(sd, so + c + 3 * L);
+      for (int r = r0, x = xo + r0 * cols + c; r < r1; r++, x += cols) {
+        s0 = s0.add(load(xd, x));
+        s1 = s1.add(load(xd, x + L));
+        s2 = s2.add(load(xd, x + 2 * L));
+        s3 = s3.add(load(xd, x + 3 * L));
+      }
+      s0.intoArray(sd, so + c);
+      s1.intoArray(sd, so + c + L);
+      s2.intoArray(sd, so + c + 2 * L);
+      s3.intoArray(sd, so + c + 3 * L);
+    }
+    for (; c + L <= cols; c += L) {
+      FloatVector s0 = load(sd, so + c);
+      for (int r = r0, x = xo + r0 * cols + c; r < r1; r++, x += cols) s0 = s0.add(load(xd, x));
+      s0.intoArray(sd, so + c);
+    }
+    for (; c < cols; c++) {
+      float s0 = sd[so + c];
+      for (int r = r0, x = xo + r0 * cols + c; r < r1; r++, x += cols) s0 += xd[x];
+      sd[so + c] = s0;
     }
   }
 }

@@ -44,7 +44,11 @@ class KernelAllocationTest {
     for (UnaryOp u : UnaryOp.values()) {
       ops.put("unary " + u, () -> k.unary(u, x, o));
       ops.put("unaryBackward " + u, () -> k.unaryBackward(u, x, y, g, gx));
+      ops.put("unaryGradColSums " + u, () -> k.unaryGradColSums(u, x, y, g, gx, rowGrad));
+      ops.put("linear " + u, () -> k.linear(x, w, row, u, o));
     }
+    ops.put("linear no activation", () -> k.linear(x, w, row, null, o));
+    ops.put("linear no bias", () -> k.linear(x, w, null, UnaryOp.TANH, o));
     for (BinaryOp b : BinaryOp.values()) {
       ops.put("binary " + b, () -> k.binary(b, x, y, o));
       ops.put("binary row " + b, () -> k.binary(b, x, row, o));
@@ -86,7 +90,8 @@ class KernelAllocationTest {
   public static void main(String[] args) {
     Map<String, Runnable> ops = kernels(VectorKernels.create(1));
     if (args.length > 0 && args[0].equals("small-model")) {
-      ops.keySet().retainAll(List.of("unary TANH", "unary SQUARE", "unaryBackward TANH", "unaryBackward SQUARE", "binary row ADD"));
+      ops.keySet().retainAll(List.of("unary TANH", "unary SQUARE", "unaryBackward TANH", "unaryBackward SQUARE", "binary row ADD",
+          "linear TANH", "linear no activation", "unaryGradColSums TANH"));
     }
     for (int round = 0; round < WARM_ROUNDS; round++) {
       for (Runnable op : ops.values()) op.run();

@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Tolerances. Kernels made of single IEEE operations (+, -, *, /, sqrt, min, max, compares)
  * perform the same operation on each element as the reference, so they must match bit for bit.
- * exp, log and tanh come from {@link VMath} (float algorithms within about 1 ulp of the exact
- * result, see {@link VMathTest}); the reference is correctly rounded to within 0.5 ulp, so the two
- * float results are at most 2 ulps apart. Composite functions (sigmoid, softplus) add a few
- * roundings on top: 4 ulps. Sums of n floats in any order are within (n - 1) u sum |x_i| (u =
- * 2^-24) of the exact sum; the tests allow 2 (n + 1) u sum |x_i|.
+ * exp and log come from {@link VMath} (float algorithms within about 1 ulp of the exact result,
+ * see {@link VMathTest}); the reference is correctly rounded to within 0.5 ulp, so the two float
+ * results are at most 2 ulps apart. Composite functions (sigmoid, softplus) add a few roundings on
+ * top: 4 ulps. tanh is a rational function within 6 ulps. Sums of n floats in any order are
+ * within (n - 1) u sum |x_i| (u = 2^-24) of the exact sum; the tests allow 2 (n + 1) u sum |x_i|.
  */
 final class VectorKernelsTest {
   private static final int[] COLS = {0, 1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100, 257};
@@ -49,8 +49,9 @@ final class VectorKernelsTest {
     Rng rng = new Rng(21);
     for (UnaryOp op : UnaryOp.values()) {
       long ulps = switch (op) {
-        case EXP, LOG, TANH -> 2;
+        case EXP, LOG -> 2;
         case SIGMOID, SOFTPLUS -> 4;
+        case TANH -> 6;
         default -> 0;
       };
       boolean positive = op == UnaryOp.LOG || op == UnaryOp.SQRT;
