@@ -201,11 +201,13 @@ final class Nodes {
 
     @Override void backward(Kernels k) {
       if (!x.requiresGrad()) return;
-      if (fn == UnaryOp.NEG && x.beginWrite()) {
-        k.binaryScalar(BinaryOp.MUL, out.grad, -1f, x.grad);
+      if (x.beginWrite()) {
+        // First gradient into x: written, not accumulated (no zero fill first).
+        if (fn == UnaryOp.NEG) k.binaryScalar(BinaryOp.MUL, out.grad, -1f, x.grad);
+        else k.unaryGradColSums(fn, x.value, out.value, out.grad, x.grad, null);
         return;
       }
-      k.unaryBackward(fn, x.value, out.value, out.grad, x.gradForAccumulate(k));
+      k.unaryBackward(fn, x.value, out.value, out.grad, x.grad);
     }
   }
 

@@ -345,6 +345,10 @@ public final class VectorKernels implements Kernels {
     Broadcast ka = KernelChecks.broadcast("where", a, out, "left operand");
     Broadcast kb = KernelChecks.broadcast("where", b, out, "right operand");
     int rows = out.rows(), cols = out.cols(), vn = cols - cols % L;
+    if (a == b) { // both choices the same: a broadcast copy of a, whatever the mask says
+      broadcastCopy(ka, a, out);
+      return;
+    }
     float[] md = mask.data(), ad = a.data(), bd = b.data(), od = out.data();
     boolean mv = km == Broadcast.FULL || km == Broadcast.ROW;
     boolean av = ka == Broadcast.FULL || ka == Broadcast.ROW, bv = kb == Broadcast.FULL || kb == Broadcast.ROW;
@@ -362,6 +366,23 @@ public final class VectorKernels implements Kernels {
       for (int c = vn; c < cols; c++) {
         boolean pick = (mv ? md[mr + c] : ms) != 0f;
         od[orow + c] = pick ? (av ? ad[ar + c] : as) : (bv ? bd[br + c] : bs);
+      }
+    }
+  }
+
+  /** {@code out = a} broadcast (full, row, column or single value) to out's shape. */
+  private void broadcastCopy(Broadcast ka, Tensor a, Tensor out) {
+    int rows = out.rows(), cols = out.cols();
+    float[] ad = a.data(), od = out.data();
+    int ao = a.offset(), oo = out.offset();
+    switch (ka) {
+      case FULL -> System.arraycopy(ad, ao, od, oo, rows * cols);
+      case SCALAR -> fill(out, ad[ao]);
+      case ROW -> {
+        for (int r = 0; r < rows; r++) System.arraycopy(ad, ao, od, oo + r * cols, cols);
+      }
+      case COLUMN -> {
+        for (int r = 0; r < rows; r++) java.util.Arrays.fill(od, oo + r * cols, oo + (r + 1) * cols, ad[ao + r]);
       }
     }
   }
