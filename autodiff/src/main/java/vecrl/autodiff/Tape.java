@@ -485,6 +485,11 @@ public final class Tape {
 
   // ---- slot management ----
 
+  /** The node in slot i (for tests in this package). */
+  Node slot(int i) {
+    return slots.get(i);
+  }
+
   private <N extends Node> N slotAs(Class<N> type) {
     if (cursor < slots.size()) {
       Node n = slots.get(cursor);

@@ -204,4 +204,28 @@ class TapeTest {
     tape.backward(x2.mul(3f).sum());
     assertArrayEquals(new float[] {3f, 3f, 3f}, x2.grad().toArray(), 0f);
   }
+
+  @Test
+  void profileCountsEveryRunOfEveryOpAndResets() {
+    Parameter w = new Parameter("w", Tensor.zeros(3, 4)), b = new Parameter("b", Tensor.zeros(3));
+    Tape tape = new Tape(k).setProfiling(true);
+    for (int pass = 0; pass < 3; pass++) {
+      tape.clear();
+      Var loss = tape.input(Tensor.zeros(2, 4)).linear(w, b, UnaryOp.TANH).mean();
+      if (pass < 2) tape.backward(loss); // the third pass runs forward only
+    }
+    String[] lines = tape.profile().split("\n");
+    assertEquals(5, lines.length, tape.profile()); // header, three ops, total
+    assertTrue(lines[2].contains("linear+tanh") && lines[2].contains("[2, 3]"), lines[2]);
+    Nodes.Linear linear = (Nodes.Linear) tape.slot(1);
+    assertEquals(3, linear.forwardRuns);
+    assertEquals(2, linear.backwardRuns);
+    assertTrue(lines[4].startsWith("total per pass:"), lines[4]);
+    tape.resetProfile();
+    assertEquals(0, linear.forwardRuns + linear.backwardRuns);
+    assertEquals(0L, linear.forwardNanos + linear.backwardNanos);
+    tape.setProfiling(false).clear();
+    tape.input(Tensor.zeros(2, 4)).linear(w, b, UnaryOp.TANH);
+    assertEquals(0, linear.forwardRuns, "not counted while profiling is off");
+  }
 }
