@@ -7,9 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Single-precision matrix multiply on the Vector API: a register-blocked kernel (ROWS x NR tile
  * of accumulators, NR = two vectors) over a packed copy of B, plus special paths for one output
- * row (GEMV), one output column (a dot product per row) and the transposes. Every method handles
- * a range of output rows or columns, so the caller can split work across threads; an output
- * element's arithmetic never depends on how the work was split.
+ * row (GEMV), one output column (a dot product per row) and the transposes, and for thin outputs:
+ * A^T.B with few columns (2 .. NR - 1: the kernel with A and B swapped) and A.B or A^T.B with few
+ * rows (up to MR: B read in place). Every method handles a range of output rows or columns, so the caller can split work across threads;
+ * an output element's arithmetic never depends on how the work was split.
  *
  * <p>The kernels are generated shapes of one pattern (kernel8 ... kernel1); helpers that take
  * vectors are tiny so that C2 inlines them (a vector passed to a method that is not inlined is
@@ -247,6 +248,80 @@ final class Gemm {
     od[i] = beta == 0f ? v : Math.fma(od[i], beta, v);
   }
 
+  // ---------------------------------------------------------------- few output columns or rows (A.B, A^T.B)
+
+  /** The tallest kernel for {@code left} remaining rows of a thin product: MR, 6, 4, 2 or 1. */
+  static int groupRows(int left) {
+    if (left >= MR) return MR;
+    if (left >= 6 && MR > 6) return 6;
+    if (left >= 4) return 4;
+    if (left >= 2) return 2;
+    return 1;
+  }
+
+  /**
+   * Rows [p0, p1) (p0 a multiple of NR) of {@code c = A^T . B + beta c} when c ([m, n]) has few
+   * columns (n < NR): c^T = B^T . A by the register-blocked kernels with the roles swapped, B^T's
+   * rows (c's columns, up to MR at a time) against NR of A's columns read in place as the panel
+   * (A[i, p] at {@code ad[ao + i * lda + p]}, {@code width} columns readable), into this task's
+   * {@code tile} (n x NR floats at {@code tileOff}), then stored transposed. A last partial panel
+   * is computed over the NR columns ending at {@code width} and stores only its new rows (the
+   * caller packs A when m < NR, so that width >= NR).
+   */
+  static void atbFewColumns(float[] ad, int ao, int lda, int width, float[] bd, int bo, int ldb, int k, int m,
+      int n, float[] cd, int co, float beta, int p0, int p1, float[] tile, int tileOff) {
+    for (int p = p0; p < p1; p += NR) {
+      int ps = Math.min(p, width - NR), pe = Math.min(p + NR, m);
+      for (int k0 = 0; k0 < k; k0 += KC) {
+        int kc = Math.min(KC, k - k0);
+        boolean first = k0 == 0;
+        for (int j = 0; j < n; ) {
+          int r = groupRows(n - j);
+          kernel(r, bd, bo + k0 * ldb + j, 1, ldb, ad, ao + k0 * lda + ps, lda, kc, tile, tileOff + j * NR, NR, first, 1f);
+          j += r;
+        }
+      }
+      for (int pp = p; pp < pe; pp++) {
+        int t = tileOff + pp - ps, ci = co + pp * n;
+        for (int j = 0; j < n; j++, t += NR) cd[ci + j] = beta == 0f ? tile[t] : Math.fma(cd[ci + j], beta, tile[t]);
+      }
+    }
+  }
+
+  /**
+   * Columns [j0, j1) (j0 a multiple of NR) of {@code c = op(A) . B + beta c} for few rows (m <= MR,
+   * n >= NR), B read in place (row-major, row stride {@code ldb}): packing B would not pay, since
+   * each panel meets one row tile. A last partial panel is computed over the NR columns ending at n,
+   * through this task's {@code tile} (8 x NR floats), and stores only its new columns. Each
+   * output's arithmetic is that of {@link #gemmRows}.
+   */
+  static void gemmFewRows(float[] ad, int ao, int ars, int acs, float[] bd, int bo, int ldb, int k, int m, int n,
+      float[] cd, int co, float beta, int j0, int j1, float[] tile, int tileOff) {
+    for (int j = j0; j < j1; j += NR) {
+      boolean full = j + NR <= n;
+      int js = full ? j : n - NR, je = Math.min(j + NR, n);
+      for (int k0 = 0; k0 < k; k0 += KC) {
+        int kc = Math.min(KC, k - k0);
+        boolean first = k0 == 0;
+        boolean over = first && beta == 0f;
+        float s = first ? beta : 1f;
+        for (int i = 0; i < m; ) {
+          int r = groupRows(m - i);
+          int aBase = ao + i * ars + k0 * acs, bBase = bo + k0 * ldb + js;
+          if (full) {
+            kernel(r, ad, aBase, ars, acs, bd, bBase, ldb, kc, cd, co + i * n + j, n, over, s);
+          } else {
+            kernel(r, ad, aBase, ars, acs, bd, bBase, ldb, kc, tile, tileOff, NR, true, 0f);
+            for (int ii = 0; ii < r; ii++) {
+              int cr = co + (i + ii) * n, tr = tileOff + ii * NR - js;
+              for (int jj = j; jj < je; jj++) cd[cr + jj] = over ? tile[tr + jj] : Math.fma(cd[cr + jj], s, tile[tr + jj]);
+            }
+          }
+          i += r;
+        }
+      }
+    }
+  }
 
   /** 8 rows x NR columns: c[i, j] (+)= sum over kc of a[i, p] * panel[p, j]. */
   static void kernel8(float[] a, int aBase, int ars, int acs, float[] b, int bBase, int bStride, int kc,

@@ -19,8 +19,9 @@ import vecrl.tensor.KernelChecks.Broadcast;
  * softplus: with the scalar twins in {@link VMath}).
  *
  * <p>Matrix multiply is a register-blocked SGEMM (see {@link Gemm}) with special paths for one
- * output row and one output column; large products split by output rows over a {@link Parallel}
- * pool. Results are bit-identical for every thread count. Elementwise exp, log and tanh (and sigmoid,
+ * output row, one output column, and A^T.B with few output columns or few rows (the shapes of a
+ * policy's weight gradients, where a register tile of NR columns would be mostly wasted); large
+ * products split by output rows (or columns) over a {@link Parallel} pool. Results are bit-identical for every thread count. Elementwise exp, log and tanh (and sigmoid,
  * softplus and the softmax family built on them) come from {@link VMath}, made only of exactly
  * rounded operations, not from the lanewise {@code EXP}, {@code LOG} and {@code TANH} operators,
  * whose last bits differ between interpreted and compiled code; they are within about 1 ulp of the
@@ -131,6 +132,41 @@ public final class VectorKernels implements Kernels {
       return;
     }
     final int ars = ta ? 1 : lda, acs = ta ? lda : 1;
+    final int nr = Gemm.NR;
+    if (n < nr && ta) {
+      // Few columns, A^T.B: c^T = B^T . A, with A's rows read in place as the kernel's panel (packed
+      // into one zero-padded panel first when m < NR).
+      final boolean pack = m < nr;
+      final int panels = (m + nr - 1) / nr, tasks = Math.min(threads, panels), tile = n * nr;
+      final int tileBase = pack ? k * nr : 0;
+      final float[] sc = takeScratch(tileBase + tasks * tile);
+      if (pack) Gemm.packB(ad, ao, lda, 1, k, m, sc);
+      final float[] xd = pack ? sc : ad;
+      final int xo = pack ? 0 : ao, ldx = pack ? nr : lda, width = pack ? nr : m;
+      if (tasks == 1) {
+        Gemm.atbFewColumns(xd, xo, ldx, width, bd, bo, ldb, k, m, n, cd, co, beta, 0, m, sc, tileBase);
+      } else {
+        final int per = ((panels + tasks - 1) / tasks) * nr;
+        pool.run(tasks, t -> Gemm.atbFewColumns(xd, xo, ldx, width, bd, bo, ldb, k, m, n, cd, co, beta,
+            t * per, Math.min(m, (t + 1) * per), sc, tileBase + t * tile));
+      }
+      scratch.set(sc);
+      return;
+    }
+    if (m <= Gemm.MR && n >= nr && !tb) {
+      // Few rows, A.B or A^T.B: B read in place, split by column panels.
+      final int panels = (n + nr - 1) / nr, tasks = Math.min(threads, panels), tile = 8 * nr;
+      final float[] sc = takeScratch(tasks * tile);
+      if (tasks == 1) {
+        Gemm.gemmFewRows(ad, ao, ars, acs, bd, bo, ldb, k, m, n, cd, co, beta, 0, n, sc, 0);
+      } else {
+        final int per = ((panels + tasks - 1) / tasks) * nr;
+        pool.run(tasks, t -> Gemm.gemmFewRows(ad, ao, ars, acs, bd, bo, ldb, k, m, n, cd, co, beta,
+            t * per, Math.min(n, (t + 1) * per), sc, t * tile));
+      }
+      scratch.set(sc);
+      return;
+    }
     final int mr = Gemm.MR;
     int blocks = (m + mr - 1) / mr;
     final int tasks = Math.min(threads, blocks);
@@ -158,6 +194,12 @@ public final class VectorKernels implements Kernels {
       }
     }
     scratch.set(sc);
+  }
+
+  /** The reusable scratch buffer, at least {@code need} floats (a new one if another caller holds it); give it back with {@code scratch.set}. */
+  private float[] takeScratch(int need) {
+    float[] buf = scratch.getAndSet(null);
+    return buf == null || buf.length < need ? new float[need] : buf;
   }
 
   @FunctionalInterface
