@@ -19,8 +19,8 @@ import vecrl.tensor.KernelChecks.Broadcast;
  * softplus: with the scalar twins in {@link VMath}).
  *
  * <p>Matrix multiply is a register-blocked SGEMM (see {@link Gemm}) with special paths for one
- * output row, one output column, and A^T.B with few output columns or few rows (the shapes of a
- * policy's weight gradients, where a register tile of NR columns would be mostly wasted); large
+ * output row, one output column, and few output columns or rows (the shapes of a policy head and
+ * its weight gradients, where a register tile of NR columns would be mostly wasted); large
  * products split by output rows (or columns) over a {@link Parallel} pool. Results are bit-identical for every thread count. Elementwise exp, log and tanh (and sigmoid,
  * softplus and the softmax family built on them) come from {@link VMath}, made only of exactly
  * rounded operations, not from the lanewise {@code EXP}, {@code LOG} and {@code TANH} operators,
@@ -133,6 +133,13 @@ public final class VectorKernels implements Kernels {
     }
     final int ars = ta ? 1 : lda, acs = ta ? lda : 1;
     final int nr = Gemm.NR;
+    if (n < nr && !ta && Gemm.dotPays(n, k, false)) {
+      // Few columns, A.B^T or A.B: c[i, j] is the dot product of A's row i and B^T's row j (for A.B,
+      // B is transposed into scratch first). The register-blocked kernel would compute NR columns
+      // and drop most.
+      dotProducts(threads, ad, ao, lda, m, bd, bo, ldb, !tb, n, k, cd, co, n, 1, beta);
+      return;
+    }
     if (n < nr && ta) {
       // Few columns, A^T.B: c^T = B^T . A, with A's rows read in place as the kernel's panel (packed
       // into one zero-padded panel first when m < NR).
@@ -153,7 +160,12 @@ public final class VectorKernels implements Kernels {
       scratch.set(sc);
       return;
     }
-    if (m <= Gemm.MR && n >= nr && !tb) {
+    if (m <= Gemm.MR && n >= nr && (!tb || Gemm.dotPays(m, k, true))) {
+      if (tb) {
+        // Few rows, A.B^T: the dot products with the roles of A and B swapped, written transposed.
+        dotProducts(threads, bd, bo, ldb, n, ad, ao, lda, false, m, k, cd, co, 1, n, beta);
+        return;
+      }
       // Few rows, A.B or A^T.B: B read in place, split by column panels.
       final int panels = (n + nr - 1) / nr, tasks = Math.min(threads, panels), tile = 8 * nr;
       final float[] sc = takeScratch(tasks * tile);
@@ -196,10 +208,43 @@ public final class VectorKernels implements Kernels {
     scratch.set(sc);
   }
 
+  /**
+   * {@code c[i, j] = sum_p X[i, p] Y[j, p] (+ beta c)} for i < rows, j < cols, by {@link
+   * Gemm#dotTiles} split by blocks of 8 rows; c[i, j] at {@code cd[co + i * cri + j * ccj]}. X's rows
+   * are at {@code xd[xo + i * ldx]}; Y's at {@code yd[yo + j * ldy]}, or, with {@code transposeY},
+   * Y is given as its transpose ([k, cols], row stride ldy) and copied to scratch first.
+   */
+  private void dotProducts(int threads, float[] xd, int xo, int ldx, int rows, float[] yd, int yo, int ldy,
+      boolean transposeY, int cols, int k, float[] cd, int co, int cri, int ccj, float beta) {
+    int base = transposeY ? cols * k : 0, taskBase = base + Gemm.dotSharedScratch(cols, k);
+    int blocks = (rows + 7) / 8, tasks = Math.min(threads, blocks);
+    final float[] sc = takeScratch(taskBase + tasks * Gemm.DOT_TASK_SCRATCH);
+    if (transposeY) transpose(yd, yo, ldy, k, cols, sc);
+    final float[] y = transposeY ? sc : yd;
+    final int y0 = transposeY ? 0 : yo, ly = transposeY ? k : ldy;
+    Gemm.prepareDots(y, y0, ly, k, cols, sc, base);
+    if (tasks == 1) {
+      Gemm.dotTiles(xd, xo, ldx, y, y0, ly, k, cols, cd, co, cri, ccj, beta, 0, rows, sc, taskBase, base);
+    } else {
+      final int per = ((blocks + tasks - 1) / tasks) * 8;
+      pool.run(tasks, t -> Gemm.dotTiles(xd, xo, ldx, y, y0, ly, k, cols, cd, co, cri, ccj, beta,
+          t * per, Math.min(rows, (t + 1) * per), sc, taskBase + t * Gemm.DOT_TASK_SCRATCH, base));
+    }
+    scratch.set(sc);
+  }
+
   /** The reusable scratch buffer, at least {@code need} floats (a new one if another caller holds it); give it back with {@code scratch.set}. */
   private float[] takeScratch(int need) {
     float[] buf = scratch.getAndSet(null);
     return buf == null || buf.length < need ? new float[need] : buf;
+  }
+
+  /** {@code out[j * k + p] = b[bo + p * ldb + j]}: B ([k, n], row stride ldb) transposed. */
+  private static void transpose(float[] bd, int bo, int ldb, int k, int n, float[] out) {
+    for (int p = 0; p < k; p++) {
+      int src = bo + p * ldb;
+      for (int j = 0, dst = p; j < n; j++, dst += k) out[dst] = bd[src + j];
+    }
   }
 
   @FunctionalInterface
