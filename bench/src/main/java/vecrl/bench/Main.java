@@ -82,17 +82,20 @@ public final class Main {
           gflops = String.format(Locale.ROOT, "%.1f", flop / (us * 1e3));
         }
         String ratio = "";
+        String form = param(params, "form");
         if ("vector".equals(backend)) {
           for (RunResult s : results) {
             var sp = s.getParams();
             if (sp.getBenchmark().equals(params.getBenchmark()) && "scalar".equals(param(sp, "backend"))
                 && java.util.Objects.equals(shape, param(sp, "shape") != null ? param(sp, "shape") : param(sp, "op"))
+                && java.util.Objects.equals(form, param(sp, "form"))
                 && java.util.Objects.equals(threads, param(sp, "threads"))) {
               double sus = toMicros(s.getPrimaryResult().getScore(), s.getPrimaryResult().getScoreUnit());
               ratio = String.format(Locale.ROOT, "%.1fx", sus / us);
             }
           }
         }
+        if (form != null && !form.equals("AB")) shape += " " + form;
         out.printf(Locale.ROOT, "%-22s %-16s %-8s %-8s %12.3f %10s %8s%n", bench, shape, backend == null ? "" : backend,
             threads == null ? "" : threads, us, gflops, ratio);
       }

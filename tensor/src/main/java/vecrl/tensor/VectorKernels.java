@@ -19,8 +19,9 @@ import vecrl.tensor.KernelChecks.Broadcast;
  * softplus: with the scalar twins in {@link VMath}).
  *
  * <p>Matrix multiply is a register-blocked SGEMM (see {@link Gemm}) with special paths for one
- * output row and one output column; large products split by output rows over a {@link Parallel}
- * pool. Results are bit-identical for every thread count. Elementwise exp, log and tanh (and sigmoid,
+ * output row, one output column, and few output columns or rows (the shapes of a policy head and
+ * its weight gradients, where a register tile of NR columns would be mostly wasted); large
+ * products split by output rows (or columns) over a {@link Parallel} pool. Results are bit-identical for every thread count. Elementwise exp, log and tanh (and sigmoid,
  * softplus and the softmax family built on them) come from {@link VMath}, made only of exactly
  * rounded operations, not from the lanewise {@code EXP}, {@code LOG} and {@code TANH} operators,
  * whose last bits differ between interpreted and compiled code; they are within about 1 ulp of the
@@ -132,6 +133,53 @@ public final class VectorKernels implements Kernels {
       return;
     }
     final int ars = ta ? 1 : lda, acs = ta ? lda : 1;
+    final int nr = Gemm.NR;
+    if (n < nr && !ta && Gemm.dotPays(n, k, false)) {
+      // Few columns, A.B^T or A.B: c[i, j] is the dot product of A's row i and B^T's row j (for A.B,
+      // B is transposed into scratch first). The register-blocked kernel would compute NR columns
+      // and drop most.
+      dotProducts(threads, ad, ao, lda, m, bd, bo, ldb, !tb, n, k, cd, co, n, 1, beta);
+      return;
+    }
+    if (n < nr && ta) {
+      // Few columns, A^T.B: c^T = B^T . A, with A's rows read in place as the kernel's panel (packed
+      // into one zero-padded panel first when m < NR).
+      final boolean pack = m < nr;
+      final int panels = (m + nr - 1) / nr, tasks = Math.min(threads, panels), tile = n * nr;
+      final int tileBase = pack ? k * nr : 0;
+      final float[] sc = takeScratch(tileBase + tasks * tile);
+      if (pack) Gemm.packB(ad, ao, lda, 1, k, m, sc);
+      final float[] xd = pack ? sc : ad;
+      final int xo = pack ? 0 : ao, ldx = pack ? nr : lda, width = pack ? nr : m;
+      if (tasks == 1) {
+        Gemm.atbFewColumns(xd, xo, ldx, width, bd, bo, ldb, k, m, n, cd, co, beta, 0, m, sc, tileBase);
+      } else {
+        final int per = ((panels + tasks - 1) / tasks) * nr;
+        pool.run(tasks, t -> Gemm.atbFewColumns(xd, xo, ldx, width, bd, bo, ldb, k, m, n, cd, co, beta,
+            t * per, Math.min(m, (t + 1) * per), sc, tileBase + t * tile));
+      }
+      scratch.set(sc);
+      return;
+    }
+    if (m <= Gemm.MR && n >= nr && (!tb || Gemm.dotPays(m, k, true))) {
+      if (tb) {
+        // Few rows, A.B^T: the dot products with the roles of A and B swapped, written transposed.
+        dotProducts(threads, bd, bo, ldb, n, ad, ao, lda, false, m, k, cd, co, 1, n, beta);
+        return;
+      }
+      // Few rows, A.B or A^T.B: B read in place, split by column panels.
+      final int panels = (n + nr - 1) / nr, tasks = Math.min(threads, panels), tile = 8 * nr;
+      final float[] sc = takeScratch(tasks * tile);
+      if (tasks == 1) {
+        Gemm.gemmFewRows(ad, ao, ars, acs, bd, bo, ldb, k, m, n, cd, co, beta, 0, n, sc, 0);
+      } else {
+        final int per = ((panels + tasks - 1) / tasks) * nr;
+        pool.run(tasks, t -> Gemm.gemmFewRows(ad, ao, ars, acs, bd, bo, ldb, k, m, n, cd, co, beta,
+            t * per, Math.min(n, (t + 1) * per), sc, t * tile));
+      }
+      scratch.set(sc);
+      return;
+    }
     final int mr = Gemm.MR;
     int blocks = (m + mr - 1) / mr;
     final int tasks = Math.min(threads, blocks);
@@ -159,6 +207,45 @@ public final class VectorKernels implements Kernels {
       }
     }
     scratch.set(sc);
+  }
+
+  /**
+   * {@code c[i, j] = sum_p X[i, p] Y[j, p] (+ beta c)} for i < rows, j < cols, by {@link
+   * Gemm#dotTiles} split by blocks of 8 rows; c[i, j] at {@code cd[co + i * cri + j * ccj]}. X's rows
+   * are at {@code xd[xo + i * ldx]}; Y's at {@code yd[yo + j * ldy]}, or, with {@code transposeY},
+   * Y is given as its transpose ([k, cols], row stride ldy) and copied to scratch first.
+   */
+  private void dotProducts(int threads, float[] xd, int xo, int ldx, int rows, float[] yd, int yo, int ldy,
+      boolean transposeY, int cols, int k, float[] cd, int co, int cri, int ccj, float beta) {
+    int base = transposeY ? cols * k : 0, taskBase = base + Gemm.dotSharedScratch(cols, k);
+    int blocks = (rows + 7) / 8, tasks = Math.min(threads, blocks);
+    final float[] sc = takeScratch(taskBase + tasks * Gemm.DOT_TASK_SCRATCH);
+    if (transposeY) transpose(yd, yo, ldy, k, cols, sc);
+    final float[] y = transposeY ? sc : yd;
+    final int y0 = transposeY ? 0 : yo, ly = transposeY ? k : ldy;
+    Gemm.prepareDots(y, y0, ly, k, cols, sc, base);
+    if (tasks == 1) {
+      Gemm.dotTiles(xd, xo, ldx, y, y0, ly, k, cols, cd, co, cri, ccj, beta, 0, rows, sc, taskBase, base);
+    } else {
+      final int per = ((blocks + tasks - 1) / tasks) * 8;
+      pool.run(tasks, t -> Gemm.dotTiles(xd, xo, ldx, y, y0, ly, k, cols, cd, co, cri, ccj, beta,
+          t * per, Math.min(rows, (t + 1) * per), sc, taskBase + t * Gemm.DOT_TASK_SCRATCH, base));
+    }
+    scratch.set(sc);
+  }
+
+  /** The reusable scratch buffer, at least {@code need} floats (a new one if another caller holds it); give it back with {@code scratch.set}. */
+  private float[] takeScratch(int need) {
+    float[] buf = scratch.getAndSet(null);
+    return buf == null || buf.length < need ? new float[need] : buf;
+  }
+
+  /** {@code out[j * k + p] = b[bo + p * ldb + j]}: B ([k, n], row stride ldb) transposed. */
+  private static void transpose(float[] bd, int bo, int ldb, int k, int n, float[] out) {
+    for (int p = 0; p < k; p++) {
+      int src = bo + p * ldb;
+      for (int j = 0, dst = p; j < n; j++, dst += k) out[dst] = bd[src + j];
+    }
   }
 
   @FunctionalInterface

@@ -78,6 +78,22 @@ class KernelAllocationTest {
     ops.put("matmul", () -> k.matmul(x, false, w, true, o, 0f));
     ops.put("matmul transposed A", () -> k.matmul(g, true, x, false, w, 0f));
     ops.put("matmul beta 1", () -> k.matmul(g, false, w, false, gx, 1f));
+    // Few output columns or rows: the dot tiles (A.B^T, A.B), A^T.B by columns, by rows.
+    Tensor w2 = Tensor.zeros(2, COLS), w3 = Tensor.zeros(3, COLS), w2t = Tensor.zeros(COLS, 2), o2 = Tensor.zeros(ROWS, 2);
+    Tensor o3 = Tensor.zeros(ROWS, 3), o5 = Tensor.zeros(ROWS, 5), x5 = Tensor.zeros(ROWS, 5), w5 = Tensor.zeros(5, 5);
+    Tensor x67 = Tensor.zeros(ROWS, 67), w67 = Tensor.zeros(5, 67), x4 = Tensor.zeros(ROWS, 4), g4 = Tensor.zeros(COLS, 4);
+    Tensor g2 = Tensor.zeros(ROWS, 2), d2 = Tensor.zeros(2, COLS), rowsT = Tensor.zeros(2, ROWS);
+    for (Tensor t : new Tensor[] {w2, w3, w2t, x5, w5, x67, w67, x4, g2}) r.fillUniform(t, -1f, 1f);
+    ops.put("matmul 2 columns", () -> k.matmul(x, false, w2, true, o2, 0f));
+    ops.put("matmul 2 columns beta 1", () -> k.matmul(x, false, w2, true, o2, 1f));
+    ops.put("matmul 3 columns", () -> k.matmul(x, false, w3, true, o3, 0f));
+    ops.put("matmul 3 columns beta 1", () -> k.matmul(x, false, w3, true, o3, 1f));
+    ops.put("matmul 2 columns not transposed", () -> k.matmul(x, false, w2t, false, o2, 0f));
+    ops.put("matmul 5 columns depth 5", () -> k.matmul(x5, false, w5, true, o5, 0f));
+    ops.put("matmul 5 columns depth 67", () -> k.matmul(x67, false, w67, true, o5, 0.5f));
+    ops.put("matmul 4 columns transposed A", () -> k.matmul(g, true, x4, false, g4, 0f));
+    ops.put("matmul 2 rows transposed A", () -> k.matmul(g2, true, x, false, d2, 0f));
+    ops.put("matmul 2 rows transposed B", () -> k.matmul(d2, false, x, true, rowsT, 1f));
     return ops;
   }
 

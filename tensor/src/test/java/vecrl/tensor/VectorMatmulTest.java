@@ -74,6 +74,142 @@ final class VectorMatmulTest {
     }
   }
 
+  /** Output widths of the few-columns paths (2 .. NR - 1 with 16 lanes), rows of the few-rows paths. */
+  private static final int[] FEW = {2, 3, 4, 5, 7, 8, 16, 17, 31};
+  private static final int[] FEW_ROWS = {2, 3, 4, 5, 7, 8};
+  /** Depths on and off the vector width (1, 5: less than one vector; 63, 67: a tail). */
+  private static final int[] DEPTHS = {1, 5, 63, 64, 67};
+
+  @Test
+  void fewOutputColumnsMatchReference() {
+    Rng rng = new Rng(15);
+    for (int n : FEW) {
+      for (int k : DEPTHS) {
+        // 37 and 130 rows: blocks of 8 with 4-row and single-row remainders, partial panels of NR.
+        checkForms(rng, 37, k, n);
+        checkForms(rng, 130, k, n);
+      }
+      checkForms(rng, 21, 2048, n);
+    }
+    // The PPO shapes: batch 2048, hidden 64.
+    for (int n : new int[] {2, 3, 4}) {
+      checkForms(rng, 2048, 64, n);
+      checkForms(rng, 64, 2048, n);
+    }
+  }
+
+  @Test
+  void fewOutputRowsMatchReference() {
+    Rng rng = new Rng(16);
+    for (int m : FEW_ROWS) {
+      for (int k : DEPTHS) {
+        for (int n : new int[] {32, 33, 64, 100}) checkForms(rng, m, k, n);
+      }
+      checkForms(rng, m, 2048, 64);
+      checkForms(rng, m, 300, 257);
+    }
+  }
+
+  /**
+   * All three forms against the reference, as {@link #checkAllForms} but with every old element of c
+   * NaN for beta 0 (beta 0 ignores them) and betas 1 and 0.5.
+   */
+  private void checkForms(Rng rng, int m, int k, int n) {
+    for (int form = 0; form < 3; form++) {
+      boolean ta = form == 2, tb = form == 1;
+      Tensor a = ta ? Checks.random(rng, -1, 1, k, m) : Checks.random(rng, -1, 1, m, k);
+      Tensor b = tb ? Checks.random(rng, -1, 1, n, k) : Checks.random(rng, -1, 1, k, n);
+      for (float beta : new float[] {0f, 1f, 0.5f}) {
+        Tensor c0 = Checks.random(rng, -2, 2, m, n);
+        if (beta == 0f) c0.fill(Float.NaN);
+        Tensor expected = c0.copy(), actual = c0.copy();
+        ref.matmul(a, ta, b, tb, expected, beta);
+        vec.matmul(a, ta, b, tb, actual, beta);
+        compare(a, ta, b, tb, c0, beta, expected, actual);
+      }
+    }
+  }
+
+  /** Every element within (k + 2) 2u (sum_p |a_ip b_pj| + |beta c_ij|) of the reference (see the class comment). */
+  private static void compare(Tensor a, boolean ta, Tensor b, boolean tb, Tensor c0, float beta, Tensor expected,
+      Tensor actual) {
+    int m = expected.rows(), n = expected.cols(), k = ta ? a.rows() : a.cols();
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double mag = beta == 0f ? 0 : Math.abs(beta * c0.get(i, j));
+        for (int p = 0; p < k; p++) {
+          float av = ta ? a.get(p, i) : a.get(i, p);
+          float bv = tb ? b.get(j, p) : b.get(p, j);
+          mag += Math.abs((double) av * bv);
+        }
+        double tol = (k + 2) * 2 * Checks.U * mag;
+        float e = expected.get(i, j), g = actual.get(i, j);
+        if (!(Math.abs((double) e - g) <= tol)) {
+          fail("matmul " + m + "x" + k + "x" + n + (ta ? " A^T" : "") + (tb ? " B^T" : "") + " beta " + beta
+              + ": c[" + i + ", " + j + "] = " + g + ", expected " + e + " within " + tol);
+        }
+      }
+    }
+  }
+
+  @Test
+  void fewColumnsOrRowsWriteOnlyTheOutputWindow() {
+    // Outputs at the very start and end of their array (masked stores of partial rows reach before
+    // and after the window) and inside a guarded window.
+    Rng rng = new Rng(17);
+    int[][] shapes = {{37, 64, 3}, {37, 67, 5}, {130, 64, 8}, {37, 64, 2}, {37, 5, 4}, {64, 2048, 3}, {5, 300, 33},
+        {3, 64, 100}, {130, 1, 7}};
+    for (int[] s : shapes) {
+      int m = s[0], k = s[1], n = s[2];
+      for (int form = 0; form < 3; form++) {
+        boolean ta = form == 2, tb = form == 1;
+        Tensor a = ta ? Checks.random(rng, -1, 1, k, m) : Checks.random(rng, -1, 1, m, k);
+        Tensor b = tb ? Checks.random(rng, -1, 1, n, k) : Checks.random(rng, -1, 1, k, n);
+        for (float beta : new float[] {0f, 0.5f}) {
+          Tensor c0 = Checks.random(rng, -1, 1, m, n), want = c0.copy();
+          ref.matmul(a, ta, b, tb, want, beta);
+          Tensor exact = Tensor.zeros(m, n).copyFrom(c0.toArray());
+          float[] guarded = new float[m * n + 40];
+          java.util.Arrays.fill(guarded, 7f);
+          Tensor window = Tensor.wrap(guarded, 20, new int[] {m, n}).copyFrom(c0.toArray());
+          vec.matmul(a, ta, b, tb, exact, beta);
+          vec.matmul(a, ta, b, tb, window, beta);
+          String what = m + "x" + k + "x" + n + " form " + form + " beta " + beta;
+          for (int i = 0; i < 20; i++) {
+            assertTrue(guarded[i] == 7f && guarded[guarded.length - 1 - i] == 7f, "matmul wrote outside its output: " + what);
+          }
+          compare(a, ta, b, tb, c0, beta, want, exact);
+          Checks.assertBitsEqual(exact, window, "exact-size output vs window, " + what);
+        }
+      }
+    }
+  }
+
+  @Test
+  void fewColumnsOrRowsAreBitIdenticalForOneAndTwoThreads() {
+    VectorKernels two = VectorKernels.create(2);
+    Rng rng = new Rng(18);
+    // m x k x n, each at least PARALLEL_MIN_WORK multiply-adds so that two threads split it.
+    int[][] shapes = {{2048, 512, 2}, {2051, 131, 7}, {2048, 64, 8}, {1027, 67, 31}, {64, 16384, 3}, {200, 1800, 5},
+        {4, 4096, 64}, {5, 1700, 131}, {8, 512, 256}, {3, 1000, 400}};
+    for (int[] s : shapes) {
+      int m = s[0], k = s[1], n = s[2];
+      assertTrue((long) m * n * k >= VectorKernels.PARALLEL_MIN_WORK, "shape too small to split: " + m + "x" + k + "x" + n);
+      for (int form = 0; form < 3; form++) {
+        boolean ta = form == 2, tb = form == 1;
+        Tensor a = ta ? Checks.random(rng, -1, 1, k, m) : Checks.random(rng, -1, 1, m, k);
+        Tensor b = tb ? Checks.random(rng, -1, 1, n, k) : Checks.random(rng, -1, 1, k, n);
+        Tensor c0 = Checks.random(rng, -1, 1, m, n);
+        for (float beta : new float[] {0f, 0.5f}) {
+          Tensor c1 = c0.copy(), c2 = c0.copy();
+          vec.matmul(a, ta, b, tb, c1, beta);
+          two.matmul(a, ta, b, tb, c2, beta);
+          Checks.assertBitsEqual(c1, c2, "1 vs 2 threads at " + m + "x" + k + "x" + n + " form " + form + " beta " + beta);
+        }
+      }
+    }
+  }
+
   @Test
   void writesOnlyTheOutputWindow() {
     Rng rng = new Rng(13);
