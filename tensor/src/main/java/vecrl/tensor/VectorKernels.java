@@ -715,13 +715,14 @@ public final class VectorKernels implements Kernels {
    * #EPILOGUE_ROWS} output rows right after the block's matrix multiply, while it is in cache. Same
    * bits as {@link #matmul}, {@link #binary} and {@link #unary} one after the other (an element's
    * arithmetic does not depend on how rows are blocked). Outputs with fewer columns than one
-   * register tile take the unfused path: their elementwise passes are small.
+   * register tile, or no more rows than one, take {@link #matmul}'s thin-shape paths and then the
+   * epilogue over the whole (small) output.
    */
   @Override
   public void linear(Tensor x, Tensor w, Tensor bias, UnaryOp act, Tensor out) {
     KernelChecks.linear(x, w, bias, out);
     final int m = out.rows(), n = out.cols(), k = x.cols();
-    if (m < 2 || n < Gemm.NR || k == 0) {
+    if (m <= Gemm.MR || n < Gemm.NR || k == 0) {
       matmul(x, false, w, true, out, 0f);
       epilogue(out.data(), out.offset(), m * n, n, bias, act);
       return;
