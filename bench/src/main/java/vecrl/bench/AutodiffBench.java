@@ -15,14 +15,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import vecrl.autodiff.Adam;
 import vecrl.autodiff.LrSchedule;
-import vecrl.autodiff.Parameter;
-import vecrl.autodiff.ParameterSet;
-import vecrl.autodiff.Tape;
-import vecrl.autodiff.Var;
-import vecrl.tensor.Kernels;
-import vecrl.tensor.Rng;
-import vecrl.tensor.Tensor;
-import vecrl.tensor.UnaryOp;
+import vecrl.autodiff.MlpBenchCase;
 import vecrl.tensor.VectorKernels;
 
 /**
@@ -37,7 +30,9 @@ import vecrl.tensor.VectorKernels;
  *
  * The {@code *Matmuls} benchmarks run exactly the GEMMs the forward + backward pass runs (same
  * shapes, transposes and beta), nothing else: the ratio of a case to its matmuls is the autodiff
- * overhead (target <= 1.3). Inputs do not require gradients, so no input gradient is computed.
+ * overhead (target <= 1.3). The cases are {@link MlpBenchCase}; {@code ./vecrl bench-autodiff}
+ * measures the same ratios with the two workloads alternating, which a shared machine's drifting
+ * speed disturbs less than two benchmarks run one after the other.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar AutodiffBench -prof gc}
  */
@@ -49,98 +44,45 @@ import vecrl.tensor.VectorKernels;
 @Threads(1)
 public class AutodiffBench {
 
-  /** An MLP: layer sizes, tanh between layers, identity at the end, loss mean(y^2). */
+  /** A case of {@link MlpBenchCase} on one thread; the subclasses name it. */
   public abstract static class Mlp {
-    Kernels k;
-    Tape tape;
-    ParameterSet params;
-    Parameter[] w, b;
-    Tensor x;
-    // buffers for the matmuls-alone baseline
-    Tensor[] acts, grads, wgrads;
+    MlpBenchCase c;
 
-    abstract int[] sizes();
-
-    abstract int batch();
+    abstract String name();
 
     @Setup(Level.Trial)
     public void setup() {
       // One thread, explicitly (the targets are single-threaded).
-      k = VectorKernels.create(1);
-      Rng rng = new Rng(42);
-      int[] s = sizes();
-      int layers = s.length - 1;
-      w = new Parameter[layers];
-      b = new Parameter[layers];
-      params = new ParameterSet();
-      acts = new Tensor[layers + 1];
-      grads = new Tensor[layers + 1];
-      wgrads = new Tensor[layers];
-      x = Tensor.zeros(batch(), s[0]);
-      rng.fillUniform(x, -1, 1);
-      acts[0] = x;
-      for (int l = 0; l < layers; l++) {
-        Tensor wt = Tensor.zeros(s[l + 1], s[l]);
-        float bound = (float) (1 / Math.sqrt(s[l]));
-        rng.fillUniform(wt, -bound, bound);
-        Tensor bt = Tensor.zeros(s[l + 1]);
-        rng.fillUniform(bt, -bound, bound);
-        w[l] = params.add(new Parameter("w" + l, wt));
-        b[l] = params.add(new Parameter("b" + l, bt));
-        acts[l + 1] = Tensor.zeros(batch(), s[l + 1]);
-        grads[l + 1] = Tensor.zeros(batch(), s[l + 1]);
-        rng.fillUniform(grads[l + 1], -1, 1);
-        wgrads[l] = Tensor.zeros(s[l + 1], s[l]);
-      }
-      tape = new Tape(k);
+      c = MlpBenchCase.of(name(), VectorKernels.create(1));
     }
 
-    /** Forward + backward on the tape; returns the loss. */
     float step() {
-      tape.clear();
-      params.zeroGrad();
-      Var h = tape.input(x);
-      int layers = w.length;
-      for (int l = 0; l < layers; l++) h = h.linear(w[l], b[l], l < layers - 1 ? UnaryOp.TANH : null);
-      Var loss = h.square().mean();
-      tape.backward(loss);
-      return loss.item();
+      return c.step();
     }
 
-    /** The same GEMMs as {@link #step()}: forward x W^T per layer; backward dW = g^T a and (but for the input) dA = g W. */
     float matmuls() {
-      int layers = w.length;
-      for (int l = 0; l < layers; l++) k.matmul(acts[l], false, w[l].value(), true, acts[l + 1], 0f);
-      for (int l = layers - 1; l >= 0; l--) {
-        k.matmul(grads[l + 1], true, acts[l], false, wgrads[l], 0f);
-        if (l > 0) k.matmul(grads[l + 1], false, w[l].value(), false, grads[l], 0f);
-      }
-      return wgrads[0].data()[0];
+      return c.matmuls();
     }
   }
 
   @State(Scope.Thread)
   public static class CaseA extends Mlp {
-    @Override int[] sizes() { return new int[] {64, 64, 64}; }
-    @Override int batch() { return 2048; }
+    @Override String name() { return "A"; }
   }
 
   @State(Scope.Thread)
   public static class CaseB2048 extends Mlp {
-    @Override int[] sizes() { return new int[] {4, 64, 64, 2}; }
-    @Override int batch() { return 2048; }
+    @Override String name() { return "B2048"; }
   }
 
   @State(Scope.Thread)
   public static class CaseB128 extends Mlp {
-    @Override int[] sizes() { return new int[] {4, 64, 64, 2}; }
-    @Override int batch() { return 128; }
+    @Override String name() { return "B128"; }
   }
 
   @State(Scope.Thread)
   public static class CaseC extends Mlp {
-    @Override int[] sizes() { return new int[] {64, 64, 64, 1}; }
-    @Override int batch() { return 2048; }
+    @Override String name() { return "C"; }
   }
 
   /** Case D: Adam on the parameters of B, with gradients from one backward pass. */
@@ -148,8 +90,7 @@ public class AutodiffBench {
   public static class CaseD extends Mlp {
     Adam adam;
 
-    @Override int[] sizes() { return new int[] {4, 64, 64, 2}; }
-    @Override int batch() { return 128; }
+    @Override String name() { return "B128"; }
 
     @Override
     @Setup(Level.Trial)
@@ -158,7 +99,7 @@ public class AutodiffBench {
       step();
       // Learning rate 0: the update does all its work but the parameters stay put, so the workload
       // does not drift (minimising mean(y^2) drives gradients towards denormals, which are slow).
-      adam = new Adam(params, k, LrSchedule.constant(0), 0.9, 0.999, 1e-5, 0, false);
+      adam = new Adam(c.params(), c.kernels(), LrSchedule.constant(0), 0.9, 0.999, 1e-5, 0, false);
     }
   }
 

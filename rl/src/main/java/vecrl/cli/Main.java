@@ -9,8 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import vecrl.autodiff.MlpBenchCase;
 import vecrl.env.EnvRegistry;
 import vecrl.tensor.Backends;
+import vecrl.tensor.VectorKernels;
 import vecrl.train.Callback;
 import vecrl.train.Callbacks;
 import vecrl.train.Chart;
@@ -73,6 +75,9 @@ public final class Main {
         bench-train [--steps N] [--seed N] [--envs N] [--env ID --policy mlp|lstm|gru]
                      PPO CartPole-v1 speed (4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh), one thread;
                      with --env or --policy: that env's preset for that policy instead
+        bench-autodiff [--case A,B2048,B128,C] [--rounds N] [--profile]
+                     the autodiff benchmark's MLPs (issue 3): forward + backward on a tape against the same
+                     GEMMs alone, alternating round by round on one thread; --profile adds the tape's per-op times
         help         this text""";
 
   /** Runs a command; returns the exit status. */
@@ -91,11 +96,12 @@ public final class Main {
         case "envs" -> envs(rest);
         case "devices" -> devices(rest);
         case "bench-train" -> benchTrain(rest);
+        case "bench-autodiff" -> benchAutodiff(rest);
         case "help", "-h", "--help" -> {
           out.println(USAGE);
           yield 0;
         }
-        default -> throw new UsageException("unknown command \"" + cmd + "\"; valid commands: train, eval, envs, devices, bench-train, chart, help");
+        default -> throw new UsageException("unknown command \"" + cmd + "\"; valid commands: train, eval, envs, devices, bench-train, bench-autodiff, chart, help");
       };
     } catch (UsageException e) {
       err.println("vecrl: " + e.getMessage());
@@ -392,6 +398,64 @@ public final class Main {
     out.println(String.format(Locale.ROOT, "%,d steps in %.2f s: %,.0f env steps/s end to end (training mean return at end %.1f)",
         last[0].step(), secs, last[0].step() / secs, last[0].meanReturn()));
     out.println(String.format(Locale.ROOT, "  rollout (env steps, policy, GAE) %.2f s, updates %.2f s", rollout, update));
+    return 0;
+  }
+
+  private int benchAutodiff(List<String> args) {
+    Opts o = parse(args, List.of("--case", "--rounds"), List.of("--profile"), "bench-autodiff");
+    if (!o.positional().isEmpty()) throw new UsageException("bench-autodiff: unexpected argument \"" + o.positional().get(0) + "\"");
+    int rounds = (int) parseLong("--rounds", o.get("--rounds") == null ? "15" : o.get("--rounds"), 3);
+    List<String> cases = o.get("--case") == null ? MlpBenchCase.NAMES : List.of(o.get("--case").split(","));
+    for (String c : cases) {
+      if (!MlpBenchCase.NAMES.contains(c)) {
+        throw new UsageException("--case " + c + ": unknown case; valid cases: " + String.join(", ", MlpBenchCase.NAMES));
+      }
+    }
+    out.println("bench-autodiff: forward + backward on a tape (step) against the same GEMMs alone, alternating in "
+        + rounds + " rounds, one thread, vector kernels; ratio = step / GEMMs, the median over rounds");
+    out.println(String.format(Locale.ROOT, "%-6s %14s %14s %8s %8s %8s", "case", "step us (min)", "GEMMs us (min)", "ratio", "lowest", "highest"));
+    for (String name : cases) {
+      MlpBenchCase c = MlpBenchCase.of(name, VectorKernels.create(1));
+      float sink = 0;
+      // Warm up (JIT) for 3 s: some kernels reach their final compiled form only after a few
+      // thousand calls. Then calls per timed block: about 20 ms of GEMMs.
+      long t0 = System.nanoTime();
+      while (System.nanoTime() - t0 < 3_000_000_000L) {
+        sink += c.step();
+        sink += c.matmuls();
+      }
+      t0 = System.nanoTime();
+      int n = 0;
+      while (System.nanoTime() - t0 < 20_000_000L) {
+        sink += c.matmuls();
+        n++;
+      }
+      double[] ratios = new double[rounds];
+      double bestStep = Double.MAX_VALUE, bestGemm = Double.MAX_VALUE;
+      for (int r = 0; r < rounds; r++) {
+        long a = System.nanoTime();
+        for (int i = 0; i < n; i++) sink += c.step();
+        long b = System.nanoTime();
+        for (int i = 0; i < n; i++) sink += c.matmuls();
+        long e = System.nanoTime();
+        double step = (b - a) / 1e3 / n, gemm = (e - b) / 1e3 / n;
+        bestStep = Math.min(bestStep, step);
+        bestGemm = Math.min(bestGemm, gemm);
+        ratios[r] = step / gemm;
+      }
+      java.util.Arrays.sort(ratios);
+      out.println(String.format(Locale.ROOT, "%-6s %14.1f %14.1f %8.3f %8.3f %8.3f", name, bestStep, bestGemm,
+          ratios[rounds / 2], ratios[0], ratios[rounds - 1]));
+      if (o.switches().contains("--profile")) {
+        c.tape().setProfiling(true);
+        for (int i = 0; i < 10 * n; i++) sink += c.step();
+        c.tape().resetProfile();
+        for (int i = 0; i < 10 * n; i++) sink += c.step();
+        out.print(c.tape().profile());
+        c.tape().setProfiling(false);
+      }
+      if (Float.isNaN(sink)) out.println("(a loss was NaN)");
+    }
     return 0;
   }
 }

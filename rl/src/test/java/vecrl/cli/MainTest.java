@@ -42,6 +42,21 @@ final class MainTest {
   }
 
   @Test
+  void benchAutodiffReportsTheRatioAndTheProfile() {
+    // B128 is the small case: a few seconds with its JIT warm-up. The ratio is a measurement, so
+    // only its presence and sanity are checked (both workloads run the same GEMMs, so > 0.5).
+    CliRun r = run("bench-autodiff", "--case", "B128", "--rounds", "3", "--profile");
+    assertEquals(0, r.code(), r.err());
+    String[] lines = r.out().split("\n");
+    String row = java.util.Arrays.stream(lines).filter(l -> l.startsWith("B128 ")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+    double ratio = Double.parseDouble(row.trim().split("\\s+")[3]);
+    assertTrue(ratio > 0.5 && ratio < 20, row);
+    assertTrue(r.out().contains("linear+tanh") && r.out().contains("total per pass"), r.out());
+    bad("Z", "A, B2048, B128, C", "bench-autodiff", "--case", "Z");
+    bad("--rounds 1", "integer >= 3", "bench-autodiff", "--rounds", "1");
+  }
+
+  @Test
   void envsListsSpaces() {
     CliRun r = run("envs");
     assertEquals(0, r.code());
