@@ -11,6 +11,8 @@ import vecrl.space.Discrete;
 import vecrl.space.MultiBinary;
 import vecrl.space.MultiDiscrete;
 import vecrl.space.Space;
+import vecrl.tensor.Backends;
+import vecrl.tensor.Kernels;
 import vecrl.tensor.Rng;
 import vecrl.tensor.Tensor;
 
@@ -167,9 +169,38 @@ public abstract class ActorCriticPolicy implements Savable {
     return new Evaluation(value, logProb, entropy, d);
   }
 
-  /** A buffer set for tape-free batched calls of {@code batch} rows. */
+  /**
+   * The floats of recurrent memory one environment carries from step to step (0, the default, for a
+   * feed-forward policy). The batched methods that take a memory expect it as [batch, memorySize].
+   */
+  public int memorySize() {
+    return 0;
+  }
+
+  /**
+   * Values, log-probabilities and entropies of B sequences of {@code steps} steps, recorded on {@code
+   * tape} for a loss: {@code observations} [B·steps, obsDim] and {@code actions} [B·steps,
+   * actionWidth] with sequence-major rows (row {@code j·steps + t} is step t of sequence j), {@code
+   * masks} in the same rows or null, {@code startMemory} [B, memorySize] the memory before each
+   * sequence, {@code keep} a [steps·B] step-major mask that is 0 where an episode starts (null: none).
+   *
+   * <p>A feed-forward policy carries no memory: this is {@link #evaluateActions} over the rows, and
+   * {@code steps}, {@code startMemory} and {@code keep} are ignored (a feed-forward minibatch is the
+   * case of sequences of length 1). A recurrent policy overrides it.
+   */
+  public Evaluation evaluateSequences(Tape tape, Var observations, int steps, Tensor actions, Tensor masks, Tensor startMemory,
+      Tensor keep) {
+    return evaluateActions(tape, observations, actions, masks);
+  }
+
+  /** A buffer set for tape-free batched calls of {@code batch} rows, on the default kernels. */
   public BatchOutput newBatchOutput(int batch) {
-    return new BatchOutput(batch, actionWidth);
+    return newBatchOutput(batch, Backends.kernels());
+  }
+
+  /** A buffer set for tape-free batched calls of {@code batch} rows whose tape runs on {@code kernels}. */
+  public BatchOutput newBatchOutput(int batch, Kernels kernels) {
+    return new BatchOutput(batch, actionWidth, kernels);
   }
 
   /**
@@ -192,6 +223,18 @@ public abstract class ActorCriticPolicy implements Savable {
     return out;
   }
 
+  /**
+   * One step of a batch of environments with their memory: as {@link #actionAndValueBatch(Tensor,
+   * Rng, Tensor, BatchOutput)}, with {@code memory} [batch, memorySize] the memory before the step
+   * (replaced by the memory after it) and {@code episodeStarts} [batch] nonzero where an episode
+   * starts (null: none). A feed-forward policy ignores both (its memory has 0 columns); a recurrent
+   * policy overrides this. The one batched acting call a trainer needs for any policy.
+   */
+  public BatchOutput actionAndValueBatch(Tensor observations, Tensor memory, Tensor episodeStarts, Rng rng, Tensor masks,
+      BatchOutput out) {
+    return actionAndValueBatch(observations, rng, masks, out);
+  }
+
   /** The value estimates for observations [batch, obsDim] into {@code out.values()}, without gradients. */
   public BatchOutput valueBatch(Tensor observations, BatchOutput out) {
     checkBatch("valueBatch", observations);
@@ -202,6 +245,15 @@ public abstract class ActorCriticPolicy implements Savable {
       out.values().copyFrom(value(t, t.input(observations)).value());
     }
     return out;
+  }
+
+  /**
+   * The values of observations [batch, obsDim] as the step after {@code memory} (not modified), into
+   * {@code out.values()}; {@code episodeStarts} as in {@link #actionAndValueBatch(Tensor, Tensor,
+   * Tensor, Rng, Tensor, BatchOutput)}. A feed-forward policy ignores memory and starts.
+   */
+  public BatchOutput valueBatch(Tensor observations, Tensor memory, Tensor episodeStarts, BatchOutput out) {
+    return valueBatch(observations, out);
   }
 
   private void checkBatch(String who, Tensor obs) {

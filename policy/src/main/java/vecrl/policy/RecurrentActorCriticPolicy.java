@@ -153,6 +153,7 @@ public final class RecurrentActorCriticPolicy extends ActorCriticPolicy {
   public MLP valueBranch() { return vf; }
   public ActionLayer actionLayer() { return actionLayer; }
   /** Floats of memory per environment (one row of a memory batch). */
+  @Override
   public int memorySize() { return memorySize; }
 
   @Override
@@ -218,16 +219,15 @@ public final class RecurrentActorCriticPolicy extends ActorCriticPolicy {
         + cell.hiddenSize();
   }
 
-  /** The keep mask {@code 1 - episodeStarts} into {@code keep} (both [B]); null starts give null. */
-  private static Tensor keep(Tensor episodeStarts, int rows) {
+  /** The keep mask {@code 1 - episodeStarts} into {@code keep} (both [B], reused); null starts give null. */
+  private static Tensor keep(Tensor episodeStarts, int rows, Tensor keep) {
     if (episodeStarts == null) return null;
     if (episodeStarts.size() != rows) {
       throw new IllegalArgumentException("RecurrentActorCriticPolicy: episodeStarts " + episodeStarts.shapeString() + ", expected ["
           + rows + "]");
     }
-    Tensor k = Tensor.zeros(rows);
-    for (int i = 0; i < rows; i++) k.set(i, episodeStarts.get(i) != 0f ? 0f : 1f);
-    return k;
+    for (int i = 0; i < rows; i++) keep.set(i, episodeStarts.get(i) != 0f ? 0f : 1f);
+    return keep;
   }
 
   private Tensor zeroMemory(Var observations) {
@@ -253,19 +253,29 @@ public final class RecurrentActorCriticPolicy extends ActorCriticPolicy {
     return new Evaluation(p.value(), p.distribution().logProb(actions), p.distribution().entropy(), p.distribution());
   }
 
+  /** The training pass over whole sequences ({@link #forward}), as the base class documents. */
+  @Override
+  public Evaluation evaluateSequences(Tape tape, Var observations, int steps, Tensor actions, Tensor masks, Tensor startMemory,
+      Tensor keep) {
+    Pass p = forward(tape, observations, steps, startMemory, keep, masks);
+    Var logProb = p.distribution().logProb(actions);
+    return new Evaluation(p.value(), logProb, p.distribution().entropy(), p.distribution());
+  }
+
   /**
    * One step for a batch of environments: samples actions ({@code rng} null: the mode) for
    * observations [B, obsDim] with memory rows {@code memory} [B, memorySize] (zeroed first where
    * {@code episodeStarts} [B] is nonzero; null: none), writes actions, values and log-probs into
    * {@code out} and the next memory into {@code memory} (modified).
    */
+  @Override
   public BatchOutput actionAndValueBatch(Tensor observations, Tensor memory, Tensor episodeStarts, Rng rng, Tensor masks,
       BatchOutput out) {
     checkOut(observations, out);
     Tape t = out.tape;
     t.clear();
     try (var ng = t.noGrad()) {
-      Pass p = forward(t, t.input(observations), 1, memory, keep(episodeStarts, observations.rows()), masks);
+      Pass p = forward(t, t.input(observations), 1, memory, keep(episodeStarts, observations.rows(), out.keep), masks);
       if (rng == null) p.distribution().mode(out.actions()); else p.distribution().sample(rng, out.actions());
       out.logProbs().copyFrom(p.distribution().logProb(out.actions()).value());
       out.values().copyFrom(p.value().value());
@@ -275,12 +285,13 @@ public final class RecurrentActorCriticPolicy extends ActorCriticPolicy {
   }
 
   /** The values of observations [B, obsDim] as the next step after {@code memory} (not modified), into {@code out.values()}. */
+  @Override
   public BatchOutput valueBatch(Tensor observations, Tensor memory, Tensor episodeStarts, BatchOutput out) {
     checkOut(observations, out);
     Tape t = out.tape;
     t.clear();
     try (var ng = t.noGrad()) {
-      out.values().copyFrom(forward(t, t.input(observations), 1, memory, keep(episodeStarts, observations.rows()), null).value().value());
+      out.values().copyFrom(forward(t, t.input(observations), 1, memory, keep(episodeStarts, observations.rows(), out.keep), null).value().value());
     }
     return out;
   }

@@ -215,7 +215,7 @@ public final class Main {
       Path dir = TrainingRun.newRunDir(outDir, c);
       if (!quiet) {
         out.println(String.format(Locale.ROOT, "training %s on %s: %,d steps, %d envs x %d steps, seed %d, backend %s%s",
-            c.algo().toUpperCase(Locale.ROOT), c.env(), c.iterations() * c.batchSize(), c.numEnvs(), c.numSteps(), c.seed(), Backends.kernels().name(),
+            c.algo().toString().toUpperCase(Locale.ROOT), c.env(), c.iterations() * c.batchSize(), c.numEnvs(), c.numSteps(), c.seed(), Backends.kernels().name(),
             c.recurrent() ? String.format(Locale.ROOT, ", %s policy (hidden %d, %s, sequences of %d)", c.policy(), c.cellSize(),
                 c.sharedCell() ? "shared" : "separate actor and critic cells", c.seqLen()) : ""));
       }
@@ -239,7 +239,8 @@ public final class Main {
     String env = o.get("--env") == null ? "CartPole-v1" : o.get("--env");
     if (!registry.contains(env)) throw new UsageException("--env " + env + ": unknown environment; valid environments: " + String.join(", ", registry.names()));
     String algo = o.get("--algo") == null ? "ppo" : o.get("--algo").toLowerCase(Locale.ROOT);
-    if (!TrainConfig.ALGOS.contains(algo)) throw new UsageException("--algo " + o.get("--algo") + ": unknown algorithm; valid algorithms: " + String.join(", ", TrainConfig.ALGOS));
+    List<String> algos = java.util.Arrays.stream(TrainConfig.Algo.values()).map(Object::toString).toList();
+    if (!algos.contains(algo)) throw new UsageException("--algo " + o.get("--algo") + ": unknown algorithm; valid algorithms: " + String.join(", ", algos));
     String policy = o.get("--policy") == null ? "mlp" : o.get("--policy").toLowerCase(Locale.ROOT);
     if (!TrainConfig.POLICIES.contains(policy)) {
       throw new UsageException("--policy " + o.get("--policy") + ": unknown policy; valid policies: " + String.join(", ", TrainConfig.POLICIES));

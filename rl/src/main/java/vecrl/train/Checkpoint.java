@@ -26,7 +26,8 @@ import vecrl.tensor.Tensor;
  */
 final class Checkpoint {
   static final long MAGIC = 0x56454352_4c434b50L; // "VECRLCKP"
-  static final int VERSION = 1;
+  /** 2: the trainer split into parts, each writing its own section (version 1 was the single trainer of 2026-12-01). */
+  static final int VERSION = 2;
   private static final int MAX_ARRAY = 1 << 28;
 
   private Checkpoint() {}
@@ -74,7 +75,10 @@ final class Checkpoint {
       long m = in.readLong();
       if (m != magic) throw new IOException(file + " is not a vecrl " + what + " file (bad magic number)");
       int v = in.readInt();
-      if (v != VERSION) throw new IOException(file + ": " + what + " format version " + v + ", this build reads " + VERSION);
+      if (v != VERSION) {
+        throw new IOException(file + ": " + what + " format version " + v + ", this build reads " + VERSION
+            + (v < VERSION ? " (the file was written by an older vecrl; start a new run)" : " (the file was written by a newer vecrl)"));
+      }
       body.read(in);
       if (in.readLong() != magic) throw new IOException(file + ": corrupted " + what + " (trailer missing)");
     } catch (EOFException e) {

@@ -53,7 +53,7 @@ public final class PolicyFile {
   public record Loaded(ActorCriticPolicy policy, RunningMeanStd obsRms, float clipObs) {
     /** Normalises one flat observation in place, as training did (a no-op without a normaliser). */
     public void normalize(float[] observation) {
-      if (obsRms != null) Trainer.normalizeWith(obsRms, clipObs, observation, observation.length, obsRms.size());
+      if (obsRms != null) vecrl.env.VecNormalize.normalize(obsRms, clipObs, observation, observation.length, obsRms.size());
     }
   }
 

@@ -60,7 +60,7 @@ public final class Presets {
     // no value clipping, constant lr) with zoo a2c.yml CartPole-v1: 8 envs, ent 0, 500k steps
     PRESETS.put("a2c", Map.ofEntries(Map.entry("algo", "a2c"), Map.entry("optimizer", "rmsprop"), Map.entry("learningRate", "0.0007"),
         Map.entry("numSteps", "5"), Map.entry("epochs", "1"), Map.entry("minibatches", "1"), Map.entry("gaeLambda", "1"),
-        Map.entry("normAdv", "false"), Map.entry("annealLr", "false"), Map.entry("entCoef", "0"), Map.entry("vfCoef", "0.5"),
+        Map.entry("normAdv", "false"), Map.entry("lrSchedule", "constant"), Map.entry("entCoef", "0"), Map.entry("vfCoef", "0.5"),
         Map.entry("maxGradNorm", "0.5"), Map.entry("clipVloss", "false")));
     PRESETS.put("a2c-CartPole-v1", merge("a2c", m("numEnvs", "8", "totalSteps", "500000")));
     // recurrent PPO on the memory task (see the README's recurrent policies section for what was tried)
@@ -105,7 +105,7 @@ public final class Presets {
   public static TrainConfig forEnv(String algo, String env) {
     TrainConfig c = TrainConfig.defaults(env);
     if (algo.equals("a2c")) c = c.with(PRESETS.get("a2c"));
-    else if (!algo.equals("ppo")) throw new IllegalArgumentException("unknown algorithm \"" + algo + "\"; valid: " + TrainConfig.ALGOS);
+    else if (!algo.equals("ppo")) throw new IllegalArgumentException("unknown algorithm \"" + algo + "\"; valid: " + List.of(TrainConfig.Algo.values()));
     if (has(algo, env)) c = c.with(PRESETS.get(algo + "-" + env));
     return c;
   }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import vecrl.nn.Activation;
 
 /**
  * Everything that defines a training run, immutable. Files use one {@code key = value} per line
@@ -21,7 +22,7 @@ import java.util.Map;
  * orthogonal initialisation.
  *
  * @param env environment id
- * @param algo "ppo" or "a2c"
+ * @param algo the algorithm, {@link Algo}
  * @param totalSteps environment steps to train for (all envs together)
  * @param seed the run's seed
  * @param numEnvs parallel environments
@@ -29,8 +30,9 @@ import java.util.Map;
  * @param epochs passes over each rollout
  * @param minibatches minibatches per epoch (must divide numEnvs * numSteps)
  * @param learningRate initial learning rate
- * @param annealLr linear annealing to 0 over the run
- * @param optimizer "adam" or "rmsprop"
+ * @param lrSchedule how the learning rate changes over the run's iterations ({@link Schedule}; the
+ *     key {@code annealLr = true|false} of older config files means linear|constant)
+ * @param optimizer the optimizer, {@link OptimizerKind}
  * @param adamEps Adam's epsilon
  * @param rmsAlpha RMSprop smoothing, with {@code rmsEps}
  * @param rmsEps RMSprop epsilon
@@ -46,7 +48,7 @@ import java.util.Map;
  * @param maxGradNorm global gradient-norm clip (<= 0: off)
  * @param targetKl stop the epochs of an iteration when approx_kl exceeds it (<= 0: off)
  * @param hidden hidden widths of actor and critic, e.g. "64,64"
- * @param activation "tanh" or "relu"
+ * @param activation the hidden layers' activation ({@link Activation}: tanh, relu, sigmoid, softplus, identity)
  * @param orthoInit CleanRL orthogonal initialisation
  * @param logStdInit initial log-std for continuous actions
  * @param normObs normalise observations by running mean/std (clipped to +-clipObs)
@@ -67,24 +69,80 @@ import java.util.Map;
  * @param seqLen length of the training sequences of a recurrent policy (must divide numSteps; the
  *     minibatches then split the numEnvs * numSteps / seqLen sequences)
  * @param sharedCell one cell shared by actor and critic (true), or one each (false)
+ * @param lrMin the cosine schedule's final learning rate
+ * @param lrStepEvery the step schedule's period, in iterations
+ * @param lrStepGamma the step schedule's factor per period
+ * @param adamBeta1 Adam's and AdamW's first-moment decay
+ * @param adamBeta2 Adam's and AdamW's second-moment decay
+ * @param weightDecay AdamW's decoupled weight decay; Adam's, RMSprop's and SGD's L2 penalty (0: none)
+ * @param momentum SGD's momentum
+ * @param netArch Stable-Baselines' net_arch for the built-in policies, e.g. {@code [64, {pi: [64],
+ *     vf: [64]}]} (see {@link vecrl.nn.NetArch}); empty: {@code [{pi: hidden, vf: hidden}]}, with a
+ *     recurrent policy's cell before the branches
+ * @param squash tanh-squashed Gaussian actions for Box action spaces (built-in feed-forward policy)
+ * @param policyArgs arguments of a registry policy ({@code policy} names a {@link
+ *     vecrl.policy.PolicyRegistry} entry), as {@code key=value} pairs
  */
 public record TrainConfig(
-    String env, String algo, long totalSteps, long seed, int numEnvs, int numSteps, int epochs, int minibatches,
-    double learningRate, boolean annealLr, String optimizer, double adamEps, double rmsAlpha, double rmsEps,
+    String env, Algo algo, long totalSteps, long seed, int numEnvs, int numSteps, int epochs, int minibatches,
+    double learningRate, Schedule lrSchedule, OptimizerKind optimizer, double adamEps, double rmsAlpha, double rmsEps,
     double gamma, boolean gae, double gaeLambda, boolean bootstrapTruncation, boolean normAdv, double clipCoef,
     boolean clipVloss, double entCoef, double vfCoef, double maxGradNorm, double targetKl, String hidden,
-    String activation, boolean orthoInit, double logStdInit, boolean normObs, double clipObs, boolean normReward,
+    Activation activation, boolean orthoInit, double logStdInit, boolean normObs, double clipObs, boolean normReward,
     double clipReward, int envThreads, int evalEpisodes, long evalEvery, int checkpointEvery, double stopReturn,
-    boolean useMasks, String policy, int cellSize, int seqLen, boolean sharedCell) {
+    boolean useMasks, String policy, int cellSize, int seqLen, boolean sharedCell, double lrMin, long lrStepEvery,
+    double lrStepGamma, double adamBeta1, double adamBeta2, double weightDecay, double momentum, String netArch,
+    boolean squash, String policyArgs) {
 
-  /** The valid algorithm names. */
-  public static final List<String> ALGOS = List.of("ppo", "a2c");
-  /** The valid policy kinds. */
+  /** The on-policy algorithms: the loss each minibatch is trained on. */
+  public enum Algo {
+    /** Proximal policy optimisation (clipped surrogate). */
+    PPO,
+    /** Advantage actor-critic. */
+    A2C;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The optimizers a run can use. */
+  public enum OptimizerKind {
+    ADAM, ADAMW, RMSPROP, SGD;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Learning-rate schedules over a run's iterations {@code i} of {@code I} ({@link #learningRateAt}). */
+  public enum Schedule {
+    /** {@code learningRate}. */
+    CONSTANT,
+    /** {@code learningRate * (1 - i / I)}: CleanRL's annealing, to 0 at the end. */
+    LINEAR,
+    /** {@code lrMin + (learningRate - lrMin) * (1 + cos(pi i / I)) / 2}. */
+    COSINE,
+    /** {@code learningRate * lrStepGamma ^ floor(i / lrStepEvery)}. */
+    STEP;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The built-in policy kinds; any other {@code policy} value is a registry name or {@code class:NAME}. */
   public static final List<String> POLICIES = List.of("mlp", "lstm", "gru");
 
   public TrainConfig {
     require(env != null && !env.isBlank(), "env", env, "a registered environment id");
-    require(ALGOS.contains(algo), "algo", algo, "one of " + ALGOS);
+    require(algo != null, "algo", algo, "one of " + List.of(Algo.values()));
+    require(lrSchedule != null, "lrSchedule", lrSchedule, "one of " + List.of(Schedule.values()));
+    require(optimizer != null, "optimizer", optimizer, "one of " + List.of(OptimizerKind.values()));
+    require(activation != null, "activation", activation, "one of " + List.of(Activation.values()));
     require(totalSteps > 0, "totalSteps", totalSteps, "> 0");
     require(numEnvs > 0, "numEnvs", numEnvs, "> 0");
     require(numSteps > 0, "numSteps", numSteps, "> 0");
@@ -92,18 +150,31 @@ public record TrainConfig(
     require(minibatches > 0 && (numEnvs * numSteps) % minibatches == 0, "minibatches", minibatches,
         "> 0 and dividing numEnvs * numSteps = " + numEnvs * numSteps);
     require(learningRate > 0, "learningRate", learningRate, "> 0");
-    require(optimizer.equals("adam") || optimizer.equals("rmsprop"), "optimizer", optimizer, "adam or rmsprop");
     require(gamma >= 0 && gamma <= 1, "gamma", gamma, "in [0, 1]");
     require(gaeLambda >= 0 && gaeLambda <= 1, "gaeLambda", gaeLambda, "in [0, 1]");
     require(clipCoef > 0, "clipCoef", clipCoef, "> 0");
-    require(activation.equals("tanh") || activation.equals("relu"), "activation", activation, "tanh or relu");
     hiddenSizes(hidden);
     require(envThreads > 0, "envThreads", envThreads, "> 0");
     require(evalEpisodes >= 0, "evalEpisodes", evalEpisodes, ">= 0");
-    require(POLICIES.contains(policy), "policy", policy, "one of " + POLICIES);
+    require(policy != null && !policy.isBlank(), "policy", policy, "one of " + POLICIES + ", a policy registry name or class:NAME");
+    require(lrMin >= 0, "lrMin", lrMin, ">= 0");
+    require(lrStepEvery > 0, "lrStepEvery", lrStepEvery, "> 0 iterations");
+    require(lrStepGamma > 0, "lrStepGamma", lrStepGamma, "> 0");
+    require(adamBeta1 >= 0 && adamBeta1 < 1, "adamBeta1", adamBeta1, "in [0, 1)");
+    require(adamBeta2 >= 0 && adamBeta2 < 1, "adamBeta2", adamBeta2, "in [0, 1)");
+    require(weightDecay >= 0, "weightDecay", weightDecay, ">= 0");
+    require(momentum >= 0 && momentum < 1, "momentum", momentum, "in [0, 1)");
+    require(netArch != null && policyArgs != null, "netArch", netArch, "a net_arch text (empty: from hidden)");
+    if (!netArch.isBlank()) {
+      try {
+        vecrl.nn.NetArch.parse(netArch);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("config: netArch = " + netArch + ": " + e.getMessage(), e);
+      }
+    }
     require(cellSize > 0, "cellSize", cellSize, "> 0");
     require(seqLen > 0, "seqLen", seqLen, "> 0");
-    if (!policy.equals("mlp")) {
+    if (policy.equals("lstm") || policy.equals("gru")) {
       require(numSteps % seqLen == 0, "seqLen", seqLen, "dividing numSteps = " + numSteps + " for a recurrent policy");
       int sequences = numEnvs * (numSteps / seqLen);
       require(sequences % minibatches == 0, "minibatches", minibatches, "dividing the " + sequences + " sequences of a rollout (numEnvs "
@@ -111,9 +182,27 @@ public record TrainConfig(
     }
   }
 
-  /** Whether the policy is recurrent (lstm or gru). */
+  /** Whether the policy is a built-in recurrent one (lstm or gru). */
   public boolean recurrent() {
-    return !policy.equals("mlp");
+    return policy.equals("lstm") || policy.equals("gru");
+  }
+
+  /** Whether the policy is one of the built-in kinds ({@link #POLICIES}), built from this config's network keys. */
+  public boolean builtInPolicy() {
+    return POLICIES.contains(policy);
+  }
+
+  /**
+   * The learning rate of iteration {@code i} (0-based) of {@code iterations}, by {@link #lrSchedule}.
+   * The linear schedule is computed exactly as CleanRL's annealing, {@code lr * (1 - i / I)} in double.
+   */
+  public double learningRateAt(long i, long iterations) {
+    return switch (lrSchedule) {
+      case CONSTANT -> learningRate;
+      case LINEAR -> learningRate * (1.0 - (double) i / iterations);
+      case COSINE -> lrMin + (learningRate - lrMin) * 0.5 * (1 + Math.cos(Math.PI * i / iterations));
+      case STEP -> learningRate * Math.pow(lrStepGamma, (double) (i / lrStepEvery));
+    };
   }
 
   private static void require(boolean ok, String key, Object value, String expected) {
@@ -122,9 +211,9 @@ public record TrainConfig(
 
   /** The defaults (CleanRL ppo.py) for {@code env}. */
   public static TrainConfig defaults(String env) {
-    return new TrainConfig(env, "ppo", 100_000, 1, 4, 128, 4, 4, 2.5e-4, true, "adam", 1e-5, 0.99, 1e-5, 0.99, true,
-        0.95, true, true, 0.2, true, 0.01, 0.5, 0.5, 0, "64,64", "tanh", true, 0, false, 10, false, 10, 1, 10, 0, 0,
-        Double.NaN, true, "mlp", 64, 16, true);
+    return new TrainConfig(env, Algo.PPO, 100_000, 1, 4, 128, 4, 4, 2.5e-4, Schedule.LINEAR, OptimizerKind.ADAM, 1e-5, 0.99, 1e-5,
+        0.99, true, 0.95, true, true, 0.2, true, 0.01, 0.5, 0.5, 0, "64,64", Activation.TANH, true, 0, false, 10, false, 10, 1, 10,
+        0, 0, Double.NaN, true, "mlp", 64, 16, true, 0, 100, 0.5, 0.9, 0.999, 0, 0, "", false, "");
   }
 
   /** The hidden widths. */
@@ -185,6 +274,10 @@ public record TrainConfig(
     Map<String, String> m = base.toMap();
     for (var e : values.entrySet()) {
       String k = e.getKey().trim();
+      if (k.equals("annealLr")) { // the key of older config files
+        m.put("lrSchedule", parseBool(e.getValue().trim()) ? "linear" : "constant");
+        continue;
+      }
       if (!m.containsKey(k)) throw new IllegalArgumentException("config: unknown key \"" + k + "\"; valid keys: " + String.join(", ", m.keySet()));
       m.put(k, e.getValue().trim());
     }
@@ -201,7 +294,7 @@ public record TrainConfig(
           case "int" -> Integer.parseInt(v);
           case "double" -> Double.parseDouble(v);
           case "boolean" -> parseBool(v);
-          default -> k.equals("env") || k.equals("hidden") ? v : v.toLowerCase(Locale.ROOT);
+          default -> types[i].isEnum() ? parseEnum(k, v, types[i]) : k.equals("policy") ? policyName(v) : v;
         };
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("config: " + k + " = " + v + ", expected a" + (types[i] == int.class || types[i] == long.class ? "n integer" : " number"));
@@ -215,6 +308,19 @@ public record TrainConfig(
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static Object parseEnum(String key, String v, Class<?> type) {
+    for (Object c : type.getEnumConstants()) {
+      if (c.toString().equalsIgnoreCase(v) || ((Enum<?>) c).name().equalsIgnoreCase(v)) return c;
+    }
+    throw new IllegalArgumentException("config: " + key + " = " + v + ", expected one of " + java.util.Arrays.toString(type.getEnumConstants()));
+  }
+
+  /** The built-in kinds are case-insensitive; registry and class names are kept as written. */
+  private static String policyName(String v) {
+    String lower = v.toLowerCase(Locale.ROOT);
+    return POLICIES.contains(lower) ? lower : v;
   }
 
   private static boolean parseBool(String v) {

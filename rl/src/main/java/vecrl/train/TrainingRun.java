@@ -156,7 +156,7 @@ public final class TrainingRun {
   /** Redraws the learning curve from metrics.csv. */
   public static void writeChart(Path dir, TrainConfig c) throws IOException {
     Metrics m = Metrics.read(dir.resolve(METRICS));
-    Chart.learningCurve(dir.resolve(CHART), c.algo().toUpperCase(java.util.Locale.ROOT) + " on " + c.env() + " (seed " + c.seed() + "): mean episode return",
+    Chart.learningCurve(dir.resolve(CHART), c.algo().toString().toUpperCase(java.util.Locale.ROOT) + " on " + c.env() + " (seed " + c.seed() + "): mean episode return",
         m.steps(), m.column("mean_return"));
   }
 }

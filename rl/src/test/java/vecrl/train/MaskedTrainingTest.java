@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vecrl.algo.ActorCritic;
-import vecrl.algo.PolicyActorCritic;
 import vecrl.autodiff.Tape;
 import vecrl.distribution.Categorical;
 import vecrl.env.Dynamics;
@@ -186,7 +184,6 @@ final class MaskedTrainingTest {
   void evaluateUnderMasksMatchesTheRenormalisedClosedForm() {
     GridMaze maze = new GridMaze();
     MlpActorCriticPolicy p = new MlpActorCriticPolicy(maze.observationSpace(), maze.actionSpace(), Trainer.policyConfig(maze(1, true)), new Rng(3));
-    ActorCritic ac = new PolicyActorCritic(p, SCALAR);
     int rows = 6;
     Tensor obs = Tensor.zeros(rows, 49);
     Tensor masks = Tensor.zeros(rows, 4);
@@ -203,7 +200,7 @@ final class MaskedTrainingTest {
     float[][] logits = new float[rows][4];
     Categorical free = (Categorical) p.distribution(tape, tape.input(obs), null);
     for (int r = 0; r < rows; r++) for (int a = 0; a < 4; a++) logits[r][a] = free.logits().value().get(r, a);
-    ActorCritic.Evaluation e = ac.evaluate(tape, obs, actions, masks);
+    vecrl.policy.Evaluation e = p.evaluateActions(tape, tape.input(obs), actions, masks);
     for (int r = 0; r < rows; r++) {
       double max = Double.NEGATIVE_INFINITY;
       for (int a = 0; a < 4; a++) if (masks.get(r, a) != 0) max = Math.max(max, logits[r][a]);
@@ -221,7 +218,7 @@ final class MaskedTrainingTest {
     }
     // a masked action has probability 0
     Tensor wrong = Tensor.zeros(rows, 1);   // action 0 (up) is masked in row 0, the top-left corner
-    assertTrue(ac.evaluate(tape, obs, wrong, masks).logProb().value().get(0) < -1e29f);
+    assertTrue(p.evaluateActions(tape, tape.input(obs), wrong, masks).logProb().value().get(0) < -1e29f);
   }
 
   /** Observation t; action 0 allowed while t < 3, then the mask allows nothing. */

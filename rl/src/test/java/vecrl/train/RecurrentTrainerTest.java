@@ -14,11 +14,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vecrl.algo.ActorCritic;
 import vecrl.algo.Minibatch;
-import vecrl.algo.RecurrentPolicyActorCritic;
 import vecrl.algo.RolloutBuffer;
-import vecrl.algo.SequenceMinibatches;
+import vecrl.algo.MinibatchSampler;
 import vecrl.autodiff.Parameter;
 import vecrl.autodiff.Tape;
 import vecrl.autodiff.Var;
@@ -88,7 +86,10 @@ final class RecurrentTrainerTest {
       for (int step = 0; step < 60; step++) {
         env.observationSpace().flatten(obs, o, 0);
         int action = policy.act(state, Tensor.vector(o), null, null).discreteAction();
-        r.trainer().recurrent().greedy(Tensor.wrap(o, new int[] {1, 2}), null, new float[] {step == 0 ? 1f : 0f}, mem, greedy);
+        var out = r.trainer().network().newBatchOutput(1, r.trainer().kernels());
+        r.trainer().network().actionAndValueBatch(Tensor.wrap(o, new int[] {1, 2}), mem, Tensor.vector(new float[] {step == 0 ? 1f : 0f}), null,
+            null, out);
+        greedy[0] = out.actions().get(0, 0);
         assertEquals((int) greedy[0], action, "step " + step);
         var res = env.step(action);
         if (res.done()) break;
@@ -153,20 +154,29 @@ final class RecurrentTrainerTest {
       buf.advantages[k] = 1000 + k;
       buf.dones[k] = rng.nextInt(3) == 0 ? 1f : 0f;
     }
-    SequenceMinibatches sm = new SequenceMinibatches(steps, envs, seqLen, mem, per);
+    MinibatchSampler sm = new MinibatchSampler(steps, envs, seqLen, mem, per, 1, 1, 0);
     assertEquals(6, sm.sequences());
     for (int t = 0; t < steps; t += seqLen) {
       Tensor m = Tensor.zeros(envs, mem);
       for (int e = 0; e < envs; e++) m.set(e, 0, 100 * t + e);
       sm.putStartMemory(t, m);
     }
-    int[] order = {4, 1, 5, 0, 3, 2};
-    Minibatch mb = new Minibatch(per * seqLen);
-    mb.setSize(per * seqLen);
-    Tensor obs = Tensor.zeros(per * seqLen, 1), act = Tensor.zeros(per * seqLen, 1);
+    sm.resetOrder();
+    sm.shuffle(new Rng(5));
+    int[] order = new int[sm.sequences()];
+    boolean[] seenSeq = new boolean[order.length];
     boolean[] seen = new boolean[buf.size()];
+    Minibatch mb = sm.batch();
+    Tensor obs = sm.observations(), act = sm.actions();
     for (int from = 0; from < order.length; from += per) {
-      sm.gather(buf, order, from, mb, obs, act, null);
+      sm.gather(buf, from / per, false);
+      for (int q = 0; q < per; q++) {
+        // which sequence landed at q: its first row's observation is its first sample
+        int k0 = (int) obs.get(q * seqLen, 0), e0 = k0 % envs, c0 = k0 / envs / seqLen;
+        order[from + q] = c0 * envs + e0;
+        assertTrue(!seenSeq[order[from + q]], "sequence " + order[from + q] + " twice");
+        seenSeq[order[from + q]] = true;
+      }
       for (int q = 0; q < per; q++) {
         int j = order[from + q], e = j % envs, s = (j / envs) * seqLen;
         assertEquals(100 * s + e, sm.memory().get(q, 0), "start memory of sequence " + j);
@@ -182,7 +192,7 @@ final class RecurrentTrainerTest {
       }
     }
     for (boolean b : seen) assertTrue(b);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SequenceMinibatches(8, 3, 3, 5, 2));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MinibatchSampler(8, 3, 3, 5, 2, 1, 1, 0));
     assertTrue(e.getMessage().contains("must be > 0 and divide the rollout length 8"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> small("lstm", 1).with("seqLen", "5"));
     assertTrue(e.getMessage().contains("seqLen = 5, expected dividing numSteps = 32"), e.getMessage());
@@ -199,7 +209,6 @@ final class RecurrentTrainerTest {
       for (boolean shared : new boolean[] {true, false}) {
         RecurrentActorCriticPolicy p = new RecurrentActorCriticPolicy(new Box(-3f, 3f, 2), new Discrete(3),
             RecurrentPolicyConfig.of(spec, shared), new Rng(9));
-        RecurrentPolicyActorCritic ac = new RecurrentPolicyActorCritic(p, SCALAR);
         int len = 6, cut = 4;
         Tensor obs = Tensor.zeros(len, 2), actions = Tensor.zeros(len, 1), startMem = Tensor.zeros(1, p.memorySize());
         Rng rng = new Rng(10);
@@ -213,20 +222,20 @@ final class RecurrentTrainerTest {
         // one pass over the whole sequence
         Tape t = new Tape(SCALAR);
         p.parameters().zeroGrad();
-        ActorCritic.Evaluation whole = ac.evaluateSequences(t, obs, actions, null, startMem, keep, len);
+        vecrl.policy.Evaluation whole = p.evaluateSequences(t, t.input(obs), len, actions, null, startMem, keep);
         t.backward(lossOf(t, whole, weights));
         float[][] g1 = grads(p);
         // two passes over the pieces
         Tape a = new Tape(SCALAR), b = new Tape(SCALAR);
         p.parameters().zeroGrad();
-        ActorCritic.Evaluation head = ac.evaluateSequences(a, obs.rows(0, cut), actions.rows(0, cut), null, startMem, null, cut);
+        vecrl.policy.Evaluation head = p.evaluateSequences(a, a.input(obs.rows(0, cut)), cut, actions.rows(0, cut), null, startMem, null);
         a.backward(lossOf(a, head, Tensor.wrap(weights.data(), 0, new int[] {cut})));
-        ActorCritic.Evaluation tail = ac.evaluateSequences(b, obs.rows(cut, len), actions.rows(cut, len), null, Tensor.zeros(1, p.memorySize()),
-            null, len - cut);
+        vecrl.policy.Evaluation tail = p.evaluateSequences(b, b.input(obs.rows(cut, len)), len - cut, actions.rows(cut, len), null,
+            Tensor.zeros(1, p.memorySize()), null);
         b.backward(lossOf(b, tail, Tensor.wrap(weights.data(), cut, new int[] {len - cut})));
         float[][] g2 = grads(p);
         for (int r = 0; r < len; r++) {
-          ActorCritic.Evaluation piece = r < cut ? head : tail;
+          vecrl.policy.Evaluation piece = r < cut ? head : tail;
           int i = r < cut ? r : r - cut;
           assertEquals(piece.logProb().value().get(i), whole.logProb().value().get(r), 1e-6f, spec + " row " + r);
           assertEquals(piece.value().value().get(i), whole.value().value().get(r), 1e-6f, spec + " row " + r);
@@ -237,7 +246,7 @@ final class RecurrentTrainerTest {
     }
   }
 
-  private static Var lossOf(Tape t, ActorCritic.Evaluation e, Tensor w) {
+  private static Var lossOf(Tape t, vecrl.policy.Evaluation e, Tensor w) {
     Var wv = t.input(w);
     return e.logProb().mul(wv).sum().add(e.value().square().mul(wv).sum()).add(e.entropy().sum());
   }

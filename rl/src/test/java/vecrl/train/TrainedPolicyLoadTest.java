@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vecrl.algo.ActorCritic;
-import vecrl.algo.PolicyActorCritic;
 import vecrl.autodiff.Tape;
 import vecrl.env.Env;
 import vecrl.env.EnvRegistry;
@@ -70,10 +68,10 @@ final class TrainedPolicyLoadTest {
 
     Tensor obs = observations(ROWS, 4, 2.5f, 11);
     float[] expected = new float[ROWS];
-    r.trainer().policy().greedy(obs, expected);
+    Acting.greedy(r.trainer().network(), r.trainer().kernels(), obs, expected);
     // the loaded policy through the same batched path: identical
     float[] batched = new float[ROWS];
-    new PolicyActorCritic(loaded, SCALAR).greedy(obs, batched);
+    Acting.greedy(loaded, SCALAR, obs, batched);
     assertArrayEquals(expected, batched);
     // the application paths: single observation (tape-free) and the frozen snapshot
     PolicyState s = loaded.reset(null);
@@ -93,14 +91,14 @@ final class TrainedPolicyLoadTest {
     float[] o = new float[4];
     env.observationSpace().flatten(env.reset(new Rng(42)).observation(), o, 0);
     float[] one = new float[1];
-    r.trainer().policy().greedy(Tensor.of(o.clone(), 1, 4), one);
+    Acting.greedy(r.trainer().network(), r.trainer().kernels(), Tensor.of(o.clone(), 1, 4), one);
     assertEquals((int) one[0], viaShortcut.act(viaShortcut.reset(null), Tensor.vector(o), null, null).discreteAction());
 
     // the CLI's loader agrees, and another network config is refused by the fingerprint
     PolicyFile.Loaded l = PolicyFile.load(r.dir().resolve(TrainingRun.POLICY), c, REG.spec("CartPole-v1"));
     assertNull(l.obsRms());
     float[] viaLoader = new float[ROWS];
-    new PolicyActorCritic(l.policy(), SCALAR).greedy(obs, viaLoader);
+    Acting.greedy(l.policy(), SCALAR, obs, viaLoader);
     assertArrayEquals(expected, viaLoader);
     assertThrows(PolicyFormatException.class, () -> PolicyFile.load(r.dir().resolve(TrainingRun.POLICY),
         c.with("hidden", "64,32"), REG.spec("CartPole-v1")));
@@ -123,54 +121,56 @@ final class TrainedPolicyLoadTest {
     // greedy (mean) actions: the same batched computation gives identical values
     Tensor obs = observations(ROWS, 3, 1.5f, 12);
     float[] expected = new float[ROWS];
-    r.trainer().policy().greedy(obs, expected);
+    Acting.greedy(r.trainer().network(), r.trainer().kernels(), obs, expected);
     float[] got = new float[ROWS];
-    new PolicyActorCritic(l.policy(), SCALAR).greedy(obs, got);
+    Acting.greedy(l.policy(), SCALAR, obs, got);
     assertArrayEquals(expected, got);
     // the single-observation path agrees to float rounding (different summation order)
     PolicyState s = l.policy().reset(null);
     for (int i = 0; i < ROWS; i++) assertEquals(expected[i], l.policy().act(s, obs.row(i), null, null).action().get(0), 1e-5f, "row " + i);
 
     // greedy episodes through the normaliser: the loaded policy replays the trainer's evaluation exactly
-    Evaluation a = Trainer.evaluate(r.trainer().policy(), REG.spec("Pendulum-v1"), r.trainer().observationNormalizer(),
-        (float) c.clipObs(), 2, 77);
-    Evaluation b = Trainer.evaluate(new PolicyActorCritic(l.policy(), SCALAR), REG.spec("Pendulum-v1"), l.obsRms(), l.clipObs(), 2, 77);
+    Evaluation a = Trainer.evaluate(r.trainer().network(), r.trainer().kernels(), REG.spec("Pendulum-v1"), r.trainer().observationNormalizer(),
+        (float) c.clipObs(), 2, 77, true);
+    Evaluation b = Trainer.evaluate(l.policy(), SCALAR, REG.spec("Pendulum-v1"), l.obsRms(), l.clipObs(), 2, 77, true);
     assertArrayEquals(a.returns(), b.returns());
     // Loaded.normalize is the training-time transform
     float[] x = {0.5f, -0.25f, 3f};
     float[] y = x.clone();
-    Trainer.normalizeWith(r.trainer().observationNormalizer(), (float) c.clipObs(), y, 3, 3);
+    var st = r.trainer().observationNormalizer();
+    for (int j = 0; j < 3; j++) {   // the formula, written out: clamp((x - mean) / sqrt(var + 1e-8), -clip, clip)
+      float z = (float) ((y[j] - st.mean(j)) * (1.0 / Math.sqrt(st.var(j) + 1e-8)));
+      y[j] = Math.max(-(float) c.clipObs(), Math.min((float) c.clipObs(), z));
+    }
     l.normalize(x);
     assertArrayEquals(y, x);
   }
 
   @Test
-  void adapterRolloutLogProbsAndValuesEqualTheTapePath() {
+  void batchedRolloutLogProbsAndValuesEqualTheTapePath() {
     for (String id : List.of("CartPole-v1", "Pendulum-v1")) {
       Env<Object, Object> env = REG.make(id);
       var p = new MlpActorCriticPolicy(env.observationSpace(), env.actionSpace(), MlpPolicyConfig.separate64().withLogStdInit(-0.5f),
           new Rng(3));
-      ActorCritic ac = new PolicyActorCritic(p, SCALAR);
       int rows = 37;
-      Tensor obs = observations(rows, ac.obsDim(), 2f, 4);
-      float[] act = new float[rows * ac.actionDim()];
-      float[] logp = new float[rows];
-      float[] val = new float[rows];
-      ac.act(obs, new Rng(8), act, logp, val);
+      Tensor obs = observations(rows, p.observationSize(), 2f, 4);
+      // the trainer's acting call: the batched API on the trainer's kernels
+      var out = p.newBatchOutput(rows, SCALAR);
+      p.actionAndValueBatch(obs, null, null, new Rng(8), null, out);
+      float[] act = out.actions().toArray(), logp = out.logProbs().toArray(), val = out.values().toArray();
       Tape tape = new Tape(SCALAR);
-      ActorCritic.Evaluation e = ac.evaluate(tape, obs, Tensor.of(act.clone(), rows, ac.actionDim()));
+      vecrl.policy.Evaluation e = p.evaluateSequences(tape, tape.input(obs), 1, Tensor.of(act.clone(), rows, p.actionWidth()), null, null, null);
       assertArrayEquals(e.logProb().value().toArray(), logp, id);
       assertArrayEquals(e.value().value().toArray(), val, id);
-      float[] v2 = new float[rows];
-      ac.predictValues(obs, v2);
-      assertArrayEquals(val, v2, id);
-      // greedy = the distribution's mode on the policy's own batched API (whose tape is on the default kernels)
-      float[] g = new float[rows * ac.actionDim()];
-      new PolicyActorCritic(p, Backends.kernels()).greedy(obs, g);
-      var out = p.newBatchOutput(rows);
-      p.actionAndValueBatch(obs, null, null, out);
-      assertArrayEquals(out.actions().toArray(), g, id);
-      assertThrows(IllegalArgumentException.class, () -> ac.greedy(Tensor.zeros(2, ac.obsDim() + 1), new float[2]));
+      assertArrayEquals(val, p.valueBatch(obs, null, null, p.newBatchOutput(rows, SCALAR)).values().toArray(), id);
+      // greedy = the distribution's mode, on any kernels
+      float[] g = new float[rows * p.actionWidth()];
+      Acting.greedy(p, Backends.kernels(), obs, g);
+      var mode = p.newBatchOutput(rows);   // the default kernels, as Acting.greedy above
+      p.actionAndValueBatch(obs, null, null, mode);
+      assertArrayEquals(mode.actions().toArray(), g, id);
+      assertThrows(IllegalArgumentException.class, () -> p.actionAndValueBatch(Tensor.zeros(2, p.observationSize() + 1), null, null,
+          p.newBatchOutput(2, SCALAR)));
     }
   }
 }

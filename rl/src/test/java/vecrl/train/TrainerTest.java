@@ -17,7 +17,6 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vecrl.algo.PolicyActorCritic;
 import vecrl.env.EnvRegistry;
 import vecrl.tensor.Backends;
 import vecrl.tensor.Kernels;
@@ -117,7 +116,7 @@ final class TrainerTest {
     assertEquals(3, r.evaluation().returns().length);
     // the saved policy evaluates to the same greedy returns as the trainer's own network
     PolicyFile.Loaded l = PolicyFile.load(r.dir().resolve(TrainingRun.POLICY), c, REG.spec("CartPole-v1"));
-    Evaluation e = Trainer.evaluate(new PolicyActorCritic(l.policy(), Backends.kernels()), REG.spec("CartPole-v1"), l.obsRms(), l.clipObs(), 3, TrainingRun.evalSeed(c));
+    Evaluation e = Trainer.evaluate(l.policy(), Backends.kernels(), REG.spec("CartPole-v1"), l.obsRms(), l.clipObs(), 3, TrainingRun.evalSeed(c), true);
     assertArrayEquals(r.evaluation().returns(), e.returns());
     try (var lines = Files.lines(r.dir().resolve(TrainingRun.METRICS))) {
       assertEquals(4, lines.count());
@@ -131,7 +130,7 @@ final class TrainerTest {
   @Test
   void a2cRunsWithRmsprop() throws IOException {
     TrainConfig c = Presets.forEnv("a2c", "CartPole-v1").with(Map.of("totalSteps", "400", "evalEpisodes", "0"));
-    assertEquals("rmsprop", c.optimizer());
+    assertEquals(TrainConfig.OptimizerKind.RMSPROP, c.optimizer());
     assertEquals(5, c.numSteps());
     TrainingRun.Result r = TrainingRun.train(c, REG, tmp.resolve("a2c"), List.of());
     assertEquals(10, r.last().iteration());

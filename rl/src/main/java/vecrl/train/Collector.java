@@ -1,0 +1,242 @@
+package vecrl.train;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import vecrl.algo.MinibatchSampler;
+import vecrl.algo.RolloutBuffer;
+import vecrl.env.ClipAction;
+import vecrl.env.Env;
+import vecrl.env.EnvSpec;
+import vecrl.env.SyncVectorEnv;
+import vecrl.env.ThreadedVectorEnv;
+import vecrl.env.VecEpisodeStatistics;
+import vecrl.env.VecNormalize;
+import vecrl.env.VectorEnv;
+import vecrl.policy.ActionMasks;
+import vecrl.policy.ActorCriticPolicy;
+import vecrl.policy.BatchOutput;
+import vecrl.space.Box;
+import vecrl.space.Space;
+import vecrl.tensor.Kernels;
+import vecrl.tensor.Rng;
+import vecrl.tensor.Tensor;
+
+/**
+ * The first part of the data path: vector env → the policy's batched act → the rollout buffer.
+ *
+ * <p>The environment side is a stack of wrappers: each env is wrapped in a {@link SnapshotEnv} (the
+ * time limit, and the snapshot that makes resume exact) and, for a Box action space, a {@link
+ * ClipAction}; the vector env runs them; {@link VecNormalize} normalises observations and scales
+ * rewards over the whole batch, and {@link VecEpisodeStatistics} keeps episode returns and lengths.
+ * The buffer stores the policy's own (unclipped) actions and the normalised observations the policy
+ * saw.
+ *
+ * <p>The policy side is one call per step, {@link ActorCriticPolicy#actionAndValueBatch(Tensor,
+ * Tensor, Tensor, Rng, Tensor, BatchOutput)}, on the trainer's kernels; a recurrent policy's memory
+ * (one row per env) is carried here, reset where an episode starts, and stored at the start of every
+ * sequence in the {@link MinibatchSampler}.
+ *
+ * <p>Checkpoint state: the counters, the env snapshots, the current observations and episode-start
+ * flags, the normaliser and the episode statistics, and the memory ({@link #write}, {@link #read}).
+ */
+final class Collector implements AutoCloseable {
+  private final TrainConfig config;
+  private final int n;
+  private final List<SnapshotEnv<Object, Object>> envs = new ArrayList<>();
+  private final VectorEnv<Object, Object> vec;
+  private final Space<Object> actionSpace;
+  private final int obsDim;
+  private final int maskWidth;
+  private final boolean useMasks;
+  private final long envSeed;
+  final VecNormalize normalize;
+  final VecEpisodeStatistics episodes;
+
+  private ActorCriticPolicy policy;
+  private BatchOutput out;
+  private int actDim;
+  private Tensor memory;
+
+  private final float[] curObs;
+  private final Tensor curObsT;
+  private final float[] curDones;
+  private final Tensor curDonesT;
+  private final float[] rewBuf;
+  private final float[] finalObs;
+  private final Tensor finalObsT;
+  private long globalStep;
+  private long invalidActions;
+  private boolean envGaveMasks;
+  private boolean started;
+
+  @SuppressWarnings("unchecked")
+  Collector(TrainConfig config, EnvSpec spec, long envSeed) {
+    this.config = config;
+    this.n = config.numEnvs();
+    this.envSeed = envSeed;
+    List<Env<Object, Object>> list = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Env<Object, Object> made = (Env<Object, Object>) spec.factory().get();
+      if (made == null) throw new IllegalStateException("the factory of environment " + spec.id() + " returned null");
+      SnapshotEnv<Object, Object> e = new SnapshotEnv<>(made, spec.maxEpisodeSteps());
+      envs.add(e);
+      list.add((Object) e.actionSpace() instanceof Box ? (Env<Object, Object>) (Env<?, ?>) new ClipAction<>((Env<Object, float[]>) (Env<?, ?>) e) : e);
+    }
+    this.actionSpace = envs.get(0).actionSpace();
+    this.vec = config.envThreads() > 1 ? new ThreadedVectorEnv<>(list, config.envThreads()) : new SyncVectorEnv<>(list);
+    this.obsDim = vec.observationSize();
+    if (obsDim <= 0) throw new IllegalArgumentException("Trainer: empty observation space " + vec.observationSpace() + " of " + spec.id());
+    this.maskWidth = vec.maskWidth();
+    this.useMasks = config.useMasks();
+    this.normalize = new VecNormalize(n, obsDim, config.normObs(), (float) config.clipObs(), config.normReward(), (float) config.clipReward(),
+        (float) config.gamma());
+    this.episodes = new VecEpisodeStatistics(n);
+    this.curObs = new float[n * obsDim];
+    this.curObsT = Tensor.wrap(curObs, new int[] {n, obsDim});
+    this.curDones = new float[n];
+    this.curDonesT = Tensor.wrap(curDones, new int[] {n});
+    this.rewBuf = new float[n];
+    this.finalObs = new float[n * obsDim];
+    this.finalObsT = Tensor.wrap(finalObs, new int[] {n, obsDim});
+  }
+
+  /** The space of one env's observations. */
+  Space<Object> observationSpace() { return envs.get(0).observationSpace(); }
+  /** The space of one env's actions (before clipping). */
+  Space<Object> actionSpace() { return actionSpace; }
+  int observationSize() { return obsDim; }
+  /** Columns of a mask row of the action space (0: it takes no masks). */
+  int maskWidth() { return maskWidth; }
+  long globalStep() { return globalStep; }
+  long invalidActions() { return invalidActions; }
+  boolean environmentGaveMasks() { return envGaveMasks; }
+
+  /** Sets the policy that acts (once, before the first rollout); its tape-free calls run on {@code kernels}. */
+  void setPolicy(ActorCriticPolicy policy, Kernels kernels) {
+    this.policy = policy;
+    this.actDim = policy.actionWidth();
+    this.out = policy.newBatchOutput(n, kernels);
+    this.memory = policy.memorySize() > 0 ? Tensor.zeros(n, policy.memorySize()) : null;
+  }
+
+  /** Resets the envs on first use (a restored collector is already started). */
+  void start() {
+    if (started) return;
+    Tensor o = vec.reset(envSeed);
+    System.arraycopy(o.data(), o.offset(), curObs, 0, n * obsDim);
+    normalize.observations(curObs, true);
+    java.util.Arrays.fill(curDones, 0);
+    started = true;
+  }
+
+  /**
+   * Fills {@code buf} with {@code numSteps} steps of every env, sampling with {@code rng}, then puts
+   * the bootstrap values of the observations after the last step.
+   */
+  void collect(RolloutBuffer buf, MinibatchSampler sampler, Rng rng) {
+    start();
+    float gamma = (float) config.gamma();
+    invalidActions = 0;
+    Tensor actions = out.actions();
+    for (int t = 0; t < config.numSteps(); t++) {
+      Tensor masks = vec.actionMaskRows();
+      Tensor used = useMasks ? masks : null;
+      if (memory != null && sampler.startsSequence(t)) sampler.putStartMemory(t, memory);
+      policy.actionAndValueBatch(curObsT, memory, curDonesT, rng, used, out);
+      buf.put(t, curObsT, curDones, actions, out.logProbs().data(), out.values().data(), used);
+      if (masks != null) {
+        envGaveMasks = true;
+        for (int i = 0; i < n; i++) {
+          if (!ActionMasks.allows(actionSpace, masks.data(), masks.offset() + i * maskWidth, actions.data(), i * actDim)) invalidActions++;
+        }
+      }
+      Tensor next = vec.step(actions);
+      float[] r = vec.rewards();
+      boolean[] term = vec.terminated();
+      boolean[] trunc = vec.truncated();
+      boolean anyTrunc = false;
+      for (int i = 0; i < n; i++) {
+        boolean done = term[i] || trunc[i];
+        episodes.step(i, r[i], done);
+        rewBuf[i] = normalize.reward(i, r[i], done);
+        if (trunc[i] && !term[i]) anyTrunc = true;
+      }
+      buf.putRewards(t, rewBuf);
+      if (anyTrunc && config.bootstrapTruncation()) {
+        Tensor fo = vec.finalObservations();
+        System.arraycopy(fo.data(), fo.offset(), finalObs, 0, n * obsDim);
+        normalize.observations(finalObs, false);
+        // the final observation continues its episode: the memory after this step, no reset
+        float[] finalVal = policy.valueBatch(finalObsT, memory, null, out).values().data();
+        for (int i = 0; i < n; i++) if (trunc[i] && !term[i]) buf.addTruncationBootstrap(t, i, gamma, finalVal[i]);
+      }
+      System.arraycopy(next.data(), next.offset(), curObs, 0, n * obsDim);
+      normalize.observations(curObs, true);
+      for (int i = 0; i < n; i++) curDones[i] = term[i] || trunc[i] ? 1f : 0f;
+      globalStep += n;
+    }
+    buf.putNext(policy.valueBatch(curObsT, memory, curDonesT, out).values().data(), curDones);
+  }
+
+  /** Writes the collector's state (see the class comment). */
+  void write(DataOutputStream o) throws IOException {
+    o.writeLong(globalStep);
+    o.writeBoolean(started);
+    o.writeBoolean(envGaveMasks);
+    o.writeInt(n);
+    for (int i = 0; i < n; i++) Checkpoint.writeDoubles(o, started ? envs.get(i).snapshot() : new double[0]);
+    Checkpoint.writeFloats(o, curObs);
+    Checkpoint.writeFloats(o, curDones);
+    Checkpoint.writeRms(o, normalize.observationStatistics());
+    Checkpoint.writeRms(o, normalize.returnStatistics());
+    Checkpoint.writeDoubles(o, normalize.discountedReturns());
+    episodes.write(o);
+    Checkpoint.writeFloats(o, memory == null ? new float[0] : memory.data());
+  }
+
+  /** Reads a state written by {@link #write}; on success the envs are back in their saved states. */
+  void read(DataInputStream in, java.nio.file.Path file) throws IOException {
+    long step = in.readLong();
+    if (step < 0) throw new IOException(file + ": " + step + " steps, expected >= 0");
+    boolean wasStarted = in.readBoolean();
+    boolean gaveMasks = in.readBoolean();
+    int envCount = in.readInt();
+    if (envCount != n) throw new IllegalArgumentException("checkpoint " + file + ": " + envCount + " envs, config has " + n);
+    double[][] snaps = new double[n][];
+    for (int i = 0; i < n; i++) snaps[i] = Checkpoint.readDoubles(in);
+    float[] o = Checkpoint.readFloats(in);
+    float[] d = Checkpoint.readFloats(in);
+    if (o.length != curObs.length || d.length != n) {
+      throw new IllegalArgumentException("checkpoint " + file + ": observation buffers of " + o.length + " and " + d.length + " floats, the env needs "
+          + curObs.length + " and " + n);
+    }
+    Checkpoint.readRms(in, normalize.observationStatistics(), "observation normaliser");
+    Checkpoint.readRms(in, normalize.returnStatistics(), "reward normaliser");
+    Checkpoint.readDoublesInto(in, normalize.discountedReturns(), "discounted returns");
+    episodes.read(in);
+    float[] mem = Checkpoint.readFloats(in);
+    int memSize = memory == null ? 0 : memory.size();
+    if (mem.length != memSize) {
+      throw new IllegalArgumentException("checkpoint " + file + ": recurrent memory of " + mem.length + " floats, the policy needs " + memSize);
+    }
+    // rebuild: reset the vector env (to start it), then put every env back in its saved state
+    globalStep = step;
+    envGaveMasks = gaveMasks;
+    if (wasStarted) {
+      vec.reset(envSeed);
+      for (int i = 0; i < n; i++) envs.get(i).restore(snaps[i]);
+      System.arraycopy(o, 0, curObs, 0, o.length);
+      System.arraycopy(d, 0, curDones, 0, n);
+      started = true;
+    }
+    if (memory != null) memory.copyFrom(mem);
+  }
+
+  @Override
+  public void close() {
+    vec.close();
+  }
+}
