@@ -7,9 +7,11 @@ import vecrl.space.Space;
 import vecrl.tensor.Tensor;
 
 /**
- * The one conversion from an environment's action mask (the object a space's {@code sample(rng,
- * mask)} takes) to the float mask row a policy takes ({@link ActorCriticPolicy#maskWidth}
- * columns), plus the check of an action against such a row.
+ * The conversion from an environment's action mask (the object a space's {@code sample(rng, mask)}
+ * takes) to the float mask row a policy takes ({@link ActorCriticPolicy#maskWidth} columns), plus
+ * the check of an action against such a row. The spaces own these layouts ({@link
+ * Space#maskToRow}, {@link Space#rowAllowed}); this class is a thin front for code holding a
+ * {@code Space<?>}.
  *
  * <table>
  *   <caption>Mask objects and rows</caption>
@@ -35,64 +37,13 @@ public final class ActionMasks {
    * maskWidth)} (modified); a null mask writes the row that allows every action.
    */
   public static void write(Space<?> space, Object mask, float[] out, int offset) {
-    switch (space) {
-      case Discrete d -> {
-        if (mask == null) {
-          java.util.Arrays.fill(out, offset, offset + d.n(), 1f);
-          return;
-        }
-        if (!(mask instanceof boolean[] m)) throw new IllegalArgumentException("action mask must be a boolean[" + d.n() + "] for " + space + ", got " + describe(mask));
-        writeChoices(m, d.n(), out, offset, "", space);
-      }
-      case MultiDiscrete md -> {
-        int[] nvec = md.nvec();
-        if (mask != null && (!(mask instanceof boolean[][] m) || m.length != nvec.length)) {
-          throw new IllegalArgumentException("action mask must be a boolean[" + nvec.length + "][] for " + space + ", got " + describe(mask));
-        }
-        boolean[][] m = (boolean[][]) mask;
-        int at = offset;
-        for (int i = 0; i < nvec.length; i++) {
-          if (m == null || m[i] == null) java.util.Arrays.fill(out, at, at + nvec[i], 1f);
-          else writeChoices(m[i], nvec[i], out, at, " of component " + i, space);
-          at += nvec[i];
-        }
-      }
-      case MultiBinary mb -> {
-        int n = mb.n();
-        if (mask == null) {
-          java.util.Arrays.fill(out, offset, offset + n, 2f);
-          return;
-        }
-        if (!(mask instanceof int[] m) || m.length != n) {
-          throw new IllegalArgumentException("action mask must be an int[" + n + "] of codes 0, 1, 2 for " + space + ", got " + describe(mask));
-        }
-        for (int i = 0; i < n; i++) {
-          if (m[i] < 0 || m[i] > 2) {
-            throw new IllegalArgumentException("action mask bit " + i + " has code " + m[i] + ", expected 0 (bit 0), 1 (bit 1) or 2 (free) for " + space);
-          }
-          out[offset + i] = m[i];
-        }
-      }
-      default -> {
-        if (mask != null) throw new IllegalArgumentException("action space " + space + " takes no action mask, got " + describe(mask));
-      }
-    }
-  }
-
-  private static void writeChoices(boolean[] m, int n, float[] out, int offset, String part, Space<?> space) {
-    if (m.length != n) throw new IllegalArgumentException("action mask" + part + " has " + m.length + " entries, expected " + n + " for " + space);
-    boolean any = false;
-    for (int i = 0; i < n; i++) {
-      out[offset + i] = m[i] ? 1f : 0f;
-      any |= m[i];
-    }
-    if (!any) throw new IllegalArgumentException("action mask" + part + " allows no action (" + space + ")");
+    space.maskToRow(mask, out, offset);
   }
 
   /** The row of {@code mask} as a new [maskWidth] tensor for single-observation calls ({@link ActorCriticPolicy#act}); null for a null mask. */
   public static Tensor row(Space<?> space, Object mask) {
     if (mask == null) return null;
-    Tensor t = Tensor.zeros(ActorCriticPolicy.maskWidth(space));
+    Tensor t = Tensor.zeros(space.maskWidth());
     write(space, mask, t.data(), t.offset());
     return t;
   }
@@ -100,41 +51,9 @@ public final class ActionMasks {
   /**
    * Whether the action row {@code action[actionOffset ..]} (the policy's float form: a discrete
    * index, or one value per component or bit) is allowed by the mask row {@code mask[maskOffset
-   * ..]}. For a Box every action is allowed.
+   * ..]}. For a Box every action is allowed. A discrete index outside its range is an error.
    */
   public static boolean allows(Space<?> space, float[] mask, int maskOffset, float[] action, int actionOffset) {
-    switch (space) {
-      case Discrete d -> {
-        return mask[maskOffset + (int) action[actionOffset]] != 0f;
-      }
-      case MultiDiscrete md -> {
-        int[] nvec = md.nvec();
-        int at = maskOffset;
-        for (int i = 0; i < nvec.length; i++) {
-          if (mask[at + (int) action[actionOffset + i]] == 0f) return false;
-          at += nvec[i];
-        }
-        return true;
-      }
-      case MultiBinary mb -> {
-        for (int i = 0; i < mb.n(); i++) {
-          float code = mask[maskOffset + i];
-          if (code != 2f && code != action[actionOffset + i]) return false;
-        }
-        return true;
-      }
-      default -> {
-        return true;
-      }
-    }
-  }
-
-  private static String describe(Object v) {
-    if (v == null) return "null";
-    if (v instanceof boolean[] a) return "boolean[" + a.length + "]";
-    if (v instanceof int[] a) return "int[" + a.length + "]";
-    if (v instanceof float[] a) return "float[" + a.length + "]";
-    if (v instanceof boolean[][] a) return "boolean[" + a.length + "][]";
-    return v.getClass().getSimpleName();
+    return space.rowAllowed(mask, maskOffset, action, actionOffset);
   }
 }

@@ -6,10 +6,6 @@ import vecrl.autodiff.Var;
 import vecrl.distribution.Distribution;
 import vecrl.io.Savable;
 import vecrl.io.Structure;
-import vecrl.space.Box;
-import vecrl.space.Discrete;
-import vecrl.space.MultiBinary;
-import vecrl.space.MultiDiscrete;
 import vecrl.space.Space;
 import vecrl.tensor.Backends;
 import vecrl.tensor.Kernels;
@@ -72,26 +68,18 @@ public abstract class ActorCriticPolicy implements Savable {
   /** Columns of a mask row (0 for a Box, which takes no mask). */
   public final int maskWidth() { return maskWidth; }
 
-  /** Columns of an action row for {@code space}. */
+  /**
+   * Columns of an action row for {@code space}: {@link Space#actionWidth()}.
+   *
+   * @throws IllegalArgumentException for a Dict or Tuple space
+   */
   public static int actionWidth(Space<?> space) {
-    return switch (space) {
-      case Discrete d -> 1;
-      case MultiDiscrete m -> m.components();
-      case MultiBinary m -> m.n();
-      case Box b -> b.size();
-      default -> throw new IllegalArgumentException("ActorCriticPolicy: unsupported action space " + space
-          + "; expected Box, Discrete, MultiDiscrete or MultiBinary");
-    };
+    return space.actionWidth();
   }
 
-  /** Columns of a mask row for {@code space}. */
+  /** Columns of a mask row for {@code space}: {@link Space#maskWidth()} (0 for a space without masks). */
   public static int maskWidth(Space<?> space) {
-    return switch (space) {
-      case Discrete d -> d.n();
-      case MultiDiscrete m -> { int s = 0; for (int k : m.nvec()) s += k; yield s; }
-      case MultiBinary m -> m.n();
-      default -> 0;
-    };
+    return space.maskWidth();
   }
 
   // ---- what a subclass defines ----

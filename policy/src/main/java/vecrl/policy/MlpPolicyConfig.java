@@ -1,5 +1,7 @@
 package vecrl.policy;
 
+import java.util.List;
+import java.util.Map;
 import vecrl.nn.Activation;
 import vecrl.nn.NetArch;
 
@@ -54,27 +56,90 @@ public record MlpPolicyConfig(int featureSize, int featureWidth, int featureDept
     return sb3(NetArch.separate(64, 64));
   }
 
+  /**
+   * The keys {@link #withArgs} takes, after Stable-Baselines' {@code policy_kwargs}: {@code net_arch}
+   * ({@link NetArch#parse} form, e.g. {@code [{pi: [64, 64], vf: [64, 64]}]}), {@code activation}
+   * ({@link Activation#parse}: tanh, relu, ...), {@code ortho_init} and {@code squash_output}
+   * ({@code true} or {@code false}), {@code log_std_init} (a float).
+   */
+  public static final List<String> ARG_KEYS = List.of("net_arch", "activation", "ortho_init", "log_std_init", "squash_output");
+
+  /**
+   * This config with the string arguments {@code args} applied (keys in {@link #ARG_KEYS}); an
+   * empty map gives this config itself.
+   *
+   * @throws IllegalArgumentException naming the key and value, for an unknown key (listing the
+   *     valid ones) or a value that does not parse
+   */
+  public MlpPolicyConfig withArgs(Map<String, String> args) {
+    MlpPolicyConfig c = this;
+    for (Map.Entry<String, String> e : args.entrySet()) {
+      String key = e.getKey(), value = e.getValue();
+      if (value == null) throw new IllegalArgumentException("MlpPolicyConfig: argument " + key + " has no value");
+      try {
+        c = switch (key) {
+          case "net_arch" -> c.withNetArch(NetArch.parse(value));
+          case "activation" -> c.withActivation(Activation.parse(value));
+          case "ortho_init" -> c.withOrthogonalInit(bool(value));
+          case "squash_output" -> c.withSquash(bool(value));
+          case "log_std_init" -> c.withLogStdInit(finiteFloat(value));
+          default -> throw new IllegalArgumentException("unknown key; valid keys are " + ARG_KEYS);
+        };
+      } catch (IllegalArgumentException x) {
+        throw new IllegalArgumentException("MlpPolicyConfig: argument " + key + "=" + value + ": " + x.getMessage(), x);
+      }
+    }
+    return c;
+  }
+
+  private static boolean bool(String v) {
+    return switch (v) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("expected true or false");
+    };
+  }
+
+  private static float finiteFloat(String v) {
+    float f;
+    try {
+      f = Float.parseFloat(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a number");
+    }
+    if (!Float.isFinite(f)) throw new IllegalArgumentException("expected a finite number");
+    return f;
+  }
+
+  /** This config with activation {@code a}. */
   public MlpPolicyConfig withActivation(Activation a) {
     return new MlpPolicyConfig(featureSize, featureWidth, featureDepth, valueWidth, valueDepth, actionWidth, actionDepth, a, logStdInit, orthogonalInit, squash, netArch);
   }
+  /** This config with the Lerax encoder's output size, hidden width and depth. */
   public MlpPolicyConfig withFeatures(int size, int width, int depth) {
     return new MlpPolicyConfig(size, width, depth, valueWidth, valueDepth, actionWidth, actionDepth, activation, logStdInit, orthogonalInit, squash, netArch);
   }
+  /** This config with the Lerax value head's hidden width and depth. */
   public MlpPolicyConfig withValueHead(int width, int depth) {
     return new MlpPolicyConfig(featureSize, featureWidth, featureDepth, width, depth, actionWidth, actionDepth, activation, logStdInit, orthogonalInit, squash, netArch);
   }
+  /** This config with the Lerax action head's hidden width and depth. */
   public MlpPolicyConfig withActionHead(int width, int depth) {
     return new MlpPolicyConfig(featureSize, featureWidth, featureDepth, valueWidth, valueDepth, width, depth, activation, logStdInit, orthogonalInit, squash, netArch);
   }
+  /** This config with the initial log-std of Gaussian actions. */
   public MlpPolicyConfig withLogStdInit(float v) {
     return new MlpPolicyConfig(featureSize, featureWidth, featureDepth, valueWidth, valueDepth, actionWidth, actionDepth, activation, v, orthogonalInit, squash, netArch);
   }
+  /** This config with orthogonal (true) or uniform (false) initialisation. */
   public MlpPolicyConfig withOrthogonalInit(boolean on) {
     return new MlpPolicyConfig(featureSize, featureWidth, featureDepth, valueWidth, valueDepth, actionWidth, actionDepth, activation, logStdInit, on, squash, netArch);
   }
+  /** This config with Box actions tanh-squashed to the bounds (true) or not. */
   public MlpPolicyConfig withSquash(boolean on) {
     return new MlpPolicyConfig(featureSize, featureWidth, featureDepth, valueWidth, valueDepth, actionWidth, actionDepth, activation, logStdInit, orthogonalInit, on, netArch);
   }
+  /** This config with the Stable-Baselines layout {@code arch}, or the Lerax layout for null. */
   public MlpPolicyConfig withNetArch(NetArch arch) {
     return new MlpPolicyConfig(featureSize, featureWidth, featureDepth, valueWidth, valueDepth, actionWidth, actionDepth, activation, logStdInit, orthogonalInit, squash, arch);
   }

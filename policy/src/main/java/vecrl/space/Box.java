@@ -185,6 +185,51 @@ public final class Box implements Space<float[]> {
     return v;
   }
 
+  /** A new array holding {@code v} clamped elementwise into the bounds; {@code v} is not modified. */
+  public float[] clip(float[] v) {
+    if (v == null) throw new IllegalArgumentException(this + ".clip: value is null, expected a float[" + size + "]");
+    return clipInPlace(v.clone());
+  }
+
+  /** {@link #size()} floats: the values. */
+  @Override
+  public int actionWidth() {
+    return size;
+  }
+
+  /** 0: a Box takes no mask. */
+  @Override
+  public int maskWidth() {
+    return 0;
+  }
+
+  /** A copy of the {@link #size()} floats, not clipped (see {@link #clip}). */
+  @Override
+  public float[] actionFromRow(float[] row, int offset) {
+    return Arrays.copyOfRange(row, offset, offset + size);
+  }
+
+  /** Copies the values. */
+  @Override
+  public void actionToRow(float[] action, float[] row, int offset) {
+    if (action == null || action.length != size) {
+      throw new IllegalArgumentException(this + ".actionToRow: action is " + describe(action) + ", expected a float[" + size + "]");
+    }
+    System.arraycopy(action, 0, row, offset, size);
+  }
+
+  /** Writes nothing; a non-null mask is an error. */
+  @Override
+  public void maskToRow(Object mask, float[] row, int offset) {
+    SpaceErrors.noMask(this, mask);
+  }
+
+  /** True: a Box takes no mask. */
+  @Override
+  public boolean rowAllowed(float[] maskRow, int maskOffset, float[] actionRow, int actionOffset) {
+    return true;
+  }
+
   /** A [batch, ...shape] tensor viewed as its flat form [batch, size] (no copy). */
   public Tensor toFlatBatch(Tensor batch) {
     int b = batch.rank() == 0 ? 1 : batch.dim(0);
@@ -243,6 +288,7 @@ public final class Box implements Space<float[]> {
     if (value instanceof float[] a) return "float[" + a.length + "]";
     if (value instanceof int[] a) return "int[" + a.length + "]";
     if (value instanceof boolean[] a) return "boolean[" + a.length + "]";
+    if (value instanceof boolean[][] a) return "boolean[" + a.length + "][]";
     return value.getClass().getSimpleName();
   }
 }

@@ -150,6 +150,42 @@ public final class Dict implements Space<Map<String, Object>> {
     return new Box(lo, hi, flatSize);
   }
 
+  /** Throws: a Dict cannot be a policy's action space. */
+  @Override
+  public int actionWidth() {
+    throw SpaceErrors.notAnActionSpace(this);
+  }
+
+  /** 0: a Dict takes no mask row. */
+  @Override
+  public int maskWidth() {
+    return 0;
+  }
+
+  /** Throws: a Dict cannot be a policy's action space. */
+  @Override
+  public Map<String, Object> actionFromRow(float[] row, int offset) {
+    throw SpaceErrors.notAnActionSpace(this);
+  }
+
+  /** Throws: a Dict cannot be a policy's action space. */
+  @Override
+  public void actionToRow(Map<String, Object> action, float[] row, int offset) {
+    throw SpaceErrors.notAnActionSpace(this);
+  }
+
+  /** Writes nothing; a non-null mask is an error (use {@link #sample(Rng, Object)} for child masks). */
+  @Override
+  public void maskToRow(Object mask, float[] row, int offset) {
+    SpaceErrors.noMask(this, mask);
+  }
+
+  /** True: a Dict has no mask row. */
+  @Override
+  public boolean rowAllowed(float[] maskRow, int maskOffset, float[] actionRow, int actionOffset) {
+    return true;
+  }
+
   @Override
   public boolean equals(Object o) {
     // Order matters: LinkedHashMap.equals ignores it, so compare the entry lists.

@@ -97,6 +97,78 @@ public record Discrete(int n, int start) implements Space<Integer> {
     return new Box(0f, 1f, n);
   }
 
+  /** One float: the index. */
+  @Override
+  public int actionWidth() {
+    return 1;
+  }
+
+  /** {@code n}: one float per value. */
+  @Override
+  public int maskWidth() {
+    return n;
+  }
+
+  /** {@code start + row[offset]}; the index must be an integer in {@code [0, n)}. */
+  @Override
+  public Integer actionFromRow(float[] row, int offset) {
+    float v = row[offset];
+    if (v != Math.rint(v) || v < 0 || v >= n) {
+      throw new IllegalArgumentException("action index " + v + " is not an integer in [0, " + n + ") of " + this);
+    }
+    return start + (int) v;
+  }
+
+  /** Writes the index {@code action - start}. */
+  @Override
+  public void actionToRow(Integer action, float[] row, int offset) {
+    if (action == null) throw new IllegalArgumentException(this + ".actionToRow: action is null, expected an Integer");
+    row[offset] = index(action);
+  }
+
+  /** A {@code boolean[n]} as 1f (allowed) and 0f (masked); null: all 1f. */
+  @Override
+  public void maskToRow(Object mask, float[] row, int offset) {
+    if (mask == null) {
+      Arrays.fill(row, offset, offset + n, 1f);
+      return;
+    }
+    if (!(mask instanceof boolean[] m)) {
+      throw new IllegalArgumentException("action mask must be a boolean[" + n + "] for " + this + ", got " + Box.describe(mask));
+    }
+    choicesToRow(m, n, row, offset, "", this);
+  }
+
+  /** Writes one component's choices; an error if the length differs from {@code n} or none is allowed. */
+  static void choicesToRow(boolean[] m, int n, float[] row, int offset, String part, Space<?> space) {
+    if (m.length != n) {
+      throw new IllegalArgumentException("action mask" + part + " has " + m.length + " entries, expected " + n + " for " + space);
+    }
+    boolean any = false;
+    for (int i = 0; i < n; i++) {
+      row[offset + i] = m[i] ? 1f : 0f;
+      any |= m[i];
+    }
+    if (!any) throw new IllegalArgumentException("action mask" + part + " allows no action (" + space + ")");
+  }
+
+  /** Whether the mask row is nonzero at the action's index. */
+  @Override
+  public boolean rowAllowed(float[] maskRow, int maskOffset, float[] actionRow, int actionOffset) {
+    return maskRow[maskOffset + checkedIndex(actionRow[actionOffset], n, "action index", this)] != 0f;
+  }
+
+  /**
+   * {@code (int) v} for a row entry {@code v} that is meant to index {@code [0, n)}; truncates as a
+   * cast does, and is an error outside the range.
+   */
+  static int checkedIndex(float v, int n, String what, Space<?> space) {
+    if (!(v >= 0 && v < n)) {
+      throw new IllegalArgumentException(what + " " + v + " is outside [0, " + n + ") of " + space);
+    }
+    return (int) v;
+  }
+
   /** One-hot rows [batch, n] for a [batch] tensor of values (floats holding integers). */
   public Tensor toFlatBatch(Tensor values) {
     if (values.rank() != 1) {

@@ -81,6 +81,72 @@ public record MultiBinary(int n) implements Space<int[]> {
     return new Box(0f, 1f, n);
   }
 
+  /** One float per bit. */
+  @Override
+  public int actionWidth() {
+    return n;
+  }
+
+  /** One code per bit. */
+  @Override
+  public int maskWidth() {
+    return n;
+  }
+
+  /** The bits; each must be 0 or 1. */
+  @Override
+  public int[] actionFromRow(float[] row, int offset) {
+    int[] a = new int[n];
+    for (int i = 0; i < n; i++) {
+      float v = row[offset + i];
+      if (v != 0f && v != 1f) throw new IllegalArgumentException("action bit " + i + " = " + v + " is not 0 or 1 in " + this);
+      a[i] = (int) v;
+    }
+    return a;
+  }
+
+  /** Writes the bits as 0f and 1f. */
+  @Override
+  public void actionToRow(int[] action, float[] row, int offset) {
+    if (action == null || action.length != n) {
+      throw new IllegalArgumentException(this + ".actionToRow: action is " + Box.describe(action) + ", expected an int[" + n + "]");
+    }
+    for (int i = 0; i < n; i++) {
+      if (action[i] != 0 && action[i] != 1) {
+        throw new IllegalArgumentException(this + ".actionToRow: bit " + i + " = " + action[i] + ", expected 0 or 1");
+      }
+      row[offset + i] = action[i];
+    }
+  }
+
+  /** An {@code int[n]} of codes 0, 1, 2 as floats; null: all 2f (free). */
+  @Override
+  public void maskToRow(Object mask, float[] row, int offset) {
+    if (mask == null) {
+      java.util.Arrays.fill(row, offset, offset + n, 2f);
+      return;
+    }
+    if (!(mask instanceof int[] m) || m.length != n) {
+      throw new IllegalArgumentException("action mask must be an int[" + n + "] of codes 0, 1, 2 for " + this + ", got " + Box.describe(mask));
+    }
+    for (int i = 0; i < n; i++) {
+      if (m[i] < 0 || m[i] > 2) {
+        throw new IllegalArgumentException("action mask bit " + i + " has code " + m[i] + ", expected 0 (bit 0), 1 (bit 1) or 2 (free) for " + this);
+      }
+      row[offset + i] = m[i];
+    }
+  }
+
+  /** Whether every bit with code 0 or 1 equals its code. */
+  @Override
+  public boolean rowAllowed(float[] maskRow, int maskOffset, float[] actionRow, int actionOffset) {
+    for (int i = 0; i < n; i++) {
+      float code = maskRow[maskOffset + i];
+      if (code != 2f && code != actionRow[actionOffset + i]) return false;
+    }
+    return true;
+  }
+
   /** A [batch, n] tensor of bits is already flat: checked and returned as is. */
   public Tensor toFlatBatch(Tensor bits) {
     if (bits.rank() != 2 || bits.dim(1) != n) {

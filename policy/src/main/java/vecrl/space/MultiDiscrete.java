@@ -112,6 +112,73 @@ public final class MultiDiscrete implements Space<int[]> {
     return new Box(0f, 1f, flatSize);
   }
 
+  /** One float per component: its index. */
+  @Override
+  public int actionWidth() {
+    return nvec.length;
+  }
+
+  /** {@code sum(nvec)}: one float per value of each component. */
+  @Override
+  public int maskWidth() {
+    return flatSize;
+  }
+
+  /** The components' indices; each must be an integer in {@code [0, nvec[i])}. */
+  @Override
+  public int[] actionFromRow(float[] row, int offset) {
+    int[] a = new int[nvec.length];
+    for (int i = 0; i < nvec.length; i++) {
+      float v = row[offset + i];
+      if (v != Math.rint(v) || v < 0 || v >= nvec[i]) {
+        throw new IllegalArgumentException("action component " + i + " = " + v + " is not an integer in [0, " + nvec[i] + ") of " + this);
+      }
+      a[i] = (int) v;
+    }
+    return a;
+  }
+
+  /** Writes the components' indices. */
+  @Override
+  public void actionToRow(int[] action, float[] row, int offset) {
+    if (action == null || action.length != nvec.length) {
+      throw new IllegalArgumentException(this + ".actionToRow: action is " + Box.describe(action) + ", expected an int[" + nvec.length + "]");
+    }
+    for (int i = 0; i < nvec.length; i++) {
+      if (action[i] < 0 || action[i] >= nvec[i]) {
+        throw new IllegalArgumentException(this + ".actionToRow: component " + i + " = " + action[i] + " outside [0, " + nvec[i] + ")");
+      }
+      row[offset + i] = action[i];
+    }
+  }
+
+  /** A {@code boolean[components][]}: each component's row in turn; null (or a null component) allows all. */
+  @Override
+  public void maskToRow(Object mask, float[] row, int offset) {
+    if (mask != null && (!(mask instanceof boolean[][] m) || m.length != nvec.length)) {
+      throw new IllegalArgumentException("action mask must be a boolean[" + nvec.length + "][] for " + this + ", got " + Box.describe(mask));
+    }
+    boolean[][] m = (boolean[][]) mask;
+    int at = offset;
+    for (int i = 0; i < nvec.length; i++) {
+      if (m == null || m[i] == null) Arrays.fill(row, at, at + nvec[i], 1f);
+      else Discrete.choicesToRow(m[i], nvec[i], row, at, " of component " + i, this);
+      at += nvec[i];
+    }
+  }
+
+  /** Whether every component's index is allowed by its part of the mask row. */
+  @Override
+  public boolean rowAllowed(float[] maskRow, int maskOffset, float[] actionRow, int actionOffset) {
+    int at = maskOffset;
+    for (int i = 0; i < nvec.length; i++) {
+      int k = Discrete.checkedIndex(actionRow[actionOffset + i], nvec[i], "action component " + i + " =", this);
+      if (maskRow[at + k] == 0f) return false;
+      at += nvec[i];
+    }
+    return true;
+  }
+
   /** Flat one-hot rows [batch, sum(nvec)] for a [batch, components] tensor of values. */
   public Tensor toFlatBatch(Tensor values) {
     if (values.rank() != 2 || values.dim(1) != nvec.length) {

@@ -29,6 +29,21 @@ import vecrl.tensor.Tensor;
  * {@link Tuple} a {@code List}, where a missing or null child mask means unmasked. {@link Box} takes
  * no mask. A mask that allows no value of a component is an error.
  *
+ * <p><b>Policy rows.</b> A policy reads and writes actions and masks as float rows. Each space says
+ * how its values map to them: {@link #actionWidth()} and {@link #maskWidth()} give the widths,
+ * {@link #actionFromRow} and {@link #actionToRow} convert actions, {@link #maskToRow} converts a
+ * mask object, and {@link #rowAllowed} checks an action row against a mask row.
+ *
+ * <table>
+ *   <caption>Policy rows</caption>
+ *   <tr><th>Space</th><th>Action row</th><th>Mask row</th></tr>
+ *   <tr><td>{@link Discrete}(n, start)</td><td>1 float: the index {@code value - start}</td><td>n floats, 1 allowed, 0 masked</td></tr>
+ *   <tr><td>{@link Box}</td><td>the {@code size()} values</td><td>none (width 0)</td></tr>
+ *   <tr><td>{@link MultiDiscrete}(nvec)</td><td>one index per component</td><td>sum(nvec) floats, the components' rows in order</td></tr>
+ *   <tr><td>{@link MultiBinary}(n)</td><td>n bits, 0 or 1</td><td>n codes: 0 (bit 0), 1 (bit 1), 2 (free)</td></tr>
+ *   <tr><td>{@link Dict}, {@link Tuple}</td><td>none: not a policy's action space</td><td>none (width 0)</td></tr>
+ * </table>
+ *
  * @param <T> the Java type of a value of this space
  */
 public sealed interface Space<T> permits Box, Discrete, MultiDiscrete, MultiBinary, Dict, Tuple {
@@ -61,6 +76,68 @@ public sealed interface Space<T> permits Box, Discrete, MultiDiscrete, MultiBina
 
   /** The Box that the flat form of values lives in (Gymnasium's {@code flatten_space}). */
   Box flatSpace();
+
+  // ---- the rows a policy reads and writes (see the class comment, "Policy rows") ----
+
+  /**
+   * The number of floats in a policy's action row for this space: Discrete 1 (the index), Box its
+   * size, MultiDiscrete one per component, MultiBinary one per bit.
+   *
+   * @throws IllegalArgumentException for a Dict or Tuple, which cannot be a policy's action space
+   */
+  int actionWidth();
+
+  /**
+   * The number of floats in a policy's mask row for this space: Discrete n, MultiDiscrete
+   * sum(nvec), MultiBinary n; 0 for Box, Dict and Tuple, which take no mask row.
+   */
+  int maskWidth();
+
+  /**
+   * The environment action that the action row {@code row[offset .. offset + actionWidth())} means:
+   * Discrete {@code start + index}, Box a copy of the floats (not clipped), MultiDiscrete and
+   * MultiBinary an {@code int[]}.
+   *
+   * @throws IllegalArgumentException if an index is not an integer in range (naming it and the
+   *     range), or for a Dict or Tuple
+   */
+  T actionFromRow(float[] row, int offset);
+
+  /**
+   * Writes the action row of {@code action} to {@code row[offset .. offset + actionWidth())}
+   * (modified): the inverse of {@link #actionFromRow}.
+   *
+   * @throws IllegalArgumentException if {@code action} is not in this space's value type and
+   *     range, or for a Dict or Tuple
+   */
+  void actionToRow(T action, float[] row, int offset);
+
+  /**
+   * Writes the mask row of the mask object {@code mask} (what {@link #sample(Rng, Object)} takes)
+   * to {@code row[offset .. offset + maskWidth())} (modified). A null mask writes the row that
+   * allows every action (nothing for a width of 0).
+   *
+   * <p>Rows: Discrete n floats, 1 allowed and 0 masked; MultiDiscrete the components' rows one
+   * after another (a null component is all allowed); MultiBinary the codes 0, 1, 2 as floats.
+   *
+   * @throws IllegalArgumentException for a mask of the wrong type or length, a code outside 0..2,
+   *     a mask (of a component) that allows nothing, or any non-null mask for Box, Dict or Tuple;
+   *     the message names the problem and this space
+   */
+  void maskToRow(Object mask, float[] row, int offset);
+
+  /**
+   * Whether the action row {@code actionRow[actionOffset ..]} is allowed by the mask row {@code
+   * maskRow[maskOffset ..]}. Always true for Box, Dict and Tuple.
+   *
+   * @throws IllegalArgumentException if a Discrete or MultiDiscrete index lies outside its range
+   */
+  boolean rowAllowed(float[] maskRow, int maskOffset, float[] actionRow, int actionOffset);
+
+  /** {@link #actionToRow} for a plain object, after {@link #cast} checks its type. */
+  default void actionObjectToRow(Object action, float[] row, int offset) {
+    actionToRow(cast(action), row, offset);
+  }
 
   /** A new array holding the flat form of {@code value}. */
   default float[] flatten(T value) {

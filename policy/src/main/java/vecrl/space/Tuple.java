@@ -102,6 +102,42 @@ public final class Tuple implements Space<List<Object>> {
     return Dict.concat(spaces, flatSize);
   }
 
+  /** Throws: a Tuple cannot be a policy's action space. */
+  @Override
+  public int actionWidth() {
+    throw SpaceErrors.notAnActionSpace(this);
+  }
+
+  /** 0: a Tuple takes no mask row. */
+  @Override
+  public int maskWidth() {
+    return 0;
+  }
+
+  /** Throws: a Tuple cannot be a policy's action space. */
+  @Override
+  public List<Object> actionFromRow(float[] row, int offset) {
+    throw SpaceErrors.notAnActionSpace(this);
+  }
+
+  /** Throws: a Tuple cannot be a policy's action space. */
+  @Override
+  public void actionToRow(List<Object> action, float[] row, int offset) {
+    throw SpaceErrors.notAnActionSpace(this);
+  }
+
+  /** Writes nothing; a non-null mask is an error (use {@link #sample(Rng, Object)} for child masks). */
+  @Override
+  public void maskToRow(Object mask, float[] row, int offset) {
+    SpaceErrors.noMask(this, mask);
+  }
+
+  /** True: a Tuple has no mask row. */
+  @Override
+  public boolean rowAllowed(float[] maskRow, int maskOffset, float[] actionRow, int actionOffset) {
+    return true;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Tuple t && spaces.equals(t.spaces);

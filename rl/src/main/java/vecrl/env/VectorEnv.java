@@ -4,11 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import vecrl.policy.ActionMasks;
-import vecrl.policy.ActorCriticPolicy;
-import vecrl.space.Box;
-import vecrl.space.Discrete;
-import vecrl.space.MultiBinary;
-import vecrl.space.MultiDiscrete;
 import vecrl.space.Space;
 import vecrl.tensor.Rng;
 import vecrl.tensor.Tensor;
@@ -93,15 +88,10 @@ public abstract sealed class VectorEnv<O, A> implements AutoCloseable permits Sy
     this.actions = new Object[n];
     this.rngs = new Rng[n];
     this.errors = new RuntimeException[n];
-    this.maskWidth = maskWidthOf(actionSpace);
+    this.maskWidth = actionSpace.maskWidth();
     this.maskObjects = new Object[n];
     this.maskRows = new float[n * maskWidth];
     this.maskTensor = Tensor.wrap(maskRows, new int[] {n, maskWidth});
-  }
-
-  /** The mask row width of a space the policies support; 0 (no masks) for the others (Dict, Tuple). */
-  private static int maskWidthOf(Space<?> space) {
-    return space instanceof Discrete || space instanceof MultiDiscrete || space instanceof MultiBinary ? ActorCriticPolicy.maskWidth(space) : 0;
   }
 
   /** Runs {@code task(i)} for every env index; returns when all are done. */
@@ -161,10 +151,12 @@ public abstract sealed class VectorEnv<O, A> implements AutoCloseable permits Sy
   }
 
   /**
-   * Steps with actions in batch form: for a {@link Discrete} action space a [n] tensor of action
-   * indices, as a policy gives them (env i receives {@code start + index}, so {@code Discrete(n,
-   * start)} works); for a {@link Box} a [n, ...shape] tensor; for {@link MultiDiscrete} and {@link
-   * MultiBinary} a [n, components] tensor. Dict and Tuple actions go through {@link #step(List)}.
+   * Steps with actions in batch form, as a policy gives them: row {@code i} of a [n, actionWidth]
+   * tensor (a [n] tensor when the width is 1) is env {@code i}'s action row, which the action space
+   * turns into the env's action ({@link Space#actionFromRow}): for {@code Discrete(n, start)} the
+   * index, so env i receives {@code start + index}; for a Box the values, unclipped; for
+   * MultiDiscrete and MultiBinary one index or bit per component. A Box's tensor may also be [n,
+   * ...shape]. Dict and Tuple actions go through {@link #step(List)}.
    */
   public Tensor step(Tensor actions) {
     decode(actions);
@@ -172,47 +164,25 @@ public abstract sealed class VectorEnv<O, A> implements AutoCloseable permits Sy
   }
 
   private void decode(Tensor t) {
+    int k;
+    try {
+      k = actionSpace.actionWidth();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("VectorEnv.step: a " + actionSpace + " action space has no tensor form; use step(List)", e);
+    }
+    if (t.size() != n * k || (t.rank() > 0 && t.dim(0) != n)) {
+      throw new IllegalArgumentException("VectorEnv.step: actions " + t.shapeString() + " for " + n + " envs with action space "
+          + actionSpace + ", expected " + (k == 1 && t.rank() <= 1 ? "[" + n + "]" : "[" + n + ", " + k + "]"));
+    }
     float[] d = t.data();
     int o = t.offset();
-    switch (actionSpace) {
-      case Discrete disc -> {
-        if (t.size() != n) throw badActions(t, "[" + n + "]");
-        for (int i = 0; i < n; i++) {
-          float v = d[o + i];
-          if (v != Math.rint(v) || v < 0 || v >= disc.n()) {
-            throw new IllegalArgumentException("VectorEnv.step: action index " + v + " for env " + i + " is not an integer in [0, "
-                + disc.n() + ") of " + disc);
-          }
-          actions[i] = Integer.valueOf(disc.start() + (int) v);
-        }
-      }
-      case Box box -> {
-        int k = box.size();
-        if (t.size() != n * k || t.dim(0) != n) throw badActions(t, "[" + n + ", " + k + "]");
-        for (int i = 0; i < n; i++) actions[i] = java.util.Arrays.copyOfRange(d, o + i * k, o + (i + 1) * k);
-      }
-      case MultiDiscrete md -> actions(t, md.components());
-      case MultiBinary mb -> actions(t, mb.n());
-      default -> throw new IllegalArgumentException("VectorEnv.step: a " + actionSpace + " action space has no tensor form; use step(List)");
-    }
-  }
-
-  private void actions(Tensor t, int k) {
-    if (t.size() != n * k || t.dim(0) != n) throw badActions(t, "[" + n + ", " + k + "]");
     for (int i = 0; i < n; i++) {
-      int[] a = new int[k];
-      for (int j = 0; j < k; j++) {
-        float v = t.data()[t.offset() + i * k + j];
-        if (v != Math.rint(v)) throw new IllegalArgumentException("VectorEnv.step: action component " + v + " for env " + i + " is not an integer");
-        a[j] = (int) v;
+      try {
+        actions[i] = actionSpace.actionFromRow(d, o + i * k);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("VectorEnv.step: env " + i + ": " + e.getMessage(), e);
       }
-      actions[i] = a;
     }
-  }
-
-  private IllegalArgumentException badActions(Tensor t, String expected) {
-    return new IllegalArgumentException("VectorEnv.step: actions " + t.shapeString() + " for " + n + " envs with action space "
-        + actionSpace + ", expected " + expected);
   }
 
   private Tensor stepPending() {

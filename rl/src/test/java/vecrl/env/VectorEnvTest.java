@@ -57,7 +57,7 @@ class VectorEnvTest {
       Tensor obs = venv.step(Tensor.vector(new float[] {0, 1, 2}));
       assertArrayEquals(new float[] {-1, 0, 1}, obs.copy().data());
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> venv.step(Tensor.vector(new float[] {0, 3, 1})));
-      assertTrue(e.getMessage().contains("action index 3.0 for env 1") && e.getMessage().contains("[0, 3) of Discrete(3, start=-1)"), e.getMessage());
+      assertEquals("VectorEnv.step: env 1: action index 3.0 is not an integer in [0, 3) of Discrete(3, start=-1)", e.getMessage());
     }
   }
 
@@ -139,7 +139,7 @@ class VectorEnvTest {
     disc.reset(0);
     disc.step(Tensor.vector(0, 2));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> disc.step(Tensor.vector(0, 3)));
-    assertTrue(e.getMessage().contains("action index 3.0 for env 1") && e.getMessage().contains("[0, 3) of Discrete(3)"), e.getMessage());
+    assertEquals("VectorEnv.step: env 1: action index 3.0 is not an integer in [0, 3) of Discrete(3)", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> disc.step(Tensor.vector(0.5f, 1)));
   }
 
@@ -148,5 +148,42 @@ class VectorEnvTest {
     List<Env<float[], Integer>> envs = List.of(Envs.make("CartPole-v1"), Envs.make("Acrobot-v1"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SyncVectorEnv<>(envs));
     assertTrue(e.getMessage().contains("env 1"), e.getMessage());
+  }
+
+  /** Keeps the last action it was given as its state; the observation is a constant. */
+  private record Recorder<A>(vecrl.space.Space<A> actionSpace) implements Dynamics<Object, float[], A> {
+    public vecrl.space.Space<float[]> observationSpace() { return new vecrl.space.Box(0f, 1f, 1); }
+    public Object initialState(Rng rng) { return "start"; }
+    public Transition<Object> step(Object state, A action) { return new Transition<>(action, 0, false); }
+    public float[] observation(Object state) { return new float[] {0f}; }
+  }
+
+  private static <A> List<Object> stepOnce(vecrl.space.Space<A> space, Tensor actions, int n) {
+    List<DynamicsEnv<Object, float[], A>> envs = new ArrayList<>();
+    for (int i = 0; i < n; i++) envs.add(new DynamicsEnv<>(new Recorder<>(space)));
+    try (SyncVectorEnv<float[], A> v = new SyncVectorEnv<>(new ArrayList<Env<float[], A>>(envs))) {
+      v.reset(3);
+      v.step(actions);
+      List<Object> got = new ArrayList<>();
+      for (DynamicsEnv<Object, float[], A> e : envs) got.add(e.state());
+      return got;
+    }
+  }
+
+  @Test
+  void tensorActionsOfMultiDiscreteAndMultiBinaryBecomeIntArrays() {
+    List<Object> md = stepOnce(new vecrl.space.MultiDiscrete(3, 2), Tensor.matrix(new float[][] {{2, 1}, {0, 0}}), 2);
+    assertArrayEquals(new int[] {2, 1}, (int[]) md.get(0));
+    assertArrayEquals(new int[] {0, 0}, (int[]) md.get(1));
+    List<Object> mb = stepOnce(new vecrl.space.MultiBinary(3), Tensor.matrix(new float[][] {{1, 0, 1}}), 1);
+    assertArrayEquals(new int[] {1, 0, 1}, (int[]) mb.get(0));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> stepOnce(new vecrl.space.MultiDiscrete(3, 2), Tensor.matrix(new float[][] {{0, 0}, {1, 2}}), 2));
+    assertEquals("VectorEnv.step: env 1: action component 1 = 2.0 is not an integer in [0, 2) of MultiDiscrete([3, 2])", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> stepOnce(new vecrl.space.MultiBinary(2), Tensor.zeros(3, 2), 2));
+    assertEquals("VectorEnv.step: actions [3, 2] for 2 envs with action space MultiBinary(2), expected [2, 2]", e.getMessage());
+    vecrl.space.Dict dict = vecrl.space.Dict.of("a", new vecrl.space.Discrete(2));
+    e = assertThrows(IllegalArgumentException.class, () -> stepOnce(dict, Tensor.zeros(1, 1), 1));
+    assertEquals("VectorEnv.step: a " + dict + " action space has no tensor form; use step(List)", e.getMessage());
   }
 }
