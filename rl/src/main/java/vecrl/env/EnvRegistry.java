@@ -47,6 +47,34 @@ public final class EnvRegistry {
     return r;
   }
 
+  /**
+   * {@link #standard()} plus the environments of every {@link EnvProvider} that {@link
+   * java.util.ServiceLoader} finds through {@code loader}, called in the order of their class names
+   * (so the registry's order does not depend on the class path's).
+   *
+   * @throws IllegalStateException naming the provider class when a provider cannot be loaded, throws,
+   *     or registers an id that is already taken
+   */
+  public static EnvRegistry withProviders(ClassLoader loader) {
+    EnvRegistry r = standard();
+    List<java.util.ServiceLoader.Provider<EnvProvider>> providers;
+    try {
+      providers = new ArrayList<>(java.util.ServiceLoader.load(EnvProvider.class, loader).stream().toList());
+    } catch (java.util.ServiceConfigurationError e) {
+      throw new IllegalStateException("EnvRegistry: cannot list the EnvProviders: " + e.getMessage(), e);
+    }
+    providers.sort(java.util.Comparator.comparing(p -> p.type().getName()));
+    for (java.util.ServiceLoader.Provider<EnvProvider> p : providers) {
+      String name = p.type().getName();
+      try {
+        p.get().register(r);
+      } catch (RuntimeException | java.util.ServiceConfigurationError e) {
+        throw new IllegalStateException("EnvRegistry: EnvProvider " + name + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      }
+    }
+    return r;
+  }
+
   /** Adds {@code spec}; an id already present is an error. */
   public EnvRegistry register(EnvSpec spec) {
     if (specs.containsKey(spec.id())) throw new IllegalArgumentException("EnvRegistry: \"" + spec.id() + "\" is already registered");

@@ -3,48 +3,10 @@ package vecrl.env;
 import static org.junit.jupiter.api.Assertions.*;
 
 import org.junit.jupiter.api.Test;
-import vecrl.space.Box;
-import vecrl.space.Discrete;
-import vecrl.space.Space;
-import vecrl.tensor.Rng;
 import vecrl.tensor.Tensor;
 
-/** The "plug in your own environment" example from the documentation, as a running test. */
+/** The "plug in your own environment" example from the documentation ({@link Corridor}), as a running test. */
 class CustomEnvExampleTest {
-
-  /** A walk on 0..10: start at 5; action 0 steps left, 1 right; reaching 10 pays 1 and ends the episode. */
-  static final class Corridor implements Dynamics<Integer, float[], Integer> {
-    @Override
-    public Space<float[]> observationSpace() {
-      return new Box(0f, 10f, 1);
-    }
-
-    @Override
-    public Space<Integer> actionSpace() {
-      return new Discrete(2);
-    }
-
-    @Override
-    public Integer initialState(Rng rng) {
-      return 5;
-    }
-
-    @Override
-    public Transition<Integer> step(Integer pos, Integer action) {
-      int next = Math.max(0, pos + (action == 1 ? 1 : -1));
-      return new Transition<>(next, next == 10 ? 1.0 : 0.0, next == 10);
-    }
-
-    @Override
-    public float[] observation(Integer pos) {
-      return new float[] {pos};
-    }
-
-    @Override
-    public Object actionMask(Integer pos) {
-      return new boolean[] {pos > 0, true}; // cannot step left at the wall
-    }
-  }
 
   @Test
   void registerAndStepACustomEnvironment() {
