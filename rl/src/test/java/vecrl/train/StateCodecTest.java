@@ -174,6 +174,15 @@ final class StateCodecTest {
         + "snapshot's values: java.lang.IllegalArgumentException: n = 0, expected > 0", error(() -> CODEC.decode(new Positive(1), new double[] {0}, 0)));
   }
 
+  @Test
+  void checkpointFilesKeepTheRawBits() throws java.io.IOException {
+    // a long whose bits form a NaN (here with a payload) must come back from the file unchanged
+    double[] values = {Double.longBitsToDouble(0x7ff0_0000_0000_0001L), NEG_NAN, Double.longBitsToDouble(Long.MIN_VALUE), 2.5};
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    Checkpoint.writeDoubles(new java.io.DataOutputStream(bytes), values);
+    assertBits(values, Checkpoint.readDoubles(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))));
+  }
+
   /** The README's Corridor: an Integer state, which the trainer's final checkpoint used to reject. */
   private static final class Corridor implements Dynamics<Integer, float[], Integer> {
     @Override public Space<float[]> observationSpace() { return new Box(0f, 10f, 1); }
