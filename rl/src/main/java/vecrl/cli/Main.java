@@ -71,6 +71,7 @@ public final class Main {
                      a run directory or a directory of runs (a train --out); prints each run's first step
                      at or above X and the invalid actions it took
         envs         list the environments with their spaces
+        check-env ID [--seed N] [--steps N]   check an environment's contract (spaces, determinism, masks; vecrl.env.EnvChecker)
         devices      list the OpenCL platforms and devices (choose one with -Dvecrl.opencl.device=INDEX_OR_NAME)
         bench-train [--steps N] [--seed N] [--envs N] [--env ID --policy mlp|lstm|gru]
                      PPO CartPole-v1 speed (4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh), one thread;
@@ -94,6 +95,7 @@ public final class Main {
         case "eval" -> eval(rest);
         case "chart" -> chart(rest);
         case "envs" -> envs(rest);
+        case "check-env" -> CheckEnvCommand.run(rest, registry, out, err);
         case "devices" -> devices(rest);
         case "bench-train" -> benchTrain(rest);
         case "bench-autodiff" -> benchAutodiff(rest);
@@ -101,7 +103,7 @@ public final class Main {
           out.println(USAGE);
           yield 0;
         }
-        default -> throw new UsageException("unknown command \"" + cmd + "\"; valid commands: train, eval, envs, devices, bench-train, bench-autodiff, chart, help");
+        default -> throw new UsageException("unknown command \"" + cmd + "\"; valid commands: train, eval, envs, check-env, devices, bench-train, bench-autodiff, chart, help");
       };
     } catch (UsageException e) {
       err.println("vecrl: " + e.getMessage());

@@ -10,6 +10,8 @@ import vecrl.env.classic.MountainCar;
 import vecrl.env.classic.MountainCarContinuous;
 import vecrl.env.classic.Pendulum;
 import vecrl.env.grid.GridMaze;
+import vecrl.env.proof.BitMatch;
+import vecrl.env.proof.MultiTarget;
 
 /**
  * Environments by name, as Gymnasium's registry. A registry is an ordinary object (there is no
@@ -25,8 +27,11 @@ public final class EnvRegistry {
 
   /**
    * A new registry with CartPole-v1, Pendulum-v1, Acrobot-v1, MountainCar-v0 and
-   * MountainCarContinuous-v0, vecrl's action-masking task GridMaze-v0 ({@link GridMaze}) and the memory
-   * task CartPoleNoVel-v1 (CartPole-v1 observing only cart position and pole angle).
+   * MountainCarContinuous-v0, vecrl's action-masking task GridMaze-v0 ({@link GridMaze}), the memory
+   * task CartPoleNoVel-v1 (CartPole-v1 observing only cart position and pole angle), and two proof
+   * tasks for multi-component actions: MultiTarget-v0 ({@link MultiTarget}, MultiDiscrete actions
+   * with masks) and BitMatch-v0 ({@link BitMatch}, MultiBinary actions), whose 16-step episodes end
+   * by termination (no time limit).
    */
   public static EnvRegistry standard() {
     EnvRegistry r = new EnvRegistry();
@@ -37,6 +42,36 @@ public final class EnvRegistry {
     r.register("MountainCarContinuous-v0", () -> new DynamicsEnv<>(new MountainCarContinuous()), 999);
     r.register("GridMaze-v0", () -> new DynamicsEnv<>(new GridMaze()), 100);
     r.register("CartPoleNoVel-v1", () -> new DynamicsEnv<>(new CartPoleNoVelocity()), 500);
+    r.register("MultiTarget-v0", () -> new DynamicsEnv<>(new MultiTarget()), 0);
+    r.register("BitMatch-v0", () -> new DynamicsEnv<>(new BitMatch()), 0);
+    return r;
+  }
+
+  /**
+   * {@link #standard()} plus the environments of every {@link EnvProvider} that {@link
+   * java.util.ServiceLoader} finds through {@code loader}, called in the order of their class names
+   * (so the registry's order does not depend on the class path's).
+   *
+   * @throws IllegalStateException naming the provider class when a provider cannot be loaded, throws,
+   *     or registers an id that is already taken
+   */
+  public static EnvRegistry withProviders(ClassLoader loader) {
+    EnvRegistry r = standard();
+    List<java.util.ServiceLoader.Provider<EnvProvider>> providers;
+    try {
+      providers = new ArrayList<>(java.util.ServiceLoader.load(EnvProvider.class, loader).stream().toList());
+    } catch (java.util.ServiceConfigurationError e) {
+      throw new IllegalStateException("EnvRegistry: cannot list the EnvProviders: " + e.getMessage(), e);
+    }
+    providers.sort(java.util.Comparator.comparing(p -> p.type().getName()));
+    for (java.util.ServiceLoader.Provider<EnvProvider> p : providers) {
+      String name = p.type().getName();
+      try {
+        p.get().register(r);
+      } catch (RuntimeException | java.util.ServiceConfigurationError e) {
+        throw new IllegalStateException("EnvRegistry: EnvProvider " + name + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      }
+    }
     return r;
   }
 

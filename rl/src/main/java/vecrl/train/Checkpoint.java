@@ -105,7 +105,8 @@ final class Checkpoint {
 
   static void writeDoubles(DataOutputStream out, double[] a) throws IOException {
     out.writeInt(a.length);
-    for (double x : a) out.writeDouble(x);
+    // raw bits: writeDouble folds every NaN into one, which would corrupt longs stored as doubles (generators, long state components)
+    for (double x : a) out.writeLong(Double.doubleToRawLongBits(x));
   }
 
   static double[] readDoubles(DataInputStream in) throws IOException {

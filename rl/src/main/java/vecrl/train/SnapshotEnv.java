@@ -1,6 +1,5 @@
 package vecrl.train;
 
-import java.lang.reflect.RecordComponent;
 import vecrl.env.DynamicsEnv;
 import vecrl.env.Env;
 import vecrl.env.Reset;
@@ -11,8 +10,9 @@ import vecrl.tensor.Rng;
 /**
  * The trainer's per-env wrapper: a time limit (truncation at {@code maxSteps}, 0 for none) and a
  * snapshot of everything that decides the env's future, so that a resumed run continues exactly:
- * the generator used for resets, the elapsed steps and, for a {@link DynamicsEnv} whose state is a
- * record of primitive numbers (all built-in environments), the state itself.
+ * the generator used for resets, the elapsed steps and, for a {@link DynamicsEnv}, the state itself
+ * when {@link StateCodec} can copy it (numbers, booleans, enums, primitive arrays and records of
+ * these; all built-in environments).
  *
  * <p>The wrapper keeps the generator handed to its first {@link #reset(Rng)} (the vector env's
  * per-env generator) and uses it for every later reset, or the restored one after {@link #restore}.
@@ -54,63 +54,44 @@ final class SnapshotEnv<O, A> implements Env<O, A> {
     return s;
   }
 
-  /** The state as doubles: rng (2 longs as raw bits), elapsed, then the dynamics state's components. */
+  /**
+   * The state as doubles: rng (2 longs as raw bits), elapsed, then the dynamics state as {@link
+   * StateCodec} encodes it (for a record of primitive numbers, one double per component).
+   */
   double[] snapshot() {
     Object state = dynamicsState();
-    RecordComponent[] comps = state.getClass().getRecordComponents();
-    double[] out = new double[3 + comps.length];
+    double[] body = codec().encode(state);
+    double[] out = new double[3 + body.length];
     long[] rs = rng.state();
     out[0] = Double.longBitsToDouble(rs[0]);
     out[1] = Double.longBitsToDouble(rs[1]);
     out[2] = elapsed;
-    for (int i = 0; i < comps.length; i++) {
-      try {
-        out[3 + i] = ((Number) comps[i].getAccessor().invoke(state)).doubleValue();
-      } catch (ReflectiveOperationException | ClassCastException e) {
-        throw new IllegalStateException("checkpoint: the state of " + inner + " has a component " + comps[i].getName()
-            + " that is not a number; resumable training needs a record of numbers");
-      }
-    }
+    System.arraycopy(body, 0, out, 3, body.length);
     return out;
   }
 
+  /** Puts back a {@link #snapshot()}; the current state (after a reset) gives the types and array lengths. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   void restore(double[] snap) {
     Object state = dynamicsState();
-    RecordComponent[] comps = state.getClass().getRecordComponents();
-    if (snap.length != 3 + comps.length) {
-      throw new IllegalArgumentException("checkpoint: env snapshot of " + snap.length + " values, expected " + (3 + comps.length) + " for " + inner);
+    if (snap.length < 3) {
+      throw new IllegalArgumentException("checkpoint: env snapshot of " + snap.length + " values, expected at least 3 (generator and elapsed steps) for " + inner);
     }
+    Object restored = codec().decode(state, snap, 3);
     rng = Rng.restore(new long[] {Double.doubleToRawLongBits(snap[0]), Double.doubleToRawLongBits(snap[1])});
     elapsed = (int) snap[2];
-    Class<?>[] types = new Class<?>[comps.length];
-    Object[] args = new Object[comps.length];
-    for (int i = 0; i < comps.length; i++) {
-      types[i] = comps[i].getType();
-      double v = snap[3 + i];
-      args[i] = switch (types[i].getName()) {
-        case "double" -> v;
-        case "float" -> (float) v;
-        case "int" -> (int) v;
-        case "long" -> (long) v;
-        default -> throw new IllegalStateException("checkpoint: unsupported state component type " + types[i]);
-      };
-    }
-    try {
-      var ctor = state.getClass().getDeclaredConstructor(types);
-      ctor.setAccessible(true);
-      ((DynamicsEnv) inner).setState(ctor.newInstance(args));
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("checkpoint: cannot rebuild the state of " + inner + ": " + e);
-    }
+    ((DynamicsEnv) inner).setState(restored);
+  }
+
+  private StateCodec codec() {
+    return new StateCodec("environment " + inner);
   }
 
   private Object dynamicsState() {
-    if (!(inner instanceof DynamicsEnv<?, ?, ?> d) || d.state() == null || !d.state().getClass().isRecord()) {
+    if (!(inner instanceof DynamicsEnv<?, ?, ?> d) || d.state() == null) {
       throw new IllegalStateException("checkpoint: environment " + inner + " cannot be saved (resumable training needs a"
-          + " DynamicsEnv with a record state, after reset)");
+          + " DynamicsEnv, after reset, whose state is a number or a public record of numbers, booleans, enums and primitive arrays)");
     }
     return d.state();
   }
-
 }

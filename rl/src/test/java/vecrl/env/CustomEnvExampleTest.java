@@ -3,48 +3,10 @@ package vecrl.env;
 import static org.junit.jupiter.api.Assertions.*;
 
 import org.junit.jupiter.api.Test;
-import vecrl.space.Box;
-import vecrl.space.Discrete;
-import vecrl.space.Space;
-import vecrl.tensor.Rng;
 import vecrl.tensor.Tensor;
 
-/** The "plug in your own environment" example from the documentation, as a running test. */
+/** The "plug in your own environment" example from the documentation ({@link Corridor}), as a running test. */
 class CustomEnvExampleTest {
-
-  /** A walk on 0..10: start at 5; action 0 steps left, 1 right; reaching 10 pays 1 and ends the episode. */
-  static final class Corridor implements Dynamics<Integer, float[], Integer> {
-    @Override
-    public Space<float[]> observationSpace() {
-      return new Box(0f, 10f, 1);
-    }
-
-    @Override
-    public Space<Integer> actionSpace() {
-      return new Discrete(2);
-    }
-
-    @Override
-    public Integer initialState(Rng rng) {
-      return 5;
-    }
-
-    @Override
-    public Transition<Integer> step(Integer pos, Integer action) {
-      int next = Math.max(0, pos + (action == 1 ? 1 : -1));
-      return new Transition<>(next, next == 10 ? 1.0 : 0.0, next == 10);
-    }
-
-    @Override
-    public float[] observation(Integer pos) {
-      return new float[] {pos};
-    }
-
-    @Override
-    public Object actionMask(Integer pos) {
-      return new boolean[] {pos > 0, true}; // cannot step left at the wall
-    }
-  }
 
   @Test
   void registerAndStepACustomEnvironment() {
@@ -74,18 +36,20 @@ class CustomEnvExampleTest {
     assertThrows(IllegalArgumentException.class, () -> registry.register("Corridor-v0", () -> new DynamicsEnv<>(new Corridor()), 0));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> registry.make("Nope-v0"));
     assertEquals("unknown environment \"Nope-v0\"; valid names: CartPole-v1, Pendulum-v1, Acrobot-v1, MountainCar-v0, "
-        + "MountainCarContinuous-v0, GridMaze-v0, CartPoleNoVel-v1, Corridor-v0", e.getMessage());
+        + "MountainCarContinuous-v0, GridMaze-v0, CartPoleNoVel-v1, MultiTarget-v0, BitMatch-v0, Corridor-v0", e.getMessage());
     assertFalse(Envs.names().contains("Corridor-v0"), "the static standard set is not changed");
   }
 
   @Test
   void describeListsNamesWithSpaces() {
     java.util.List<String> lines = Envs.registry().describe();
-    assertEquals(7, lines.size());
+    assertEquals(9, lines.size());
     assertEquals("CartPole-v1  observation Box([-4.8, -3.4028235E38, -0.41887903, -3.4028235E38]..[4.8, 3.4028235E38, 0.41887903, "
         + "3.4028235E38], [4])  action Discrete(2)  max steps 500", lines.get(0));
     assertTrue(lines.get(4).startsWith("MountainCarContinuous-v0  observation Box([-1.2, -0.07]..[0.6, 0.07], [2])  action Box(-1.0..1.0, [1])"), lines.get(4));
     assertEquals("GridMaze-v0  observation Box(0.0..1.0, [49])  action Discrete(4)  max steps 100", lines.get(5));
     assertEquals("CartPoleNoVel-v1  observation Box([-4.8, -0.41887903]..[4.8, 0.41887903], [2])  action Discrete(2)  max steps 500", lines.get(6));
+    assertEquals("MultiTarget-v0  observation Box(0.0..1.0, [13])  action MultiDiscrete([4, 4, 4])  max steps none", lines.get(7));
+    assertEquals("BitMatch-v0  observation Box(0.0..1.0, [9])  action MultiBinary(8)  max steps none", lines.get(8));
   }
 }
