@@ -32,9 +32,9 @@ import vecrl.train.TrainingRun;
  * choices, and exit with status 2.
  */
 public final class Main {
-  private final PrintStream out;
-  private final PrintStream err;
-  private final EnvRegistry registry;
+  final PrintStream out;
+  final PrintStream err;
+  final EnvRegistry registry;
 
   /** Thrown for bad command-line arguments; the message names the bad value and the valid choices. */
   public static final class UsageException extends RuntimeException {
@@ -51,16 +51,60 @@ public final class Main {
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
-    int code = new Main(System.out, System.err, EnvRegistry.standard()).run(args);
+    List<String> rest = new ArrayList<>();
+    String classpath = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--classpath") && i + 1 < args.length) classpath = args[++i];
+      else if (args[i].startsWith("--classpath=")) classpath = args[i].substring("--classpath=".length());
+      else rest.add(args[i]);
+    }
+    EnvRegistry registry;
+    try {
+      ClassLoader loader = loaderFor(classpath);
+      Thread.currentThread().setContextClassLoader(loader);
+      registry = EnvRegistry.withProviders(loader);
+    } catch (IllegalArgumentException e) {
+      System.err.println("vecrl: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    int code = new Main(System.out, System.err, registry).run(rest.toArray(new String[0]));
     System.exit(code);
+  }
+
+  /**
+   * The class loader of {@code --classpath PATHS} (jars or class folders separated by the platform's
+   * path separator) over vecrl's own, or vecrl's own when null. Environments and policies in those
+   * jars are found through their {@code META-INF/services} entries for {@link vecrl.env.EnvProvider}
+   * and {@link vecrl.policy.PolicyProvider}. A path that does not exist is an error naming it.
+   */
+  static ClassLoader loaderFor(String classpath) {
+    ClassLoader parent = Main.class.getClassLoader();
+    if (classpath == null) return parent;
+    List<java.net.URL> urls = new ArrayList<>();
+    for (String part : classpath.split(java.io.File.pathSeparator)) {
+      if (part.isBlank()) continue;
+      Path p = Path.of(part);
+      if (!Files.exists(p)) throw new IllegalArgumentException("--classpath: " + p + " does not exist (expected jars or class folders separated by '"
+          + java.io.File.pathSeparator + "')");
+      try {
+        urls.add(p.toUri().toURL());
+      } catch (java.net.MalformedURLException e) {
+        throw new IllegalArgumentException("--classpath: " + p + ": " + e.getMessage(), e);
+      }
+    }
+    return new java.net.URLClassLoader(urls.toArray(new java.net.URL[0]), parent);
   }
 
   static final String USAGE = """
       usage: vecrl <command> [options]
         train        train a policy (default: PPO on CartPole-v1 for 100,000 steps)
-            --env ID  --algo ppo|a2c  --policy mlp|lstm|gru  --steps N  --seed N  --envs N  --preset NAME  --config FILE
-            --set key=value (any config key; repeatable)  --out DIR (default runs)  --resume RUN_DIR
+            --env ID  --algo ppo|a2c  --policy mlp|lstm|gru|REGISTRY_NAME|class:NAME  --steps N  --seed N  --envs N
+            --preset NAME  --config FILE  --set key=value (any config key; repeatable)  --out DIR (default runs)
+            --resume RUN_DIR [--steps N] (continue a run, finished or not, to N steps in all)
             --threads N (env stepping threads)  --backend NAME  --quiet
+        --classpath JARS   (before or after any command) jars or class folders whose META-INF/services
+                     entries add environments (vecrl.env.EnvProvider) and policies (vecrl.policy.PolicyProvider)
         eval RUN_OR_POLICY [--env ID] [--episodes N] [--seed N]
                      greedy evaluation of a saved policy (a run directory or its policy.bin, a vecrl.io
                      MlpActorCriticPolicy file; the network is rebuilt from the config.properties beside
@@ -91,7 +135,7 @@ public final class Main {
       String cmd = args[0];
       List<String> rest = List.of(args).subList(1, args.length);
       return switch (cmd) {
-        case "train" -> train(rest);
+        case "train" -> new TrainCommand(this).run(rest);
         case "eval" -> eval(rest);
         case "chart" -> chart(rest);
         case "envs" -> envs(rest);
@@ -119,14 +163,14 @@ public final class Main {
   }
 
   /** Parsed options: flags with values, plain switches, positional arguments. */
-  private record Opts(Map<String, List<String>> values, List<String> switches, List<String> positional) {
+  record Opts(Map<String, List<String>> values, List<String> switches, List<String> positional) {
     String get(String k) {
       List<String> v = values.get(k);
       return v == null ? null : v.get(v.size() - 1);
     }
   }
 
-  private static Opts parse(List<String> args, List<String> withValue, List<String> switches, String cmd) {
+  static Opts parse(List<String> args, List<String> withValue, List<String> switches, String cmd) {
     Map<String, List<String>> values = new LinkedHashMap<>();
     List<String> sw = new ArrayList<>();
     List<String> pos = new ArrayList<>();
@@ -160,7 +204,7 @@ public final class Main {
     return new Opts(values, sw, pos);
   }
 
-  private static long parseLong(String flag, String v, long min) {
+  static long parseLong(String flag, String v, long min) {
     try {
       long x = (long) Double.parseDouble(v.replace("_", ""));
       if (x < min || !Double.isFinite(Double.parseDouble(v.replace("_", "")))) throw new NumberFormatException();
@@ -186,97 +230,12 @@ public final class Main {
     }
   }
 
-  private void selectBackend(Opts o) {
+  void selectBackend(Opts o) {
     String b = o.get("--backend");
     if (b == null) return;
     List<String> names = Backends.names();
     if (!names.contains(b)) throw new UsageException("--backend " + b + ": unknown backend; valid backends: " + String.join(", ", names));
     System.setProperty(Backends.PROPERTY, b);
-  }
-
-  private int train(List<String> args) throws IOException {
-    Opts o = parse(args, List.of("--env", "--algo", "--policy", "--steps", "--seed", "--envs", "--preset", "--config", "--out", "--resume",
-        "--threads", "--backend", "--set"), List.of("--quiet"), "train");
-    if (!o.positional().isEmpty()) throw new UsageException("train: unexpected argument \"" + o.positional().get(0) + "\"");
-    selectBackend(o);
-    boolean quiet = o.switches().contains("--quiet");
-    List<Callback> cbs = new ArrayList<>();
-    if (!quiet) cbs.add(Callbacks.progress(out, System.console() != null, 2.0));
-    TrainingRun.Result r;
-    if (o.get("--resume") != null) {
-      for (String k : List.of("--env", "--algo", "--policy", "--steps", "--seed", "--envs", "--preset", "--config", "--set")) {
-        if (o.get(k) != null) throw new UsageException("train: " + k + " cannot be combined with --resume (the run's config is used)");
-      }
-      Path dir = Path.of(o.get("--resume"));
-      if (!Files.isDirectory(dir)) throw new UsageException("--resume " + dir + ": not a directory");
-      out.println("resuming " + dir);
-      r = TrainingRun.resume(dir, registry, cbs);
-    } else {
-      TrainConfig c = config(o);
-      Path outDir = Path.of(o.get("--out") == null ? "runs" : o.get("--out"));
-      Path dir = TrainingRun.newRunDir(outDir, c);
-      if (!quiet) {
-        out.println(String.format(Locale.ROOT, "training %s on %s: %,d steps, %d envs x %d steps, seed %d, backend %s%s",
-            c.algo().toString().toUpperCase(Locale.ROOT), c.env(), c.iterations() * c.batchSize(), c.numEnvs(), c.numSteps(), c.seed(), Backends.kernels().name(),
-            c.recurrent() ? String.format(Locale.ROOT, ", %s policy (hidden %d, %s, sequences of %d)", c.policy(), c.cellSize(),
-                c.sharedCell() ? "shared" : "separate actor and critic cells", c.seqLen()) : ""));
-      }
-      r = TrainingRun.train(c, registry, dir, cbs);
-    }
-    IterationStats last = r.last();
-    if (last != null) {
-      out.println(String.format(Locale.ROOT, "trained %,d steps in %.1f s (%,.0f steps/s)", last.step(), last.elapsedSeconds(), last.stepsPerSecond()));
-    }
-    if (r.trainer().environmentGaveMasks()) {
-      long invalid = (long) Metrics.read(r.dir().resolve(TrainingRun.METRICS)).sum("invalid_actions");
-      out.println(String.format(Locale.ROOT, "invalid actions taken in training: %,d (action masks %s)", invalid,
-          r.trainer().config().useMasks() ? "used" : "not used: useMasks = false"));
-    }
-    if (r.evaluation() != null) out.println("greedy evaluation: " + r.evaluation());
-    out.println("run directory: " + r.dir().toAbsolutePath());
-    return 0;
-  }
-
-  private TrainConfig config(Opts o) throws IOException {
-    String env = o.get("--env") == null ? "CartPole-v1" : o.get("--env");
-    if (!registry.contains(env)) throw new UsageException("--env " + env + ": unknown environment; valid environments: " + String.join(", ", registry.names()));
-    String algo = o.get("--algo") == null ? "ppo" : o.get("--algo").toLowerCase(Locale.ROOT);
-    List<String> algos = java.util.Arrays.stream(TrainConfig.Algo.values()).map(Object::toString).toList();
-    if (!algos.contains(algo)) throw new UsageException("--algo " + o.get("--algo") + ": unknown algorithm; valid algorithms: " + String.join(", ", algos));
-    String policy = o.get("--policy") == null ? "mlp" : o.get("--policy").toLowerCase(Locale.ROOT);
-    if (!TrainConfig.POLICIES.contains(policy)) {
-      throw new UsageException("--policy " + o.get("--policy") + ": unknown policy; valid policies: " + String.join(", ", TrainConfig.POLICIES));
-    }
-    TrainConfig c = Presets.forEnv(algo, env, policy);
-    if (o.get("--preset") != null) {
-      String p = o.get("--preset");
-      if (!Presets.names().contains(p)) throw new UsageException("--preset " + p + ": unknown preset; valid presets: " + String.join(", ", Presets.names()));
-      c = c.with(Presets.get(p));
-    }
-    if (o.get("--config") != null) {
-      Path f = Path.of(o.get("--config"));
-      if (!Files.isRegularFile(f)) throw new UsageException("--config " + f + ": no such file");
-      c = TrainConfig.load(f, c);
-    }
-    Map<String, String> set = new LinkedHashMap<>();
-    for (String kv : o.values().getOrDefault("--set", List.of())) {
-      int eq = kv.indexOf('=');
-      if (eq <= 0) throw new UsageException("--set " + kv + ": expected key=value; valid keys: " + String.join(", ", TrainConfig.keys()));
-      String k = kv.substring(0, eq);
-      if (!TrainConfig.keys().contains(k)) throw new UsageException("--set " + kv + ": unknown key \"" + k + "\"; valid keys: " + String.join(", ", TrainConfig.keys()));
-      set.put(k, kv.substring(eq + 1));
-    }
-    if (o.get("--steps") != null) set.put("totalSteps", String.valueOf(parseLong("--steps", o.get("--steps"), 1)));
-    if (o.get("--seed") != null) set.put("seed", String.valueOf(parseLong("--seed", o.get("--seed"), Long.MIN_VALUE)));
-    if (o.get("--envs") != null) set.put("numEnvs", String.valueOf(parseLong("--envs", o.get("--envs"), 1)));
-    if (o.get("--threads") != null) set.put("envThreads", String.valueOf(parseLong("--threads", o.get("--threads"), 1)));
-    try {
-      c = c.with(set);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
-    if (c.iterations() < 1) throw new UsageException("--steps " + c.totalSteps() + ": fewer than one rollout of " + c.batchSize() + " steps");
-    return c;
   }
 
   private int eval(List<String> args) throws IOException {

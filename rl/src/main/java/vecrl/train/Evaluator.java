@@ -8,9 +8,6 @@ import vecrl.policy.ActionMasks;
 import vecrl.policy.ActorCriticPolicy;
 import vecrl.policy.BatchOutput;
 import vecrl.space.Box;
-import vecrl.space.Discrete;
-import vecrl.space.MultiBinary;
-import vecrl.space.MultiDiscrete;
 import vecrl.space.Space;
 import vecrl.tensor.Kernels;
 import vecrl.tensor.Rng;
@@ -44,7 +41,6 @@ public final class Evaluator {
       throw new IllegalArgumentException("evaluate: " + spec.id() + " gives observations of " + dim + " floats (" + os + "), the policy takes "
           + policy.observationSize() + " (" + policy.observationSpace() + ")");
     }
-    int aw = policy.actionWidth();
     float[] o = new float[dim];
     Tensor ot = Tensor.wrap(o, new int[] {1, dim});
     int mw = ActorCriticPolicy.maskWidth(as);
@@ -75,7 +71,7 @@ public final class Evaluator {
           policy.actionAndValueBatch(ot, memory, starts, null, mask != null && useMasks ? mt : null, out);
           float[] a = out.actions().data();
           if (mask != null && !ActionMasks.allows(as, mt.data(), mt.offset(), a, 0)) invalid++;
-          var s = env.step(toEnvAction(as, a, aw));
+          var s = env.step(toEnvAction(as, a));
           ret += s.reward();
           obs = s.observation();
           if (s.done()) break;
@@ -88,26 +84,8 @@ public final class Evaluator {
     return Evaluation.of(returns, maskedSteps, invalid);
   }
 
-  /** The env action a policy's action row means (a Box action clipped to the bounds). */
-  static Object toEnvAction(Space<?> as, float[] a, int width) {
-    return switch (as) {
-      case Discrete d -> Integer.valueOf(d.start() + (int) a[0]);
-      case Box b -> {
-        float[] c = new float[width];
-        for (int k = 0; k < width; k++) c[k] = Math.max(b.low(k), Math.min(b.high(k), a[k]));
-        yield c;
-      }
-      case MultiDiscrete m -> {
-        int[] v = new int[width];
-        for (int k = 0; k < width; k++) v[k] = (int) a[k];
-        yield v;
-      }
-      case MultiBinary m -> {
-        int[] v = new int[width];
-        for (int k = 0; k < width; k++) v[k] = (int) a[k];
-        yield v;
-      }
-      default -> throw new IllegalArgumentException("evaluate: action space " + as + " is not one a policy acts in");
-    };
+  /** The env action a policy's action row means (the space decodes it; a Box action is clipped to the bounds). */
+  static Object toEnvAction(Space<Object> as, float[] a) {
+    return (Object) as instanceof Box b ? b.clip(a) : as.actionFromRow(a, 0);
   }
 }

@@ -84,14 +84,26 @@ public final class Policies {
       throw new IllegalArgumentException("policy \"" + p + "\" is neither a built-in kind " + TrainConfig.POLICIES
           + ", a registered policy " + registry.names() + " nor class:NAME (a policy class on the classpath)");
     }
-    requireNoArgs(config);
-    return registry.create(p, observationSpace, actionSpace, rng);
+    var args = PolicyRegistry.parseArgs(config.policyArgs());
+    if (!args.isEmpty() && !registry.takesArgs(p)) {
+      throw new IllegalArgumentException("policy " + p + " takes no policyArgs, got \"" + config.policyArgs() + "\"");
+    }
+    return registry.create(p, observationSpace, actionSpace, args, rng);
   }
 
   private static void requireNoArgs(TrainConfig config) {
     if (!config.policyArgs().isBlank()) {
       throw new IllegalArgumentException("policy " + config.policy() + " takes no policyArgs, got \"" + config.policyArgs() + "\"");
     }
+  }
+
+  /**
+   * The policy registry a run resolves names in when the caller gives none: the built-in names plus
+   * every {@link vecrl.policy.PolicyProvider} on the thread's context class loader.
+   */
+  public static PolicyRegistry defaultRegistry() {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    return PolicyRegistry.withProviders(loader != null ? loader : Policies.class.getClassLoader());
   }
 
   /** The value of the {@code policy} key that rebuilds {@code policy}'s class: {@code class:NAME}. */

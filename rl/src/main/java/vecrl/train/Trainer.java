@@ -74,9 +74,9 @@ public final class Trainer implements AutoCloseable {
     this(config, registry, Backends.kernels());
   }
 
-  /** A trainer for {@code config}, its policy built from the config with the built-in policy registry. */
+  /** A trainer for {@code config}, its policy built from the config ({@link Policies#defaultRegistry()} resolves names). */
   public Trainer(TrainConfig config, EnvRegistry registry, Kernels kernels) {
-    this(config, registry, PolicyRegistry.withDefaults(), kernels, null);
+    this(config, registry, Policies.defaultRegistry(), kernels, null);
   }
 
   /**
@@ -148,9 +148,9 @@ public final class Trainer implements AutoCloseable {
     return Policies.recurrentConfig(config);
   }
 
-  /** The untrained policy a run of {@code config} starts from, for the env's spaces (built-in registry). */
+  /** The untrained policy a run of {@code config} starts from, for the env's spaces ({@link Policies#defaultRegistry()}). */
   public static ActorCriticPolicy newPolicy(TrainConfig config, Space<?> observationSpace, Space<?> actionSpace, Rng rng) {
-    return Policies.build(config, observationSpace, actionSpace, rng, PolicyRegistry.withDefaults());
+    return Policies.build(config, observationSpace, actionSpace, rng, Policies.defaultRegistry());
   }
 
   public TrainConfig config() { return config; }

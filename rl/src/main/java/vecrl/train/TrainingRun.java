@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import vecrl.env.EnvRegistry;
+import vecrl.policy.PolicyRegistry;
 import vecrl.tensor.Backends;
 import vecrl.tensor.Kernels;
 
@@ -25,7 +26,14 @@ import vecrl.tensor.Kernels;
  *   <li>{@code learning_curve.png}: mean return against steps.
  * </ul>
  * {@link #resume} continues a run from its checkpoint exactly as if it had not stopped; metrics rows
- * written after the checkpoint are dropped first.
+ * written after the checkpoint are dropped first. Given a new total of steps it extends the run, finished
+ * or not: with the same seed the result is bit for bit that of a straight run to that total, provided
+ * the learning-rate schedule does not depend on the total ({@code constant} or {@code step}; the
+ * {@code linear} and {@code cosine} schedules are stretched over the new total from the current
+ * iteration on).
+ *
+ * <p>The checkpoint is first written right after the environments are reset, before any training, so
+ * an environment whose state cannot be saved fails within the first seconds, not at the end.
  */
 public final class TrainingRun {
   public static final String CONFIG = "config.properties";
@@ -33,11 +41,26 @@ public final class TrainingRun {
   public static final String CHECKPOINT = "checkpoint.bin";
   public static final String POLICY = "policy.bin";
   public static final String CHART = "learning_curve.png";
+  /**
+   * The wall-clock seconds of training of the run's finished invocations, one number (kept apart from
+   * the checkpoint, which holds nothing that depends on timing).
+   */
+  public static final String TRAINING_SECONDS = "training_seconds.txt";
   /** Periodic greedy evaluations (when evalEvery > 0), one line each. */
   public static final String EVALUATIONS = "evaluations.txt";
 
-  /** The outcome: the run directory, the trainer (closed) and the final greedy evaluation (null when evalEpisodes is 0). */
-  public record Result(Path dir, Trainer trainer, Evaluation evaluation, IterationStats last) {}
+  /**
+   * The outcome: the run directory, the trainer (closed), the final greedy evaluation (null when
+   * evalEpisodes is 0), the last iteration's statistics (null when this invocation ran none), the
+   * steps and seconds of this invocation, and the run's total steps and seconds over every invocation.
+   */
+  public record Result(Path dir, Trainer trainer, Evaluation evaluation, IterationStats last, long steps, double seconds, long totalSteps,
+      double totalSeconds) {
+    /** Whether this invocation had nothing to train (a resumed run that had already reached its total). */
+    public boolean nothingToDo() {
+      return steps == 0;
+    }
+  }
 
   private TrainingRun() {}
 
@@ -59,11 +82,47 @@ public final class TrainingRun {
   /** As above, on the given kernels. */
   public static Result train(TrainConfig config, EnvRegistry registry, Path dir, List<Callback> callbacks, Kernels kernels)
       throws IOException {
-    Files.createDirectories(dir);
-    config.save(dir.resolve(CONFIG));
-    Files.writeString(dir.resolve(METRICS), IterationStats.HEADER + "\n", StandardCharsets.UTF_8);
-    Trainer t = new Trainer(config, registry, kernels);
+    return train(config, registry, Policies.defaultRegistry(), null, dir, callbacks, kernels);
+  }
+
+  /**
+   * Trains {@code policy} (any {@link vecrl.policy.ActorCriticPolicy}, such as a user's subclass) with
+   * {@code config} from scratch into {@code dir}. The run records the policy's class ({@link
+   * Trainer#configFor}), so that {@link #resume} and {@link PolicyFile#load} rebuild it through its
+   * {@code (Space, Space, Rng)} constructor.
+   */
+  public static Result train(TrainConfig config, EnvRegistry registry, vecrl.policy.ActorCriticPolicy policy, Path dir,
+      List<Callback> callbacks, Kernels kernels) throws IOException {
+    return train(config, registry, Policies.defaultRegistry(), policy, dir, callbacks, kernels);
+  }
+
+  /**
+   * The general form: {@code policies} resolves a registry name in the config's {@code policy} key;
+   * {@code policy}, when not null, is trained instead of building one from the config.
+   */
+  public static Result train(TrainConfig config, EnvRegistry registry, PolicyRegistry policies, vecrl.policy.ActorCriticPolicy policy,
+      Path dir, List<Callback> callbacks, Kernels kernels) throws IOException {
+    Trainer t = new Trainer(config, registry, policies, kernels, policy);
+    try {
+      Files.createDirectories(dir);
+      t.config().save(dir.resolve(CONFIG));
+      Files.writeString(dir.resolve(METRICS), IterationStats.HEADER + "\n", StandardCharsets.UTF_8);
+      firstCheckpoint(t, dir);
+    } catch (IOException | RuntimeException e) {
+      t.close();
+      throw e;
+    }
     return run(t, dir, callbacks);
+  }
+
+  /** Resets the envs and writes the checkpoint before any training: an env that cannot be saved fails now. */
+  private static void firstCheckpoint(Trainer t, Path dir) throws IOException {
+    t.start();
+    try {
+      t.saveCheckpoint(dir.resolve(CHECKPOINT));
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException("cannot checkpoint " + t.config().env() + " (checked before training): " + e.getMessage(), e);
+    }
   }
 
   /** Continues the run in {@code dir} from its checkpoint. */
@@ -73,13 +132,30 @@ public final class TrainingRun {
 
   /** As above, on the given kernels (use the ones the run was started with). */
   public static Result resume(Path dir, EnvRegistry registry, List<Callback> callbacks, Kernels kernels) throws IOException {
+    return resume(dir, registry, Policies.defaultRegistry(), 0, callbacks, kernels);
+  }
+
+  /**
+   * Continues the run in {@code dir} from its checkpoint; with {@code totalSteps > 0} it trains to that
+   * many steps in all (extending a finished run, or shortening one not yet there), otherwise to the
+   * total it was started with. The new total is written to the run's config.
+   */
+  public static Result resume(Path dir, EnvRegistry registry, PolicyRegistry policies, long totalSteps, List<Callback> callbacks,
+      Kernels kernels) throws IOException {
     Path cfg = dir.resolve(CONFIG);
     if (!Files.exists(cfg) || !Files.exists(dir.resolve(CHECKPOINT))) {
       throw new IllegalArgumentException("resume: " + dir + " is not a run directory (needs " + CONFIG + " and " + CHECKPOINT + ")");
     }
     TrainConfig config = TrainConfig.load(cfg);
-    Trainer t = new Trainer(config, registry, kernels);
-    t.restoreCheckpoint(dir.resolve(CHECKPOINT));
+    if (totalSteps > 0) config = config.with("totalSteps", String.valueOf(totalSteps));
+    Trainer t = new Trainer(config, registry, policies, kernels, null);
+    try {
+      t.restoreCheckpoint(dir.resolve(CHECKPOINT));
+    } catch (IOException | RuntimeException e) {
+      t.close();
+      throw e;
+    }
+    if (totalSteps > 0) config.save(cfg);
     // drop metrics rows past the checkpoint
     Path m = dir.resolve(METRICS);
     List<String> keep = new ArrayList<>();
@@ -87,12 +163,23 @@ public final class TrainingRun {
     if (Files.exists(m)) {
       for (String line : Files.readAllLines(m, StandardCharsets.UTF_8)) {
         if (line.isEmpty() || line.startsWith("step")) continue;
-        long iter = Long.parseLong(line.split(",", 3)[1]);
-        if (iter <= t.iteration()) keep.add(withInvalidActionsColumn(line));
+        long iter = iterationOf(line);
+        if (iter >= 0 && iter <= t.iteration()) keep.add(withInvalidActionsColumn(line));
       }
     }
     Files.write(m, keep, StandardCharsets.UTF_8);
     return run(t, dir, callbacks);
+  }
+
+  /** The iteration column of a metrics row, or -1 for a row cut short (a run killed while writing it). */
+  private static long iterationOf(String line) {
+    String[] f = line.split(",", -1);
+    if (f.length < IterationStats.HEADER.split(",").length - 1) return -1;
+    try {
+      return Long.parseLong(f[1]);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /**
@@ -108,6 +195,8 @@ public final class TrainingRun {
 
   private static Result run(Trainer t, Path dir, List<Callback> user) throws IOException {
     TrainConfig c = t.config();
+    long startStep = t.globalStep();
+    long startNanos = System.nanoTime();
     IterationStats[] last = new IterationStats[1];
     try (BufferedWriter metrics = Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
       List<Callback> cbs = new ArrayList<>();
@@ -144,8 +233,21 @@ public final class TrainingRun {
     }
     PolicyFile.save(dir.resolve(POLICY), t.network(), t.observationNormalizer(), (float) c.clipObs());
     writeChart(dir, c);
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    double totalSeconds = priorSeconds(dir) + seconds;
+    Files.writeString(dir.resolve(TRAINING_SECONDS), totalSeconds + "\n", StandardCharsets.UTF_8);
     Evaluation e = c.evalEpisodes() > 0 ? t.evaluate(c.evalEpisodes(), evalSeed(c)) : null;
-    return new Result(dir, t, e, last[0]);
+    return new Result(dir, t, e, last[0], t.globalStep() - startStep, seconds, t.globalStep(), totalSeconds);
+  }
+
+  /** The training seconds of the run's earlier invocations (0 when unknown). */
+  private static double priorSeconds(Path dir) {
+    try {
+      double s = Double.parseDouble(Files.readString(dir.resolve(TRAINING_SECONDS), StandardCharsets.UTF_8).strip());
+      return Double.isFinite(s) && s >= 0 ? s : 0;
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
   }
 
   /** The seed of the final evaluation: derived from the run's seed, distinct from training's streams. */

@@ -24,7 +24,7 @@ final class RecurrentCliTest {
       CliRun r = run("train", "--env", "CartPoleNoVel-v1", "--policy", policy, "--steps", "512", "--seed", "2", "--out", out.toString(),
           "--set", "evalEpisodes=2", "--set", "cellSize=8", "--set", "hidden=8");
       assertEquals(0, r.code(), r.err());
-      assertTrue(r.out().contains(policy + " policy (hidden 8, shared, sequences of 32)") && r.out().contains("greedy evaluation: "), r.out());
+      assertTrue(r.out().contains("policy " + policy + " (hidden 8, shared, sequences of 32)") && r.out().contains("greedy evaluation: "), r.out());
       CliRun e = run("eval", out.resolve("CartPoleNoVel-v1_ppo_s2").toString(), "--episodes", "2");
       assertEquals(0, e.code(), e.err());
       assertTrue(e.out().contains("on CartPoleNoVel-v1") && e.out().contains("over 2 episodes"), e.out());

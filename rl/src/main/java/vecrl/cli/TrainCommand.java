@@ -1,0 +1,144 @@
+package vecrl.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import vecrl.cli.Main.Opts;
+import vecrl.cli.Main.UsageException;
+import vecrl.env.EnvRegistry;
+import vecrl.policy.PolicyRegistry;
+import vecrl.tensor.Backends;
+import vecrl.train.Callback;
+import vecrl.train.Callbacks;
+import vecrl.train.Metrics;
+import vecrl.train.Policies;
+import vecrl.train.Presets;
+import vecrl.train.TrainConfig;
+import vecrl.train.TrainingRun;
+
+/**
+ * {@code vecrl train}: a new run from an environment, an algorithm, a policy (a built-in kind, a
+ * {@link PolicyRegistry} name or {@code class:NAME}) and config overrides, or {@code --resume RUN_DIR
+ * [--steps N]}, which continues a run (to N total steps when given, extending a finished run).
+ */
+final class TrainCommand {
+  private final Main main;
+  private final PrintStream out;
+  private final EnvRegistry registry;
+
+  TrainCommand(Main main) {
+    this.main = main;
+    this.out = main.out;
+    this.registry = main.registry;
+  }
+
+  int run(List<String> args) throws IOException {
+    Opts o = Main.parse(args, List.of("--env", "--algo", "--policy", "--steps", "--seed", "--envs", "--preset", "--config", "--out", "--resume",
+        "--threads", "--backend", "--set"), List.of("--quiet"), "train");
+    if (!o.positional().isEmpty()) throw new UsageException("train: unexpected argument \"" + o.positional().get(0) + "\"");
+    main.selectBackend(o);
+    boolean quiet = o.switches().contains("--quiet");
+    List<Callback> cbs = new ArrayList<>();
+    if (!quiet) cbs.add(Callbacks.progress(out, System.console() != null, 2.0));
+    TrainingRun.Result r;
+    PolicyRegistry policies = Policies.defaultRegistry();
+    if (o.get("--resume") != null) {
+      for (String k : List.of("--env", "--algo", "--policy", "--seed", "--envs", "--preset", "--config", "--set")) {
+        if (o.get(k) != null) throw new UsageException("train: " + k + " cannot be combined with --resume (the run's config is used; --steps sets a new total)");
+      }
+      Path dir = Path.of(o.get("--resume"));
+      if (!Files.isDirectory(dir)) throw new UsageException("--resume " + dir + ": not a directory");
+      long total = o.get("--steps") == null ? 0 : Main.parseLong("--steps", o.get("--steps"), 1);
+      out.println("resuming " + dir + (total > 0 ? String.format(Locale.ROOT, " to %,d steps in all", total) : ""));
+      r = TrainingRun.resume(dir, registry, policies, total, cbs, Backends.kernels());
+    } else {
+      TrainConfig c = config(o, policies);
+      Path outDir = Path.of(o.get("--out") == null ? "runs" : o.get("--out"));
+      Path dir = TrainingRun.newRunDir(outDir, c);
+      if (!quiet) {
+        out.println(String.format(Locale.ROOT, "training %s on %s: %,d steps, %d envs x %d steps, seed %d, backend %s, policy %s%s",
+            c.algo().toString().toUpperCase(Locale.ROOT), c.env(), c.iterations() * c.batchSize(), c.numEnvs(), c.numSteps(), c.seed(),
+            Backends.kernels().name(), c.policy(),
+            c.recurrent() ? String.format(Locale.ROOT, " (hidden %d, %s, sequences of %d)", c.cellSize(),
+                c.sharedCell() ? "shared" : "separate actor and critic cells", c.seqLen()) : ""));
+      }
+      r = TrainingRun.train(c, registry, policies, null, dir, cbs, Backends.kernels());
+    }
+    summary(r);
+    return 0;
+  }
+
+  private void summary(TrainingRun.Result r) throws IOException {
+    TrainConfig c = r.trainer().config();
+    if (r.nothingToDo()) {
+      out.println(String.format(Locale.ROOT, "nothing to train: the run already has %,d steps, its total (totalSteps = %,d); extend it with"
+          + " --resume %s --steps N", r.totalSteps(), c.totalSteps(), r.dir()));
+    } else {
+      out.println(String.format(Locale.ROOT, "trained %,d steps in %.1f s (%,.0f steps/s)", r.steps(), r.seconds(), r.steps() / Math.max(r.seconds(), 1e-9)));
+      if (r.totalSteps() != r.steps()) {
+        out.println(String.format(Locale.ROOT, "run total: %,d steps in %.1f s of training", r.totalSteps(), r.totalSeconds()));
+      }
+    }
+    if (r.trainer().environmentGaveMasks()) {
+      long invalid = (long) Metrics.read(r.dir().resolve(TrainingRun.METRICS)).sum("invalid_actions");
+      out.println(String.format(Locale.ROOT, "invalid actions taken in training: %,d (action masks %s)", invalid,
+          c.useMasks() ? "used" : "not used: useMasks = false"));
+    }
+    if (r.evaluation() != null) out.println("greedy evaluation: " + r.evaluation());
+    out.println("run directory: " + r.dir().toAbsolutePath());
+  }
+
+  private TrainConfig config(Opts o, PolicyRegistry policies) throws IOException {
+    String env = o.get("--env") == null ? "CartPole-v1" : o.get("--env");
+    if (!registry.contains(env)) throw new UsageException("--env " + env + ": unknown environment; valid environments: " + String.join(", ", registry.names()));
+    String algo = o.get("--algo") == null ? "ppo" : o.get("--algo").toLowerCase(Locale.ROOT);
+    List<String> algos = Arrays.stream(TrainConfig.Algo.values()).map(Object::toString).toList();
+    if (!algos.contains(algo)) throw new UsageException("--algo " + o.get("--algo") + ": unknown algorithm; valid algorithms: " + String.join(", ", algos));
+    String policy = o.get("--policy") == null ? "mlp" : o.get("--policy");
+    if (TrainConfig.POLICIES.contains(policy.toLowerCase(Locale.ROOT))) policy = policy.toLowerCase(Locale.ROOT);
+    else if (!policy.startsWith(Policies.CLASS_PREFIX) && !policies.contains(policy)) {
+      List<String> valid = new ArrayList<>(TrainConfig.POLICIES);
+      valid.addAll(policies.names());
+      throw new UsageException("--policy " + policy + ": unknown policy; valid policies: " + String.join(", ", valid)
+          + ", or class:NAME (a policy class on the --classpath)");
+    }
+    TrainConfig c = Presets.forEnv(algo, env, TrainConfig.POLICIES.contains(policy) ? policy : "mlp");
+    if (!TrainConfig.POLICIES.contains(policy)) c = c.with("policy", policy);
+    if (o.get("--preset") != null) {
+      String p = o.get("--preset");
+      if (!Presets.names().contains(p)) throw new UsageException("--preset " + p + ": unknown preset; valid presets: " + String.join(", ", Presets.names()));
+      c = c.with(Presets.get(p));
+    }
+    if (o.get("--config") != null) {
+      Path f = Path.of(o.get("--config"));
+      if (!Files.isRegularFile(f)) throw new UsageException("--config " + f + ": no such file");
+      c = TrainConfig.load(f, c);
+    }
+    Map<String, String> set = new LinkedHashMap<>();
+    for (String kv : o.values().getOrDefault("--set", List.of())) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) throw new UsageException("--set " + kv + ": expected key=value; valid keys: " + String.join(", ", TrainConfig.keys()));
+      String k = kv.substring(0, eq);
+      if (!TrainConfig.keys().contains(k)) throw new UsageException("--set " + kv + ": unknown key \"" + k + "\"; valid keys: " + String.join(", ", TrainConfig.keys()));
+      set.put(k, kv.substring(eq + 1));
+    }
+    if (o.get("--steps") != null) set.put("totalSteps", String.valueOf(Main.parseLong("--steps", o.get("--steps"), 1)));
+    if (o.get("--seed") != null) set.put("seed", String.valueOf(Main.parseLong("--seed", o.get("--seed"), Long.MIN_VALUE)));
+    if (o.get("--envs") != null) set.put("numEnvs", String.valueOf(Main.parseLong("--envs", o.get("--envs"), 1)));
+    if (o.get("--threads") != null) set.put("envThreads", String.valueOf(Main.parseLong("--threads", o.get("--threads"), 1)));
+    try {
+      c = c.with(set);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    if (c.iterations() < 1) throw new UsageException("--steps " + c.totalSteps() + ": fewer than one rollout of " + c.batchSize() + " steps");
+    return c;
+  }
+}
