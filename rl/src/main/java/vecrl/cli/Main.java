@@ -9,15 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import vecrl.autodiff.MlpBenchCase;
 import vecrl.env.EnvRegistry;
 import vecrl.tensor.Backends;
-import vecrl.tensor.VectorKernels;
-import vecrl.train.Callback;
-import vecrl.train.Callbacks;
 import vecrl.train.Chart;
 import vecrl.train.Evaluation;
-import vecrl.train.IterationStats;
 import vecrl.train.Metrics;
 import vecrl.train.PolicyFile;
 import vecrl.train.Presets;
@@ -141,8 +136,8 @@ public final class Main {
         case "envs" -> envs(rest);
         case "check-env" -> CheckEnvCommand.run(rest, registry, out, err);
         case "devices" -> devices(rest);
-        case "bench-train" -> benchTrain(rest);
-        case "bench-autodiff" -> benchAutodiff(rest);
+        case "bench-train" -> new BenchCommands(this).benchTrain(rest);
+        case "bench-autodiff" -> new BenchCommands(this).benchAutodiff(rest);
         case "help", "-h", "--help" -> {
           out.println(USAGE);
           yield 0;
@@ -318,106 +313,4 @@ public final class Main {
     return 0;
   }
 
-  private int benchTrain(List<String> args) {
-    Opts o = parse(args, List.of("--steps", "--seed", "--backend", "--env", "--policy", "--envs"), List.of(), "bench-train");
-    selectBackend(o);
-    long steps = parseLong("--steps", o.get("--steps") == null ? "100000" : o.get("--steps"), 512);
-    long seed = o.get("--seed") == null ? 1 : parseLong("--seed", o.get("--seed"), Long.MIN_VALUE);
-    Map<String, String> run = Map.of("totalSteps", String.valueOf(steps), "seed", String.valueOf(seed), "envThreads", "1");
-    TrainConfig c;
-    if (o.get("--env") == null && o.get("--policy") == null) {
-      c = TrainConfig.defaults("CartPole-v1").with(run);
-      if (o.get("--envs") != null) c = c.with(Map.of("numEnvs", String.valueOf(parseLong("--envs", o.get("--envs"), 1))));
-      out.println("bench-train: PPO CartPole-v1, " + c.numEnvs() + " envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh actor and critic, Adam 2.5e-4 annealed, 1 thread, backend " + Backends.kernels().name());
-    } else {
-      String env = o.get("--env") == null ? "CartPole-v1" : o.get("--env");
-      if (!registry.contains(env)) throw new UsageException("--env " + env + ": unknown environment; valid environments: " + String.join(", ", registry.names()));
-      String policy = o.get("--policy") == null ? "mlp" : o.get("--policy").toLowerCase(Locale.ROOT);
-      if (!TrainConfig.POLICIES.contains(policy)) {
-        throw new UsageException("--policy " + o.get("--policy") + ": unknown policy; valid policies: " + String.join(", ", TrainConfig.POLICIES));
-      }
-      c = Presets.forEnv("ppo", env, policy).with(run);
-      if (o.get("--envs") != null) c = c.with(Map.of("numEnvs", String.valueOf(parseLong("--envs", o.get("--envs"), 1))));
-      out.println(String.format(Locale.ROOT, "bench-train: PPO %s, %s policy%s, preset: %d envs x %d steps, %d epochs x %d minibatches, hidden %s, 1 thread, backend %s",
-          env, policy, c.recurrent() ? String.format(Locale.ROOT, " (cell %d, %s, sequences of %d)", c.cellSize(), c.sharedCell() ? "shared" : "separate", c.seqLen()) : "",
-          c.numEnvs(), c.numSteps(), c.epochs(), c.minibatches(), c.hidden(), Backends.kernels().name()));
-    }
-    long t0 = System.nanoTime();
-    IterationStats[] last = new IterationStats[1];
-    double rollout, update;
-    try (Trainer t = new Trainer(c, registry)) {
-      t.run(List.of(new Callback() {
-        @Override
-        public boolean onIteration(Trainer tr, IterationStats s) {
-          last[0] = s;
-          return true;
-        }
-      }));
-      rollout = t.rolloutSeconds();
-      update = t.updateSeconds();
-    }
-    double secs = (System.nanoTime() - t0) / 1e9;
-    out.println(String.format(Locale.ROOT, "%,d steps in %.2f s: %,.0f env steps/s end to end (training mean return at end %.1f)",
-        last[0].step(), secs, last[0].step() / secs, last[0].meanReturn()));
-    out.println(String.format(Locale.ROOT, "  rollout (env steps, policy, GAE) %.2f s, updates %.2f s", rollout, update));
-    return 0;
-  }
-
-  private int benchAutodiff(List<String> args) {
-    Opts o = parse(args, List.of("--case", "--rounds"), List.of("--profile"), "bench-autodiff");
-    if (!o.positional().isEmpty()) throw new UsageException("bench-autodiff: unexpected argument \"" + o.positional().get(0) + "\"");
-    int rounds = (int) parseLong("--rounds", o.get("--rounds") == null ? "15" : o.get("--rounds"), 3);
-    List<String> cases = o.get("--case") == null ? MlpBenchCase.NAMES : List.of(o.get("--case").split(","));
-    for (String c : cases) {
-      if (!MlpBenchCase.NAMES.contains(c)) {
-        throw new UsageException("--case " + c + ": unknown case; valid cases: " + String.join(", ", MlpBenchCase.NAMES));
-      }
-    }
-    out.println("bench-autodiff: forward + backward on a tape (step) against the same GEMMs alone, alternating in "
-        + rounds + " rounds, one thread, vector kernels; ratio = step / GEMMs, the median over rounds");
-    out.println(String.format(Locale.ROOT, "%-6s %14s %14s %8s %8s %8s", "case", "step us (min)", "GEMMs us (min)", "ratio", "lowest", "highest"));
-    for (String name : cases) {
-      MlpBenchCase c = MlpBenchCase.of(name, VectorKernels.create(1));
-      float sink = 0;
-      // Warm up (JIT) for 3 s: some kernels reach their final compiled form only after a few
-      // thousand calls. Then calls per timed block: about 20 ms of GEMMs.
-      long t0 = System.nanoTime();
-      while (System.nanoTime() - t0 < 3_000_000_000L) {
-        sink += c.step();
-        sink += c.matmuls();
-      }
-      t0 = System.nanoTime();
-      int n = 0;
-      while (System.nanoTime() - t0 < 20_000_000L) {
-        sink += c.matmuls();
-        n++;
-      }
-      double[] ratios = new double[rounds];
-      double bestStep = Double.MAX_VALUE, bestGemm = Double.MAX_VALUE;
-      for (int r = 0; r < rounds; r++) {
-        long a = System.nanoTime();
-        for (int i = 0; i < n; i++) sink += c.step();
-        long b = System.nanoTime();
-        for (int i = 0; i < n; i++) sink += c.matmuls();
-        long e = System.nanoTime();
-        double step = (b - a) / 1e3 / n, gemm = (e - b) / 1e3 / n;
-        bestStep = Math.min(bestStep, step);
-        bestGemm = Math.min(bestGemm, gemm);
-        ratios[r] = step / gemm;
-      }
-      java.util.Arrays.sort(ratios);
-      out.println(String.format(Locale.ROOT, "%-6s %14.1f %14.1f %8.3f %8.3f %8.3f", name, bestStep, bestGemm,
-          ratios[rounds / 2], ratios[0], ratios[rounds - 1]));
-      if (o.switches().contains("--profile")) {
-        c.tape().setProfiling(true);
-        for (int i = 0; i < 10 * n; i++) sink += c.step();
-        c.tape().resetProfile();
-        for (int i = 0; i < 10 * n; i++) sink += c.step();
-        out.print(c.tape().profile());
-        c.tape().setProfiling(false);
-      }
-      if (Float.isNaN(sink)) out.println("(a loss was NaN)");
-    }
-    return 0;
-  }
 }
