@@ -189,6 +189,40 @@ final class OpenTrainingTest {
     assertEquals(metrics(straight), metrics(extended));
   }
 
+  /**
+   * A task with a Dict observation (a position and a Discrete flag) and MultiBinary actions: trains,
+   * and a killed run resumes to the bits of the straight run.
+   */
+  private record DictWalk() implements vecrl.env.Dynamics<Integer, Map<String, Object>, int[]> {
+    private static final vecrl.space.Dict OBS = new vecrl.space.Dict(Map.of("pos", new Box(0f, 8f, 1), "even", new Discrete(2)));
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public vecrl.space.Space<Map<String, Object>> observationSpace() { return (vecrl.space.Space) OBS; }
+    public vecrl.space.Space<int[]> actionSpace() { return new vecrl.space.MultiBinary(2); }
+    public Integer initialState(Rng rng) { return 4; }
+
+    public vecrl.env.Transition<Integer> step(Integer s, int[] a) {
+      int n = Math.max(0, Math.min(8, s + a[0] - a[1]));
+      return new vecrl.env.Transition<>(n, n == 8 ? 1.0 : 0.0, n == 8);
+    }
+
+    public Map<String, Object> observation(Integer s) { return Map.of("pos", new float[] {s}, "even", s % 2); }
+  }
+
+  @Test
+  void dictObservationsAndMultiBinaryActionsTrainAndResume() throws IOException {
+    EnvRegistry reg = EnvRegistry.standard().register("DictWalk-v0", () -> new vecrl.env.DynamicsEnv<>(new DictWalk()), 40);
+    TrainConfig c = small("DictWalk-v0", 4).with("checkpointEvery", "1");
+    Path full = tmp.resolve("dict-full"), cut = tmp.resolve("dict-cut");
+    TrainingRun.Result r = TrainingRun.train(c, reg, full, List.of(), SCALAR);
+    assertEquals(3, r.trainer().network().observationSize(), "pos + one-hot flag");
+    assertEquals(2, r.trainer().network().actionWidth());
+    assertThrows(IllegalStateException.class, () -> TrainingRun.train(c, reg, cut, List.of(killAfter(2)), SCALAR));
+    TrainingRun.resume(cut, reg, List.of(), SCALAR);
+    assertEquals(metrics(full), metrics(cut));
+    assertArrayEquals(Files.readAllBytes(full.resolve(TrainingRun.POLICY)), Files.readAllBytes(cut.resolve(TrainingRun.POLICY)));
+  }
+
   /** An env that implements Env directly (its state is hidden in fields): a run cannot snapshot it. */
   private static final class HiddenStateEnv implements vecrl.env.Env<float[], Integer> {
     private int t;
