@@ -27,6 +27,12 @@ public final class TimeLimit<O, A> extends Wrapper<O, A, O, A> {
     return elapsed;
   }
 
+  /** Sets the steps taken in the current episode (a checkpoint puts back the count it saved). */
+  public void setElapsedSteps(int steps) {
+    if (steps < 0) throw new IllegalArgumentException("TimeLimit: elapsed steps " + steps + ", expected >= 0");
+    elapsed = steps;
+  }
+
   @Override
   public Space<O> observationSpace() {
     return env.observationSpace();

@@ -28,8 +28,8 @@ import vecrl.tensor.Tensor;
  * The first part of the data path: vector env → the policy's batched act → the rollout buffer.
  *
  * <p>The environment side is a stack of wrappers: each env is wrapped in a {@link SnapshotEnv} (the
- * time limit, and the snapshot that makes resume exact) and, for a Box action space, a {@link
- * ClipAction}; the vector env runs them; {@link VecNormalize} normalises observations and scales
+ * snapshot that makes resume exact), a {@link vecrl.env.TimeLimit} and, for a Box action space, a
+ * {@link ClipAction}; the vector env runs them; {@link VecNormalize} normalises observations and scales
  * rewards over the whole batch, and {@link VecEpisodeStatistics} keeps episode returns and lengths.
  * The buffer stores the policy's own (unclipped) actions and the normalised observations the policy
  * saw.
@@ -81,9 +81,11 @@ final class Collector implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       Env<Object, Object> made = (Env<Object, Object>) spec.factory().get();
       if (made == null) throw new IllegalStateException("the factory of environment " + spec.id() + " returned null");
-      SnapshotEnv<Object, Object> e = new SnapshotEnv<>(made, spec.maxEpisodeSteps());
+      SnapshotEnv<Object, Object> e = new SnapshotEnv<>(made);
       envs.add(e);
-      list.add((Object) e.actionSpace() instanceof Box ? (Env<Object, Object>) (Env<?, ?>) new ClipAction<>((Env<Object, float[]>) (Env<?, ?>) e) : e);
+      Env<Object, Object> limited = e.limited(spec.maxEpisodeSteps());
+      list.add((Object) e.actionSpace() instanceof Box
+          ? (Env<Object, Object>) (Env<?, ?>) new ClipAction<>((Env<Object, float[]>) (Env<?, ?>) limited) : limited);
     }
     this.actionSpace = envs.get(0).actionSpace();
     this.vec = config.envThreads() > 1 ? new ThreadedVectorEnv<>(list, config.envThreads()) : new SyncVectorEnv<>(list);

@@ -3,6 +3,7 @@ package vecrl.train;
 import vecrl.env.Env;
 import vecrl.env.EnvSpec;
 import vecrl.env.RunningMeanStd;
+import vecrl.env.TimeLimit;
 import vecrl.env.VecNormalize;
 import vecrl.policy.ActionMasks;
 import vecrl.policy.ActorCriticPolicy;
@@ -33,7 +34,8 @@ public final class Evaluator {
   public static Evaluation evaluate(ActorCriticPolicy policy, Kernels kernels, EnvSpec spec, RunningMeanStd obsRms, float clipObs,
       int episodes, long seed, boolean useMasks) {
     if (episodes < 0) throw new IllegalArgumentException("evaluate: " + episodes + " episodes, expected >= 0");
-    Env<Object, Object> env = new SnapshotEnv<>((Env<Object, Object>) spec.factory().get(), spec.maxEpisodeSteps());
+    Env<Object, Object> made = (Env<Object, Object>) spec.factory().get();
+    Env<Object, Object> env = spec.maxEpisodeSteps() > 0 ? new TimeLimit<>(made, spec.maxEpisodeSteps()) : made;
     Space<Object> os = env.observationSpace();
     Space<Object> as = env.actionSpace();
     int dim = os.flatSize();

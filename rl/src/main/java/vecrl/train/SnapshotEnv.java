@@ -4,13 +4,14 @@ import vecrl.env.DynamicsEnv;
 import vecrl.env.Env;
 import vecrl.env.Reset;
 import vecrl.env.StepResult;
+import vecrl.env.TimeLimit;
 import vecrl.space.Space;
 import vecrl.tensor.Rng;
 
 /**
- * The trainer's per-env wrapper: a time limit (truncation at {@code maxSteps}, 0 for none) and a
- * snapshot of everything that decides the env's future, so that a resumed run continues exactly:
- * the generator used for resets, the elapsed steps and, for a {@link DynamicsEnv}, the state itself
+ * The trainer's innermost per-env wrapper: a snapshot of everything that decides the env's future, so
+ * that a resumed run continues exactly: the generator used for resets, the elapsed steps of the
+ * {@link TimeLimit} around it ({@link #limited}) and, for a {@link DynamicsEnv}, the state itself
  * when {@link StateCodec} can copy it (numbers, booleans, enums, primitive arrays and records of
  * these; all built-in environments).
  *
@@ -19,14 +20,22 @@ import vecrl.tensor.Rng;
  */
 final class SnapshotEnv<O, A> implements Env<O, A> {
   private final Env<O, A> inner;
-  private final int maxSteps;
-  private int elapsed;
+  private TimeLimit<O, A> limit;
   private Rng given;
   private Rng rng;
 
-  SnapshotEnv(Env<O, A> inner, int maxSteps) {
+  SnapshotEnv(Env<O, A> inner) {
     this.inner = inner;
-    this.maxSteps = maxSteps;
+  }
+
+  /**
+   * This env inside a {@link TimeLimit} of {@code maxSteps} (itself when 0: no limit), whose step
+   * count the snapshot saves and restores.
+   */
+  Env<O, A> limited(int maxSteps) {
+    if (maxSteps <= 0) return this;
+    limit = new TimeLimit<>(this, maxSteps);
+    return limit;
   }
 
   @Override public Space<O> observationSpace() { return inner.observationSpace(); }
@@ -40,18 +49,12 @@ final class SnapshotEnv<O, A> implements Env<O, A> {
       given = r;
       rng = r;
     }
-    elapsed = 0;
     return inner.reset(rng);
   }
 
   @Override
   public StepResult<O> step(A action) {
-    StepResult<O> s = inner.step(action);
-    elapsed++;
-    if (maxSteps > 0 && elapsed >= maxSteps && !s.terminated() && !s.truncated()) {
-      return new StepResult<>(s.observation(), s.reward(), false, true, s.info());
-    }
-    return s;
+    return inner.step(action);
   }
 
   /**
@@ -65,7 +68,7 @@ final class SnapshotEnv<O, A> implements Env<O, A> {
     long[] rs = rng.state();
     out[0] = Double.longBitsToDouble(rs[0]);
     out[1] = Double.longBitsToDouble(rs[1]);
-    out[2] = elapsed;
+    out[2] = limit == null ? 0 : limit.elapsedSteps();
     System.arraycopy(body, 0, out, 3, body.length);
     return out;
   }
@@ -79,7 +82,10 @@ final class SnapshotEnv<O, A> implements Env<O, A> {
     }
     Object restored = codec().decode(state, snap, 3);
     rng = Rng.restore(new long[] {Double.doubleToRawLongBits(snap[0]), Double.doubleToRawLongBits(snap[1])});
-    elapsed = (int) snap[2];
+    if (snap[2] < 0 || snap[2] > Integer.MAX_VALUE || snap[2] != Math.rint(snap[2])) {
+      throw new IllegalArgumentException("checkpoint: env snapshot with " + snap[2] + " elapsed steps, expected a whole number >= 0 for " + inner);
+    }
+    if (limit != null) limit.setElapsedSteps((int) snap[2]);
     ((DynamicsEnv) inner).setState(restored);
   }
 

@@ -197,20 +197,24 @@ final class StateCodecTest {
 
   @Test
   void snapshotEnvSavesAndRestoresAnIntegerState() {
-    SnapshotEnv<float[], Integer> a = new SnapshotEnv<>(new DynamicsEnv<>(new Corridor()), 50);
-    a.reset(new Rng(3));
-    a.step(1);
-    a.step(1);
-    a.step(0);
+    SnapshotEnv<float[], Integer> a = new SnapshotEnv<>(new DynamicsEnv<>(new Corridor()));
+    var la = a.limited(50);
+    la.reset(new Rng(3));
+    la.step(1);
+    la.step(1);
+    la.step(0);
     double[] snap = a.snapshot();
     assertEquals(4, snap.length);
     assertEquals(3.0, snap[2], "elapsed steps");
     assertEquals(6.0, snap[3], "position 5 + 1 + 1 - 1");
-    SnapshotEnv<float[], Integer> b = new SnapshotEnv<>(new DynamicsEnv<>(new Corridor()), 50);
-    b.reset(new Rng(99));
+    SnapshotEnv<float[], Integer> b = new SnapshotEnv<>(new DynamicsEnv<>(new Corridor()));
+    var lb = b.limited(5);
+    lb.reset(new Rng(99));
     b.restore(snap);
-    assertArrayEquals(new float[] {7f}, b.step(1).observation());
-    assertArrayEquals(new float[] {7f}, a.step(1).observation());
+    assertArrayEquals(new float[] {7f}, lb.step(1).observation());
+    assertArrayEquals(new float[] {7f}, la.step(1).observation());
     assertBits(a.snapshot(), b.snapshot()); // the same generator, 4 elapsed steps, position 7
+    // the restored step count drives the time limit: step 5 of a 5-step limit truncates
+    assertTrue(lb.step(1).truncated(), "the fifth step truncates");
   }
 }
