@@ -218,17 +218,7 @@ public final class Box implements Space<float[]> {
     System.arraycopy(action, 0, row, offset, size);
   }
 
-  /** Writes nothing; a non-null mask is an error. */
-  @Override
-  public void maskToRow(Object mask, float[] row, int offset) {
-    SpaceErrors.noMask(this, mask);
-  }
 
-  /** True: a Box takes no mask. */
-  @Override
-  public boolean rowAllowed(float[] maskRow, int maskOffset, float[] actionRow, int actionOffset) {
-    return true;
-  }
 
   /** A [batch, ...shape] tensor viewed as its flat form [batch, size] (no copy). */
   public Tensor toFlatBatch(Tensor batch) {

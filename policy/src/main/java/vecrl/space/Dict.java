@@ -156,11 +156,6 @@ public final class Dict implements Space<Map<String, Object>> {
     throw SpaceErrors.notAnActionSpace(this);
   }
 
-  /** 0: a Dict takes no mask row. */
-  @Override
-  public int maskWidth() {
-    return 0;
-  }
 
   /** Throws: a Dict cannot be a policy's action space. */
   @Override
@@ -174,17 +169,7 @@ public final class Dict implements Space<Map<String, Object>> {
     throw SpaceErrors.notAnActionSpace(this);
   }
 
-  /** Writes nothing; a non-null mask is an error (use {@link #sample(Rng, Object)} for child masks). */
-  @Override
-  public void maskToRow(Object mask, float[] row, int offset) {
-    SpaceErrors.noMask(this, mask);
-  }
 
-  /** True: a Dict has no mask row. */
-  @Override
-  public boolean rowAllowed(float[] maskRow, int maskOffset, float[] actionRow, int actionOffset) {
-    return true;
-  }
 
   @Override
   public boolean equals(Object o) {

@@ -89,9 +89,11 @@ public sealed interface Space<T> permits Box, Discrete, MultiDiscrete, MultiBina
 
   /**
    * The number of floats in a policy's mask row for this space: Discrete n, MultiDiscrete
-   * sum(nvec), MultiBinary n; 0 for Box, Dict and Tuple, which take no mask row.
+   * sum(nvec), MultiBinary n; 0 (this default) for Box, Dict and Tuple, which take no mask row.
    */
-  int maskWidth();
+  default int maskWidth() {
+    return 0;
+  }
 
   /**
    * The environment action that the action row {@code row[offset .. offset + actionWidth())} means:
@@ -124,7 +126,9 @@ public sealed interface Space<T> permits Box, Discrete, MultiDiscrete, MultiBina
    *     a mask (of a component) that allows nothing, or any non-null mask for Box, Dict or Tuple;
    *     the message names the problem and this space
    */
-  void maskToRow(Object mask, float[] row, int offset);
+  default void maskToRow(Object mask, float[] row, int offset) {
+    SpaceErrors.noMask(this, mask);
+  }
 
   /**
    * Whether the action row {@code actionRow[actionOffset ..]} is allowed by the mask row {@code
@@ -132,7 +136,9 @@ public sealed interface Space<T> permits Box, Discrete, MultiDiscrete, MultiBina
    *
    * @throws IllegalArgumentException if a Discrete or MultiDiscrete index lies outside its range
    */
-  boolean rowAllowed(float[] maskRow, int maskOffset, float[] actionRow, int actionOffset);
+  default boolean rowAllowed(float[] maskRow, int maskOffset, float[] actionRow, int actionOffset) {
+    return true;
+  }
 
   /** {@link #actionToRow} for a plain object, after {@link #cast} checks its type. */
   default void actionObjectToRow(Object action, float[] row, int offset) {
