@@ -98,7 +98,7 @@ public final class Trainer implements AutoCloseable {
     try {
       Space<Object> os = collector.observationSpace();
       Space<Object> as = collector.actionSpace();
-      this.network = policy != null ? checked(policy, os, as) : Policies.build(config, os, as, init, policies);
+      this.network = policy != null ? checked(policy, os, as, policies) : Policies.build(config, os, as, init, policies);
       int n = config.numEnvs();
       int seqLen = network.memorySize() > 0 ? config.seqLen() : 1;
       int sequences = n * (config.numSteps() / seqLen);
@@ -121,10 +121,28 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  private ActorCriticPolicy checked(ActorCriticPolicy p, Space<?> os, Space<?> as) {
+  /**
+   * {@code p} after checking that it fits the env and that the config's {@code policy} key rebuilds it
+   * (same class and structure), so that resume and loading will work: a mismatch is found now, not
+   * when the run is resumed.
+   */
+  private ActorCriticPolicy checked(ActorCriticPolicy p, Space<?> os, Space<?> as, PolicyRegistry policies) {
     if (p.observationSize() != os.flatSize() || !p.actionSpace().equals(as)) {
       throw new IllegalArgumentException("Trainer: the policy's spaces (observation " + p.observationSpace() + ", action " + p.actionSpace()
           + ") are not those of " + config.env() + " (observation " + os + ", action " + as + ")");
+    }
+    ActorCriticPolicy rebuilt;
+    try {
+      rebuilt = Policies.build(config, os, as, new Rng(0), policies);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("Trainer: a run records policy = " + config.policy() + " to rebuild the given "
+          + p.getClass().getName() + ", but that fails: " + e.getMessage()
+          + ". Give the class a public (Space, Space, Rng) constructor, or register it in a PolicyRegistry and set policy to its name", e);
+    }
+    if (!rebuilt.structure().equals(p.structure())) {
+      throw new IllegalArgumentException("Trainer: config policy = " + config.policy() + " rebuilds a " + rebuilt.getClass().getName()
+          + " whose structure differs from the given " + p.getClass().getName() + " (resume and loading would fail); set policy to the"
+          + " registry name or class:NAME that builds this policy, or leave it at mlp to record class:" + p.getClass().getName());
     }
     return p;
   }

@@ -89,6 +89,16 @@ final class OpenTrainingTest {
     var e = assertThrows(IllegalArgumentException.class, () -> new Trainer(small("CartPole-v1", 1), REG, PolicyRegistry.withDefaults(),
         SCALAR, new LeraxCustomPolicy(new Box(-1f, 1f, 3), new Discrete(2), new Rng(1))));
     assertTrue(e.getMessage().contains("are not those of CartPole-v1"), e.getMessage());
+    // a config whose policy key would rebuild something else is refused before training, not at resume
+    var env = REG.make("CartPole-v1");
+    e = assertThrows(IllegalArgumentException.class, () -> new Trainer(small("CartPole-v1", 1).with("policy", "MlpPolicy"), REG,
+        PolicyRegistry.withDefaults(), SCALAR, new LeraxCustomPolicy(env.observationSpace(), env.actionSpace(), new Rng(1))));
+    assertTrue(e.getMessage().contains("policy = MlpPolicy rebuilds a vecrl.policy.MlpActorCriticPolicy"), e.getMessage());
+    // an instance that its class's (Space, Space, Rng) constructor does not rebuild (another network config) is refused
+    e = assertThrows(IllegalArgumentException.class, () -> new Trainer(small("CartPole-v1", 1), REG, PolicyRegistry.withDefaults(), SCALAR,
+        new MlpActorCriticPolicy(env.observationSpace(), env.actionSpace(), vecrl.policy.MlpPolicyConfig.separate64(), new Rng(1))));
+    assertTrue(e.getMessage().contains("policy = class:vecrl.policy.MlpActorCriticPolicy rebuilds") && e.getMessage().contains("structure differs"),
+        e.getMessage());
   }
 
   @Test
