@@ -48,6 +48,34 @@ public final class Gae {
     }
   }
 
+  /**
+   * GAE as postprocessing of a rollout batch (step-major, {@link SampleBatch#steps()} x {@link
+   * SampleBatch#envs()}): reads {@link SampleBatch#REWARDS}, {@link SampleBatch#VF_PREDS}, {@link
+   * SampleBatch#EPS_START} and the side arrays {@link RolloutBuffer#NEXT_VF_PREDS} and {@link
+   * RolloutBuffer#NEXT_EPS_START}; writes {@link SampleBatch#ADVANTAGES} and {@link
+   * SampleBatch#VALUE_TARGETS} (added when missing). With {@code lambda = 1} these are the
+   * bootstrapped discounted returns minus the values. Returns the batch.
+   */
+  public static SampleBatch postprocess(SampleBatch batch, float gamma, float lambda) {
+    if (batch.steps() <= 0) throw new IllegalArgumentException("Gae.postprocess: " + batch + " has no rollout layout (steps x envs)");
+    float[] adv = column(batch, SampleBatch.ADVANTAGES);
+    float[] ret = column(batch, SampleBatch.VALUE_TARGETS);
+    compute(whole(batch, SampleBatch.REWARDS), whole(batch, SampleBatch.VF_PREDS), whole(batch, SampleBatch.EPS_START),
+        batch.side(RolloutBuffer.NEXT_VF_PREDS), batch.side(RolloutBuffer.NEXT_EPS_START), batch.steps(), batch.envs(), gamma, lambda, adv, ret);
+    return batch;
+  }
+
+  /** The array of a width-1 float column that starts at offset 0 (a rollout's own storage). */
+  static float[] whole(SampleBatch b, String name) {
+    SampleBatch.Floats f = b.floats(name);
+    if (f.offset() != 0 || f.width() != 1) throw new IllegalArgumentException("Gae: column " + name + " must be a whole width-1 column");
+    return f.data();
+  }
+
+  private static float[] column(SampleBatch b, String name) {
+    return b.has(name) ? whole(b, name) : b.addFloats(name, 1).data();
+  }
+
   private static void check(String name, float[] a, int n) {
     if (a == null || a.length < n) {
       throw new IllegalArgumentException("Gae.compute: " + name + " has length " + (a == null ? "null" : a.length) + ", expected >= " + n);

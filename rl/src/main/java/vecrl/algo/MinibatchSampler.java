@@ -25,6 +25,9 @@ public final class MinibatchSampler {
   private final float[] startMemory;
   private final Tensor memory, keep, obs, actions, masks;
   private final Minibatch batch;
+  private final SampleBatch trainBatch;
+  private final float[] seqLens;
+  private final java.util.LinkedHashMap<String, SampleBatch.Floats> extras = new java.util.LinkedHashMap<>();
   private final int[] order;
 
   /**
@@ -61,7 +64,38 @@ public final class MinibatchSampler {
     this.batch = new Minibatch(rows);
     batch.setSize(rows);
     this.order = new int[sequences];
+    this.seqLens = new float[perMinibatch];
+    java.util.Arrays.fill(seqLens, seqLen);
+    this.trainBatch = new SampleBatch(rows);
+    trainBatch.put(SampleBatch.OBS, SampleBatch.Floats.of(obs.data(), obsDim));
+    trainBatch.put(SampleBatch.ACTIONS, SampleBatch.Floats.of(actions.data(), actDim));
+    trainBatch.put(SampleBatch.ADVANTAGES, SampleBatch.Floats.of(batch.advantages, 1));
+    trainBatch.put(SampleBatch.VALUE_TARGETS, SampleBatch.Floats.of(batch.returns, 1));
+    trainBatch.put(SampleBatch.VF_PREDS, SampleBatch.Floats.of(batch.oldValues, 1));
+    trainBatch.put(SampleBatch.ACTION_LOGP, SampleBatch.Floats.of(batch.oldLogProbs, 1));
+    trainBatch.putSide(SampleBatch.SEQ_LENS, seqLens);
+    if (memorySize > 0) trainBatch.putSide(SampleBatch.stateIn(0), memory.data());
+    trainBatch.putSide(KEEP, keep.data());
   }
+
+  /** The side array of a training batch's step-major keep mask ({@link #keep()}). */
+  public static final String KEEP = "seq_keep";
+
+  /**
+   * The last gathered minibatch as a sample batch over the same arrays (no copy): {@link
+   * SampleBatch#OBS}, {@link SampleBatch#ACTIONS}, {@link SampleBatch#ACTION_MASK} (when gathered with
+   * masks), {@link SampleBatch#ADVANTAGES}, {@link SampleBatch#VALUE_TARGETS}, {@link
+   * SampleBatch#VF_PREDS}, {@link SampleBatch#ACTION_LOGP}, every extra column of the rollout, and the
+   * side arrays {@link SampleBatch#SEQ_LENS}, {@code state_in_0} (the start memories, recurrent
+   * policies) and {@link #KEEP}. The same object every minibatch.
+   */
+  public SampleBatch trainBatch() {
+    return trainBatch;
+  }
+
+  private static final java.util.Set<String> FIXED = java.util.Set.of(SampleBatch.OBS, SampleBatch.ACTIONS, SampleBatch.ACTION_LOGP,
+      SampleBatch.VF_PREDS, SampleBatch.REWARDS, SampleBatch.EPS_START, SampleBatch.TERMINATEDS, SampleBatch.TRUNCATEDS,
+      SampleBatch.ACTION_MASK, SampleBatch.ADVANTAGES, SampleBatch.VALUE_TARGETS);
 
   public int seqLen() { return seqLen; }
   /** Sequences in one rollout. */
@@ -132,6 +166,30 @@ public final class MinibatchSampler {
         batch.oldValues[row] = buf.values[k];
         batch.oldLogProbs[row] = buf.logProbs[k];
         kd[t * perMinibatch + q] = buf.dones[k] != 0f ? 0f : 1f;
+      }
+    }
+    if (xd != null) trainBatch.put(SampleBatch.ACTION_MASK, SampleBatch.Floats.of(xd, mw));
+    else trainBatch.remove(SampleBatch.ACTION_MASK);
+    gatherExtras(buf.batch(), from);
+  }
+
+  /** The rollout's extra columns (those a policy recorded while acting) for the same rows. */
+  private void gatherExtras(SampleBatch rollout, int from) {
+    for (var e : rollout.columns().entrySet()) {
+      if (FIXED.contains(e.getKey()) || !(e.getValue() instanceof SampleBatch.Floats src)) continue;
+      int w = src.width();
+      SampleBatch.Floats dst = extras.get(e.getKey());
+      if (dst == null) {
+        dst = trainBatch.addFloats(e.getKey(), w);
+        extras.put(e.getKey(), dst);
+      }
+      for (int q = 0; q < perMinibatch; q++) {
+        int j = order[from + q];
+        int env = j % envs, s = (j / envs) * seqLen;
+        for (int t = 0; t < seqLen; t++) {
+          int k = (s + t) * envs + env, row = q * seqLen + t;
+          System.arraycopy(src.data(), src.offset() + k * w, dst.data(), row * w, w);
+        }
       }
     }
   }

@@ -3,8 +3,17 @@ package vecrl.algo;
 import vecrl.tensor.Tensor;
 
 /**
- * One rollout of {@code steps x envs} transitions in flat, reused arrays, laid out {@code [step][env]}
- * row-major (so sample {@code k = t * envs + i}), plus the advantages and returns GAE fills in.
+ * Writes one rollout of {@code steps x envs} transitions into a {@link SampleBatch} ({@link #batch()}),
+ * the rollout's storage: its columns are this object's flat, reused arrays, laid out {@code
+ * [step][env]} row-major (so sample {@code k = t * envs + i}): {@link SampleBatch#OBS} ({@link #obs}),
+ * {@link SampleBatch#ACTIONS}, {@link SampleBatch#ACTION_LOGP}, {@link SampleBatch#REWARDS}, {@link
+ * SampleBatch#EPS_START} ({@link #dones}), {@link SampleBatch#TERMINATEDS}, {@link
+ * SampleBatch#TRUNCATEDS}, {@link SampleBatch#VF_PREDS} ({@link #values}), {@link
+ * SampleBatch#ACTION_MASK} when masks are kept, and the {@link SampleBatch#ADVANTAGES} and {@link
+ * SampleBatch#VALUE_TARGETS} ({@link #returns}) that postprocessing fills in. Each env's bootstrap (the
+ * value and episode-start flag of the observation after the last step) are the side arrays {@link
+ * #NEXT_VF_PREDS} and {@link #NEXT_EPS_START}. Extra per-step columns a policy records while acting
+ * are added by name ({@link #extra}).
  *
  * <p>Conventions follow CleanRL: {@code dones[k]} flags that {@code obs[k]} starts a new episode.
  * Termination and truncation are stored apart: a step that truncates can have the value of its final
@@ -17,6 +26,12 @@ import vecrl.tensor.Tensor;
  * current rollout had masks, so that an unmasked rollout trains exactly as without this feature.
  */
 public final class RolloutBuffer {
+  /** The side array of each env's value of the observation after the last step. */
+  public static final String NEXT_VF_PREDS = "next_vf_preds";
+  /** The side array of each env's episode-start flag of the observation after the last step. */
+  public static final String NEXT_EPS_START = "next_eps_start";
+
+  private final SampleBatch batch;
   private final int steps;
   private final int envs;
   private final int obsDim;
@@ -35,6 +50,10 @@ public final class RolloutBuffer {
   public final float[] returns;
   public final float[] nextValues;
   public final float[] nextDones;
+  /** 1 where the step ended its episode by termination. */
+  public final float[] terminateds;
+  /** 1 where the step ended its episode by truncation and not termination. */
+  public final float[] truncateds;
   /** [steps*envs, maskWidth]: the action mask each action was sampled under (empty when the width is 0). */
   public final float[] masks;
   private final float[] allowedRow;
@@ -74,8 +93,50 @@ public final class RolloutBuffer {
     nextValues = new float[envs];
     nextDones = new float[envs];
     masks = new float[n * maskWidth];
+    terminateds = new float[n];
+    truncateds = new float[n];
     obsTensor = Tensor.wrap(obs, new int[] {n, obsDim});
     actionsTensor = Tensor.wrap(actions, new int[] {n, actDim});
+    batch = SampleBatch.rollout(steps, envs);
+    batch.put(SampleBatch.OBS, SampleBatch.Floats.of(obs, obsDim));
+    batch.put(SampleBatch.ACTIONS, SampleBatch.Floats.of(actions, actDim));
+    batch.put(SampleBatch.ACTION_LOGP, SampleBatch.Floats.of(logProbs, 1));
+    batch.put(SampleBatch.VF_PREDS, SampleBatch.Floats.of(values, 1));
+    batch.put(SampleBatch.REWARDS, SampleBatch.Floats.of(rewards, 1));
+    batch.put(SampleBatch.EPS_START, SampleBatch.Floats.of(dones, 1));
+    batch.put(SampleBatch.TERMINATEDS, SampleBatch.Floats.of(terminateds, 1));
+    batch.put(SampleBatch.TRUNCATEDS, SampleBatch.Floats.of(truncateds, 1));
+    if (maskWidth > 0) batch.put(SampleBatch.ACTION_MASK, SampleBatch.Floats.of(masks, maskWidth));
+    batch.put(SampleBatch.ADVANTAGES, SampleBatch.Floats.of(advantages, 1));
+    batch.put(SampleBatch.VALUE_TARGETS, SampleBatch.Floats.of(returns, 1));
+    batch.putSide(NEXT_VF_PREDS, nextValues);
+    batch.putSide(NEXT_EPS_START, nextDones);
+  }
+
+  /** The rollout as a sample batch: its columns are this buffer's arrays (no copy). */
+  public SampleBatch batch() {
+    return batch;
+  }
+
+  /**
+   * The extra float column {@code name} of {@code width} values per row, added (zeroed) on first use:
+   * where a policy's extra action outputs are recorded.
+   */
+  public SampleBatch.Floats extra(String name, int width) {
+    if (batch.has(name)) {
+      SampleBatch.Floats f = batch.floats(name);
+      if (f.width() != width) throw new IllegalArgumentException("RolloutBuffer: extra column " + name + " has width " + f.width() + ", not " + width);
+      return f;
+    }
+    return batch.addFloats(name, width);
+  }
+
+  /** Sets step {@code t}'s termination and truncation flags (one per env). */
+  public void putFlags(int t, boolean[] terminated, boolean[] truncated) {
+    for (int i = 0; i < envs; i++) {
+      terminateds[t * envs + i] = terminated[i] ? 1f : 0f;
+      truncateds[t * envs + i] = truncated[i] && !terminated[i] ? 1f : 0f;
+    }
   }
 
   public int steps() { return steps; }
@@ -147,7 +208,7 @@ public final class RolloutBuffer {
 
   /** Runs {@link Gae#compute} over the stored rollout. */
   public void computeAdvantages(float gamma, float lambda) {
-    Gae.compute(rewards, values, dones, nextValues, nextDones, steps, envs, gamma, lambda, advantages, returns);
+    Gae.postprocess(batch, gamma, lambda);
   }
 
   @Override

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import vecrl.algo.MinibatchSampler;
 import vecrl.algo.RolloutBuffer;
+import vecrl.algo.SampleBatch;
+import vecrl.algo.TemplatePolicy;
 import vecrl.env.ClipAction;
 import vecrl.env.Env;
 import vecrl.env.EnvSpec;
@@ -55,7 +57,7 @@ final class Collector implements AutoCloseable {
   final VecNormalize normalize;
   final VecEpisodeStatistics episodes;
 
-  private ActorCriticPolicy policy;
+  private TemplatePolicy policy;
   private BatchOutput out;
   private int actDim;
   private Tensor memory;
@@ -116,12 +118,13 @@ final class Collector implements AutoCloseable {
   long invalidActions() { return invalidActions; }
   boolean environmentGaveMasks() { return envGaveMasks; }
 
-  /** Sets the policy that acts (once, before the first rollout); its tape-free calls run on {@code kernels}. */
-  void setPolicy(ActorCriticPolicy policy, Kernels kernels) {
+  /** Sets the policy that acts (once, before the first rollout); its model's tape-free calls run on {@code kernels}. */
+  void setPolicy(TemplatePolicy policy, Kernels kernels) {
+    ActorCriticPolicy model = policy.model();
     this.policy = policy;
-    this.actDim = policy.actionWidth();
-    this.out = policy.newBatchOutput(n, kernels);
-    this.memory = policy.memorySize() > 0 ? Tensor.zeros(n, policy.memorySize()) : null;
+    this.actDim = model.actionWidth();
+    this.out = model.newBatchOutput(n, kernels);
+    this.memory = model.memorySize() > 0 ? Tensor.zeros(n, model.memorySize()) : null;
   }
 
   /** Resets the envs on first use (a restored collector is already started). */
@@ -147,8 +150,9 @@ final class Collector implements AutoCloseable {
       Tensor masks = vec.actionMaskRows();
       Tensor used = useMasks ? masks : null;
       if (memory != null && sampler.startsSequence(t)) sampler.putStartMemory(t, memory);
-      policy.actionAndValueBatch(curObsT, memory, curDonesT, rng, used, out);
+      policy.act(curObsT, memory, curDonesT, rng, used, out);
       buf.put(t, curObsT, curDones, actions, out.logProbs().data(), out.values().data(), used);
+      if (policy.hasExtraActionOut()) recordExtras(buf, t);
       if (masks != null) {
         envGaveMasks = true;
         for (int i = 0; i < n; i++) {
@@ -167,12 +171,13 @@ final class Collector implements AutoCloseable {
         if (trunc[i] && !term[i]) anyTrunc = true;
       }
       buf.putRewards(t, rewBuf);
+      buf.putFlags(t, term, trunc);
       if (anyTrunc && config.bootstrapTruncation()) {
         Tensor fo = vec.finalObservations();
         System.arraycopy(fo.data(), fo.offset(), finalObs, 0, n * obsDim);
         normalize.observations(finalObs, false);
         // the final observation continues its episode: the memory after this step, no reset
-        float[] finalVal = policy.valueBatch(finalObsT, memory, null, out).values().data();
+        float[] finalVal = policy.model().valueBatch(finalObsT, memory, null, out).values().data();
         for (int i = 0; i < n; i++) if (trunc[i] && !term[i]) buf.addTruncationBootstrap(t, i, gamma, finalVal[i]);
       }
       System.arraycopy(next.data(), next.offset(), curObs, 0, n * obsDim);
@@ -180,7 +185,20 @@ final class Collector implements AutoCloseable {
       for (int i = 0; i < n; i++) curDones[i] = term[i] || trunc[i] ? 1f : 0f;
       globalStep += n;
     }
-    buf.putNext(policy.valueBatch(curObsT, memory, curDonesT, out).values().data(), curDones);
+    buf.putNext(policy.model().valueBatch(curObsT, memory, curDonesT, out).values().data(), curDones);
+  }
+
+  /** The template's extra action outputs of step {@code t}, each [envs, width], into the buffer's columns of those names. */
+  private void recordExtras(RolloutBuffer buf, int t) {
+    for (var e : policy.extraActionOut(curObsT, out).entrySet()) {
+      Tensor v = e.getValue();
+      int w = v.rank() == 1 ? 1 : v.size() / Math.max(1, v.dim(0));
+      if (v.size() != n * w) {
+        throw new IllegalArgumentException("extraActionOutFn: column " + e.getKey() + " has shape " + v.shapeString() + ", expected [" + n + ", width]");
+      }
+      SampleBatch.Floats col = buf.extra(e.getKey(), w);
+      System.arraycopy(v.data(), v.offset(), col.data(), col.offset() + t * n * w, n * w);
+    }
   }
 
   /** Writes the collector's state (see the class comment). */

@@ -3,76 +3,38 @@ package vecrl.train;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import vecrl.algo.A2cObjective;
 import vecrl.algo.LossStats;
 import vecrl.algo.MinibatchSampler;
-import vecrl.algo.Objective;
-import vecrl.algo.PpoObjective;
 import vecrl.algo.RolloutBuffer;
-import vecrl.autodiff.Adam;
-import vecrl.autodiff.GradClip;
-import vecrl.autodiff.LrSchedule;
+import vecrl.algo.TemplatePolicy;
 import vecrl.autodiff.Optimizer;
 import vecrl.autodiff.OptimizerState;
-import vecrl.autodiff.ParameterSet;
-import vecrl.autodiff.RmsProp;
-import vecrl.autodiff.Sgd;
-import vecrl.autodiff.Tape;
-import vecrl.autodiff.Var;
-import vecrl.policy.ActorCriticPolicy;
-import vecrl.policy.Evaluation;
-import vecrl.tensor.Kernels;
 import vecrl.tensor.Rng;
 
 /**
- * The last part of the data path: for each epoch and minibatch, the policy's {@link
- * ActorCriticPolicy#evaluateSequences} on a tape, the algorithm's loss ({@link Objective}), backward,
- * gradient processing (global-norm clipping) and the optimizer step. Owns the optimizer, whose state
- * goes into checkpoints with the parameters ({@link #write}, {@link #read}).
+ * The last part of the data path: epochs of shuffled minibatches, each handed to the policy's
+ * template ({@link TemplatePolicy#learn}: its loss on the model's {@link
+ * vecrl.policy.ActorCriticPolicy#evaluateSequences}, backward, gradient processing, the optimizer
+ * step), with the early stop on {@code targetKl}. The policy's mixins run before and after each
+ * update (the learning-rate and entropy schedules, the adaptive KL coefficient). Owns the checkpoint
+ * section of the parameters, the optimizer's state and the policy's coefficients ({@link #write},
+ * {@link #read}).
  */
 final class Learner {
   private final TrainConfig config;
-  private final ActorCriticPolicy policy;
-  private final ParameterSet params;
-  private final Objective objective;
-  private final Optimizer optimizer;
-  private final GradClip gradClip;
-  private final Tape tape;
-  final LossStats stats = new LossStats();
+  private final TemplatePolicy policy;
   private double clipFracSum;
   private int clipFracCount;
   private double firstRatioDeviation = Double.NaN;
 
-  Learner(TrainConfig config, ActorCriticPolicy policy, Kernels kernels) {
+  Learner(TrainConfig config, TemplatePolicy policy) {
     this.config = config;
     this.policy = policy;
-    this.params = policy.parameters();
-    this.objective = objective(config);
-    this.optimizer = optimizer(config, params, kernels);
-    this.gradClip = new GradClip(params, kernels);
-    this.tape = new Tape(kernels);
   }
 
-  /** The loss of {@code config.algo()}. */
-  static Objective objective(TrainConfig c) {
-    return switch (c.algo()) {
-      case PPO -> new PpoObjective((float) c.clipCoef(), c.clipVloss(), (float) c.entCoef(), (float) c.vfCoef(), c.normAdv());
-      case A2C -> new A2cObjective((float) c.entCoef(), (float) c.vfCoef(), c.normAdv());
-    };
-  }
+  Optimizer optimizer() { return policy.optimizer(); }
 
-  /** The optimizer of {@code config.optimizer()} with the config's settings, starting at {@code learningRate}. */
-  static Optimizer optimizer(TrainConfig c, ParameterSet params, Kernels kernels) {
-    LrSchedule lr = new LrSchedule.Constant(c.learningRate());
-    return switch (c.optimizer()) {
-      case ADAM -> new Adam(params, kernels, lr, c.adamBeta1(), c.adamBeta2(), c.adamEps(), c.weightDecay(), false);
-      case ADAMW -> new Adam(params, kernels, lr, c.adamBeta1(), c.adamBeta2(), c.adamEps(), c.weightDecay(), true);
-      case RMSPROP -> new RmsProp(params, kernels, lr, c.rmsAlpha(), c.rmsEps(), c.weightDecay());
-      case SGD -> new Sgd(params, kernels, lr, c.momentum(), c.weightDecay());
-    };
-  }
-
-  Optimizer optimizer() { return optimizer; }
+  LossStats stats() { return policy.lossStats(); }
 
   /** Mean clip fraction over the last update's minibatches. */
   double clipFraction() {
@@ -85,11 +47,13 @@ final class Learner {
   }
 
   /**
-   * Epochs of minibatches over {@code buf} at learning rate {@code lr}, shuffled with {@code rng};
-   * stops early when approx_kl passes {@code targetKl}. Returns the epochs run.
+   * Update {@code iteration} (0-based) of {@code iterations}: epochs of minibatches over {@code buf},
+   * shuffled with {@code rng}; stops early when approx_kl passes {@code targetKl}. Returns the epochs run.
    */
-  int update(RolloutBuffer buf, MinibatchSampler sampler, Rng rng, double lr) {
-    optimizer.setSchedule(new LrSchedule.Constant(lr));
+  int update(RolloutBuffer buf, MinibatchSampler sampler, Rng rng, long iteration, long iterations) {
+    policy.beforeUpdate(iteration, iterations);
+    policy.useSampler(sampler);
+    LossStats stats = policy.lossStats();
     boolean masks = buf.hasMasks();
     clipFracSum = 0;
     clipFracCount = 0;
@@ -99,14 +63,7 @@ final class Learner {
       if (config.minibatches() > 1 || config.epochs() > 1) sampler.shuffle(rng);
       for (int m = 0; m < sampler.minibatches(); m++) {
         sampler.gather(buf, m, masks);
-        tape.clear();
-        Evaluation ev = policy.evaluateSequences(tape, tape.input(sampler.observations()), sampler.seqLen(), sampler.actions(),
-            masks ? sampler.masks() : null, sampler.memory(), sampler.keep());
-        Var loss = objective.loss(tape, ev.logProb(), ev.entropy(), ev.value(), sampler.batch(), stats);
-        params.zeroGrad();
-        tape.backward(loss);
-        if (config.maxGradNorm() > 0) gradClip.clip(config.maxGradNorm());
-        optimizer.step();
+        policy.learn(sampler.trainBatch());
         if (epoch == 0 && m == 0) firstRatioDeviation = stats.maxRatioDeviation;
         clipFracSum += stats.clipFraction;
         clipFracCount++;
@@ -114,27 +71,34 @@ final class Learner {
       epoch++;
       if (config.targetKl() > 0 && stats.approxKl > config.targetKl()) break;
     }
+    policy.afterUpdate(policy.stats(sampler.trainBatch()));
     return epoch;
   }
 
-  /** Writes the parameters and the optimizer's state. */
+  /** Writes the parameters, the optimizer's state and the policy's entropy and KL coefficients. */
   void write(DataOutputStream out) throws IOException {
-    Checkpoint.writeParams(out, params);
-    OptimizerState os = optimizer.state();
+    Checkpoint.writeParams(out, policy.model().parameters());
+    OptimizerState os = policy.optimizer().state();
     out.writeUTF(os.kind());
     out.writeLong(os.step());
     float[][] b = os.buffers();
     out.writeInt(b.length);
     for (float[] x : b) Checkpoint.writeFloats(out, x);
+    out.writeDouble(policy.entCoef());
+    out.writeDouble(policy.klCoeff());
   }
 
-  /** Reads a state written by {@link #write} into the policy's parameters and the optimizer. */
+  /** Reads a state written by {@link #write} into the policy's parameters, the optimizer and the coefficients. */
   void read(DataInputStream in, java.nio.file.Path file) throws IOException {
-    Checkpoint.readParams(in, params, file);
+    Checkpoint.readParams(in, policy.model().parameters(), file);
     String kind = in.readUTF();
     long step = in.readLong();
     float[][] b = new float[Checkpoint.readCount(in, 1 << 16, "optimizer buffers")][];
     for (int i = 0; i < b.length; i++) b[i] = Checkpoint.readFloats(in);
-    optimizer.restore(new OptimizerState(kind, step, b));
+    double ent = in.readDouble(), kl = in.readDouble();
+    if (!(ent >= 0) || !(kl >= 0)) throw new IOException(file + ": entropy coefficient " + ent + " and KL coefficient " + kl + ", expected both >= 0");
+    policy.optimizer().restore(new OptimizerState(kind, step, b));
+    policy.setEntCoef(ent);
+    policy.setKlCoeff(kl);
   }
 }

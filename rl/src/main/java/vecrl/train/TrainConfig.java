@@ -82,6 +82,13 @@ import vecrl.nn.Activation;
  * @param squash tanh-squashed Gaussian actions for Box action spaces (built-in feed-forward policy)
  * @param policyArgs arguments of a registry policy ({@code policy} names a {@link
  *     vecrl.policy.PolicyRegistry} entry), as {@code key=value} pairs
+ * @param klCoeff PPO's adaptive KL penalty coefficient, RLlib's {@code kl_coeff} (0: off)
+ * @param klTarget the KL the adaptive coefficient steers to, RLlib's {@code kl_target}
+ * @param normAdvBatch standardise advantages over the whole rollout after postprocessing, instead of
+ *     per minibatch ({@code normAdv})
+ * @param entCoefFinal the entropy coefficient at the end of the run, reached linearly from {@code
+ *     entCoef} (NaN: constant)
+ * @param reinforceBaseline REINFORCE subtracts the value as a baseline and trains it
  */
 public record TrainConfig(
     String env, Algo algo, long totalSteps, long seed, int numEnvs, int numSteps, int epochs, int minibatches,
@@ -92,14 +99,17 @@ public record TrainConfig(
     double clipReward, int envThreads, int evalEpisodes, long evalEvery, int checkpointEvery, double stopReturn,
     boolean useMasks, String policy, int cellSize, int seqLen, boolean sharedCell, double lrMin, long lrStepEvery,
     double lrStepGamma, double adamBeta1, double adamBeta2, double weightDecay, double momentum, String netArch,
-    boolean squash, String policyArgs) {
+    boolean squash, String policyArgs, double klCoeff, double klTarget, boolean normAdvBatch, double entCoefFinal,
+    boolean reinforceBaseline) {
 
   /** The on-policy algorithms: the loss each minibatch is trained on. */
   public enum Algo {
     /** Proximal policy optimisation (clipped surrogate). */
     PPO,
     /** Advantage actor-critic. */
-    A2C;
+    A2C,
+    /** REINFORCE: discounted returns, with an optional value baseline ({@code reinforceBaseline}). */
+    REINFORCE;
 
     @Override
     public String toString() {
@@ -164,6 +174,9 @@ public record TrainConfig(
     require(adamBeta2 >= 0 && adamBeta2 < 1, "adamBeta2", adamBeta2, "in [0, 1)");
     require(weightDecay >= 0, "weightDecay", weightDecay, ">= 0");
     require(momentum >= 0 && momentum < 1, "momentum", momentum, "in [0, 1)");
+    require(klCoeff >= 0, "klCoeff", klCoeff, ">= 0 (0: no KL penalty)");
+    require(klTarget > 0, "klTarget", klTarget, "> 0");
+    require(Double.isNaN(entCoefFinal) || entCoefFinal >= 0, "entCoefFinal", entCoefFinal, ">= 0, or NaN for a constant entCoef");
     require(netArch != null && policyArgs != null, "netArch", netArch, "a net_arch text (empty: from hidden)");
     if (!netArch.isBlank()) {
       try {
@@ -213,7 +226,7 @@ public record TrainConfig(
   public static TrainConfig defaults(String env) {
     return new TrainConfig(env, Algo.PPO, 100_000, 1, 4, 128, 4, 4, 2.5e-4, Schedule.LINEAR, OptimizerKind.ADAM, 1e-5, 0.99, 1e-5,
         0.99, true, 0.95, true, true, 0.2, true, 0.01, 0.5, 0.5, 0, "64,64", Activation.TANH, true, 0, false, 10, false, 10, 1, 10,
-        0, 0, Double.NaN, true, "mlp", 64, 16, true, 0, 100, 0.5, 0.9, 0.999, 0, 0, "", false, "");
+        0, 0, Double.NaN, true, "mlp", 64, 16, true, 0, 100, 0.5, 0.9, 0.999, 0, 0, "", false, "", 0, 0.01, false, Double.NaN, true);
   }
 
   /** The hidden widths. */

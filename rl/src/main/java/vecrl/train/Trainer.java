@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import vecrl.algo.MinibatchSampler;
-import vecrl.algo.Postprocessing;
+import vecrl.algo.Algorithms;
+import vecrl.algo.PolicyTemplate;
+import vecrl.algo.SampleBatch;
+import vecrl.algo.TemplatePolicy;
 import vecrl.algo.RolloutBuffer;
 import vecrl.autodiff.Optimizer;
 import vecrl.env.EnvRegistry;
@@ -30,7 +33,7 @@ import vecrl.tensor.Rng;
  *       → the rollout buffer;
  *   <li>{@link RolloutBuffer}: the rollout's columns (observations, actions, masks, log-probs,
  *       values, rewards, episode starts);
- *   <li>{@link Postprocessing}: advantages and returns (GAE);
+ *   <li>postprocessing, the template's {@code postprocessFn}: advantages and returns (GAE by default);
  *   <li>{@link MinibatchSampler}: shuffled minibatches of whole sequences, one path for every
  *       policy (feed-forward is sequences of length 1 with no memory);
  *   <li>{@link Learner}: the algorithm's loss on the policy's {@link
@@ -61,7 +64,7 @@ public final class Trainer implements AutoCloseable {
   private final ActorCriticPolicy network;
   private final Collector collector;
   private final RolloutBuffer buf;
-  private final Postprocessing postprocessing;
+  private final TemplatePolicy policy;
   private final MinibatchSampler sampler;
   private final Learner learner;
   private Rng rng;
@@ -86,6 +89,16 @@ public final class Trainer implements AutoCloseable {
    * see {@link #configFor}), otherwise built from the config, resolving names in {@code policies}.
    */
   public Trainer(TrainConfig config, EnvRegistry registry, PolicyRegistry policies, Kernels kernels, ActorCriticPolicy policy) {
+    this(config, registry, policies, kernels, policy, null);
+  }
+
+  /**
+   * The general form: as above, trained by {@code template} (a user's algorithm; null: the built-in
+   * template of the config's {@code algo}, {@link Algorithms#of}). A run of a user's template records
+   * the config only: resume it by passing the same template again.
+   */
+  public Trainer(TrainConfig config, EnvRegistry registry, PolicyRegistry policies, Kernels kernels, ActorCriticPolicy policy,
+      PolicyTemplate template) {
     this.config = policy == null ? config : configFor(config, policy);
     this.spec = registry.spec(config.env());
     this.kernels = kernels;
@@ -106,15 +119,15 @@ public final class Trainer implements AutoCloseable {
         throw new IllegalArgumentException("config: seqLen = " + seqLen + " and minibatches = " + config.minibatches() + " do not divide the "
             + n + " envs x " + config.numSteps() + " steps into whole sequences per minibatch");
       }
-      collector.setPolicy(network, kernels);
       int aw = network.actionWidth();
       float[] allowedRow = new float[config.useMasks() ? collector.maskWidth() : 0];
       if (allowedRow.length > 0) ActionMasks.write(as, null, allowedRow, 0);
       this.buf = new RolloutBuffer(config.numSteps(), n, collector.observationSize(), aw, allowedRow);
-      this.postprocessing = Postprocessing.gae((float) config.gamma(), config.gae() ? (float) config.gaeLambda() : 1f);
+      this.policy = (template != null ? template : Algorithms.of(config.algo())).build(network, config, kernels);
+      collector.setPolicy(this.policy, kernels);
       this.sampler = new MinibatchSampler(config.numSteps(), n, seqLen, network.memorySize(), sequences / config.minibatches(),
           collector.observationSize(), aw, buf.maskWidth());
-      this.learner = new Learner(config, network, kernels);
+      this.learner = new Learner(config, this.policy);
     } catch (RuntimeException e) {
       collector.close();
       throw e;
@@ -177,6 +190,10 @@ public final class Trainer implements AutoCloseable {
   /** The kernels the policy is trained on. */
   public Kernels kernels() { return kernels; }
   public Optimizer optimizer() { return learner.optimizer(); }
+  /** The policy the trainer trains: the algorithm's template around {@link #network()} ({@link vecrl.algo.Policy}'s methods). */
+  public TemplatePolicy policy() { return policy; }
+  /** The last rollout, postprocessed (its columns are reused by the next rollout). */
+  public SampleBatch lastBatch() { return buf.batch(); }
   public long globalStep() { return collector.globalStep(); }
   public long iteration() { return iteration; }
   public long episodes() { return collector.episodes.episodes(); }
@@ -216,16 +233,16 @@ public final class Trainer implements AutoCloseable {
   public IterationStats iterate(long startNanos, long startStep) {
     long t0 = System.nanoTime();
     collector.collect(buf, sampler, rng);
-    postprocessing.apply(buf);
+    policy.postprocessTrajectory(buf.batch(), java.util.Map.of(), null);
     long t1 = System.nanoTime();
     rolloutNanos += t1 - t0;
-    double lr = config.learningRateAt(iteration, config.iterations());
-    int epochsRun = learner.update(buf, sampler, rng, lr);
+    int epochsRun = learner.update(buf, sampler, rng, iteration, config.iterations());
+    double lr = policy.optimizer().learningRate();
     updateNanos += System.nanoTime() - t1;
     iteration++;
     double ev = explainedVariance();
     double secs = (System.nanoTime() - startNanos) / 1e9;
-    var st = learner.stats;
+    var st = learner.stats();
     return new IterationStats(globalStep(), iteration, episodes(), recentMeanReturn(), collector.episodes.meanLength(), st.loss,
         st.policyLoss, st.valueLoss, st.entropy, st.approxKl, learner.clipFraction(), ev, lr, epochsRun, collector.invalidActions(),
         (globalStep() - startStep) / Math.max(secs, 1e-9), secs);

@@ -1,0 +1,118 @@
+package vecrl.algo;
+
+import java.util.Map;
+import vecrl.autodiff.Tape;
+import vecrl.autodiff.Var;
+import vecrl.policy.Evaluation;
+import vecrl.train.TrainConfig;
+
+/**
+ * The built-in algorithms as {@link PolicyTemplate}s: PPO, A2C and REINFORCE. Each is a loss and a
+ * postprocessing function plus mixins; the trainer is the same for all.
+ */
+public final class Algorithms {
+  private Algorithms() {}
+
+  /** The template of {@code algo}. */
+  public static PolicyTemplate of(TrainConfig.Algo algo) {
+    return switch (algo) {
+      case PPO -> ppo();
+      case A2C -> a2c();
+      case REINFORCE -> reinforce();
+    };
+  }
+
+  /**
+   * PPO: the clipped surrogate ({@link PpoObjective}) on the model's {@link TemplatePolicy#evaluate},
+   * plus {@code klCoeff} times the approximate KL when the adaptive KL penalty is on; GAE
+   * postprocessing, advantages standardised per minibatch ({@code normAdv}) or over the whole batch
+   * ({@code normAdvBatch}); the learning-rate and entropy schedules and the KL coefficient as mixins.
+   */
+  public static PolicyTemplate ppo() {
+    return PolicyTemplate.builder("ppo")
+        .lossFn((policy, model, dist, batch) -> {
+          TrainConfig c = policy.config();
+          Evaluation ev = policy.evaluate(batch);
+          Minibatch mb = policy.minibatch(batch);
+          PpoObjective objective = new PpoObjective((float) c.clipCoef(), c.clipVloss(), (float) policy.entCoef(), (float) c.vfCoef(),
+              c.normAdv() && !c.normAdvBatch());
+          Var loss = objective.loss(policy.tape(), ev.logProb(), ev.entropy(), ev.value(), mb, policy.lossStats());
+          if (policy.klCoeff() > 0) {
+            Tape t = policy.tape();
+            Var logRatio = ev.logProb().sub(t.input(mb.oldLogProbsAs(ev.logProb().value())));
+            Var kl = logRatio.exp().sub(1f).sub(logRatio).mean();
+            loss = loss.add(kl.mul((float) policy.klCoeff()));
+          }
+          return loss;
+        })
+        .postprocessFn((policy, batch, others, episode) -> standardizeIfBatchWide(policy, policy.postprocessGae(batch)))
+        .mixin(Mixins.LearningRateSchedule::new)
+        .mixin(Mixins.EntropyCoeffSchedule::new)
+        .mixin(Mixins.KLCoeffMixin::new)
+        .build();
+  }
+
+  /** A2C: {@link A2cObjective} with GAE postprocessing and the schedules. */
+  public static PolicyTemplate a2c() {
+    return PolicyTemplate.builder("a2c")
+        .lossFn((policy, model, dist, batch) -> {
+          TrainConfig c = policy.config();
+          Evaluation ev = policy.evaluate(batch);
+          return new A2cObjective((float) policy.entCoef(), (float) c.vfCoef(), c.normAdv() && !c.normAdvBatch())
+              .loss(policy.tape(), ev.logProb(), ev.entropy(), ev.value(), policy.minibatch(batch), policy.lossStats());
+        })
+        .postprocessFn((policy, batch, others, episode) -> standardizeIfBatchWide(policy, policy.postprocessGae(batch)))
+        .mixin(Mixins.LearningRateSchedule::new)
+        .mixin(Mixins.EntropyCoeffSchedule::new)
+        .build();
+  }
+
+  /**
+   * REINFORCE (RLlib's {@code policy_gradient_loss} example): discounted returns as postprocessing,
+   * and the loss {@code -mean(log pi(a|s) * A)} with {@code A} the return, or the return minus the
+   * value (a baseline, trained with the value loss) when {@code reinforceBaseline} is on. Its defaults:
+   * one epoch of one minibatch, no value clipping, no bootstrap from the critic at truncation.
+   */
+  public static PolicyTemplate reinforce() {
+    return PolicyTemplate.builder("reinforce")
+        .lossFn((policy, model, dist, batch) -> {
+          TrainConfig c = policy.config();
+          Evaluation ev = policy.evaluate(batch);
+          Minibatch mb = policy.minibatch(batch);
+          if (c.normAdv()) Objective.normalize(mb.advantages, mb.size());
+          Tape t = policy.tape();
+          Var adv = t.input(mb.advantagesAs(ev.logProb().value()));
+          Var pgLoss = ev.logProb().mul(adv).mean().neg();
+          Var ent = ev.entropy().mean();
+          Var loss = pgLoss.sub(ent.mul((float) policy.entCoef()));
+          Var vLoss = null;
+          if (c.reinforceBaseline()) {
+            vLoss = ev.value().sub(t.input(mb.returnsAs(ev.value().value()))).square().mean().mul(0.5f);
+            loss = loss.add(vLoss.mul((float) c.vfCoef()));
+          }
+          LossStats s = policy.lossStats();
+          s.clear();
+          s.policyLoss = pgLoss.item();
+          s.valueLoss = vLoss == null ? 0 : vLoss.item();
+          s.entropy = ent.item();
+          s.loss = loss.item();
+          return loss;
+        })
+        .postprocessFn((policy, batch, others, episode) -> Returns.discounted(batch, (float) policy.config().gamma(),
+            policy.config().reinforceBaseline()))
+        .getDefaultConfig(() -> Map.of("epochs", "1", "minibatches", "1", "clipVloss", "false", "bootstrapTruncation", "false"))
+        .mixin(Mixins.LearningRateSchedule::new)
+        .mixin(Mixins.EntropyCoeffSchedule::new)
+        .build();
+  }
+
+  /** With {@code normAdvBatch}, the advantages standardised over the whole batch (after postprocessing). */
+  static SampleBatch standardizeIfBatchWide(TemplatePolicy policy, SampleBatch batch) {
+    if (policy.config().normAdvBatch()) {
+      SampleBatch.Floats a = batch.floats(SampleBatch.ADVANTAGES);
+      if (a.offset() != 0 || a.width() != 1) throw new IllegalArgumentException("normAdvBatch: advantages must be a whole width-1 column");
+      Objective.normalize(a.data(), a.rows());
+    }
+    return batch;
+  }
+}
