@@ -63,6 +63,9 @@ public final class Presets {
         Map.entry("normAdv", "false"), Map.entry("lrSchedule", "constant"), Map.entry("entCoef", "0"), Map.entry("vfCoef", "0.5"),
         Map.entry("maxGradNorm", "0.5"), Map.entry("clipVloss", "false")));
     PRESETS.put("a2c-CartPole-v1", merge("a2c", m("numEnvs", "8", "totalSteps", "500000")));
+    // REINFORCE (on top of its template's defaults: one epoch of one minibatch): whole-episode returns want long rollouts
+    PRESETS.put("reinforce", m("numEnvs", "8", "numSteps", "256", "learningRate", "0.001", "lrSchedule", "constant", "entCoef", "0",
+        "totalSteps", "300000"));
     // the MultiBinary proof task: CartPole's lr 1e-3 annealed and 16 minibatches, 50,000 steps. Greedy mean over 10
     // episodes, seeds 1-10: 16.00 on every seed at 49,664 steps, 15.89-16.00 at 30,720. CleanRL's defaults (lr 2.5e-4,
     // 4 minibatches) reached 14.26-15.56 at 50,000 steps (seed 2 below 14.4, 90% of the optimum) and 15.79-16.00 at
@@ -111,6 +114,7 @@ public final class Presets {
   public static TrainConfig forEnv(String algo, String env) {
     TrainConfig c = TrainConfig.defaults(env);
     if (algo.equals("a2c")) c = c.with(PRESETS.get("a2c"));
+    else if (algo.equals("reinforce")) c = c.with("algo", "reinforce").with(vecrl.algo.Algorithms.reinforce().defaultConfig()).with(PRESETS.get("reinforce"));
     else if (!algo.equals("ppo")) throw new IllegalArgumentException("unknown algorithm \"" + algo + "\"; valid: " + List.of(TrainConfig.Algo.values()));
     if (has(algo, env)) c = c.with(PRESETS.get(algo + "-" + env));
     return c;
