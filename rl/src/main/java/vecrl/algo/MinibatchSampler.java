@@ -95,7 +95,8 @@ public final class MinibatchSampler {
 
   private static final java.util.Set<String> FIXED = java.util.Set.of(SampleBatch.OBS, SampleBatch.ACTIONS, SampleBatch.ACTION_LOGP,
       SampleBatch.VF_PREDS, SampleBatch.REWARDS, SampleBatch.EPS_START, SampleBatch.TERMINATEDS, SampleBatch.TRUNCATEDS,
-      SampleBatch.ACTION_MASK, SampleBatch.ADVANTAGES, SampleBatch.VALUE_TARGETS);
+      SampleBatch.ACTION_MASK, SampleBatch.ADVANTAGES, SampleBatch.VALUE_TARGETS, SampleBatch.EPS_ID, SampleBatch.T,
+      SampleBatch.PREV_ACTIONS, SampleBatch.PREV_REWARDS);
 
   public int seqLen() { return seqLen; }
   /** Sequences in one rollout. */

@@ -50,6 +50,14 @@ public final class RolloutBuffer {
   public final float[] returns;
   public final float[] nextValues;
   public final float[] nextDones;
+  /** The episode of each row ({@link SampleBatch#EPS_ID}; ids count episodes from 0, the low 32 bits). */
+  public final int[] epsIds;
+  /** The row's step within its episode ({@link SampleBatch#T}). */
+  public final int[] ts;
+  /** The previous step's action row of the same episode, 0 at its start ({@link SampleBatch#PREV_ACTIONS}). */
+  public final float[] prevActions;
+  /** The previous step's reward of the same episode, 0 at its start ({@link SampleBatch#PREV_REWARDS}). */
+  public final float[] prevRewards;
   /** 1 where the step ended its episode by termination. */
   public final float[] terminateds;
   /** 1 where the step ended its episode by truncation and not termination. */
@@ -95,6 +103,10 @@ public final class RolloutBuffer {
     masks = new float[n * maskWidth];
     terminateds = new float[n];
     truncateds = new float[n];
+    epsIds = new int[n];
+    ts = new int[n];
+    prevActions = new float[n * actDim];
+    prevRewards = new float[n];
     obsTensor = Tensor.wrap(obs, new int[] {n, obsDim});
     actionsTensor = Tensor.wrap(actions, new int[] {n, actDim});
     batch = SampleBatch.rollout(steps, envs);
@@ -107,6 +119,10 @@ public final class RolloutBuffer {
     batch.put(SampleBatch.TERMINATEDS, SampleBatch.Floats.of(terminateds, 1));
     batch.put(SampleBatch.TRUNCATEDS, SampleBatch.Floats.of(truncateds, 1));
     if (maskWidth > 0) batch.put(SampleBatch.ACTION_MASK, SampleBatch.Floats.of(masks, maskWidth));
+    batch.put(SampleBatch.EPS_ID, new SampleBatch.Ints(epsIds, 0, n, 1));
+    batch.put(SampleBatch.T, new SampleBatch.Ints(ts, 0, n, 1));
+    batch.put(SampleBatch.PREV_ACTIONS, SampleBatch.Floats.of(prevActions, actDim));
+    batch.put(SampleBatch.PREV_REWARDS, SampleBatch.Floats.of(prevRewards, 1));
     batch.put(SampleBatch.ADVANTAGES, SampleBatch.Floats.of(advantages, 1));
     batch.put(SampleBatch.VALUE_TARGETS, SampleBatch.Floats.of(returns, 1));
     batch.putSide(NEXT_VF_PREDS, nextValues);

@@ -40,6 +40,11 @@ public final class VecEpisodeStatistics {
     }
   }
 
+  /** Steps env {@code i} has taken in its current episode. */
+  public int length(int i) {
+    return epLen[i];
+  }
+
   /** Episodes finished so far. */
   public long episodes() {
     return episodes;

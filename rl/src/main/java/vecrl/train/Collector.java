@@ -69,6 +69,11 @@ final class Collector implements AutoCloseable {
   private final float[] rewBuf;
   private final float[] finalObs;
   private final Tensor finalObsT;
+  /** Each env's current episode id, the next id, and the previous step's action row and reward (the context columns). */
+  private final long[] epsId;
+  private long nextEpsId;
+  private float[] prevAct;
+  private final float[] prevRew;
   private long globalStep;
   private long invalidActions;
   private boolean envGaveMasks;
@@ -105,6 +110,10 @@ final class Collector implements AutoCloseable {
     this.rewBuf = new float[n];
     this.finalObs = new float[n * obsDim];
     this.finalObsT = Tensor.wrap(finalObs, new int[] {n, obsDim});
+    this.epsId = new long[n];
+    for (int i = 0; i < n; i++) epsId[i] = i;
+    this.nextEpsId = n;
+    this.prevRew = new float[n];
   }
 
   /** The space of one env's observations. */
@@ -125,6 +134,7 @@ final class Collector implements AutoCloseable {
     this.actDim = model.actionWidth();
     this.out = model.newBatchOutput(n, kernels);
     this.memory = model.memorySize() > 0 ? Tensor.zeros(n, model.memorySize()) : null;
+    this.prevAct = new float[n * actDim];
   }
 
   /** Resets the envs on first use (a restored collector is already started). */
@@ -153,6 +163,12 @@ final class Collector implements AutoCloseable {
       policy.act(curObsT, memory, curDonesT, rng, used, out);
       buf.put(t, curObsT, curDones, actions, out.logProbs().data(), out.values().data(), used);
       if (policy.hasExtraActionOut()) recordExtras(buf, t);
+      for (int i = 0; i < n; i++) {
+        buf.epsIds[t * n + i] = (int) epsId[i];
+        buf.ts[t * n + i] = episodes.length(i);
+        buf.prevRewards[t * n + i] = prevRew[i];
+      }
+      System.arraycopy(prevAct, 0, buf.prevActions, t * n * actDim, n * actDim);
       if (masks != null) {
         envGaveMasks = true;
         for (int i = 0; i < n; i++) {
@@ -182,7 +198,19 @@ final class Collector implements AutoCloseable {
       }
       System.arraycopy(next.data(), next.offset(), curObs, 0, n * obsDim);
       normalize.observations(curObs, true);
-      for (int i = 0; i < n; i++) curDones[i] = term[i] || trunc[i] ? 1f : 0f;
+      float[] ad = actions.data();
+      for (int i = 0; i < n; i++) {
+        boolean done = term[i] || trunc[i];
+        curDones[i] = done ? 1f : 0f;
+        if (done) {
+          epsId[i] = nextEpsId++;
+          prevRew[i] = 0;
+          java.util.Arrays.fill(prevAct, i * actDim, (i + 1) * actDim, 0f);
+        } else {
+          prevRew[i] = rewBuf[i];
+          System.arraycopy(ad, i * actDim, prevAct, i * actDim, actDim);
+        }
+      }
       globalStep += n;
     }
     buf.putNext(policy.model().valueBatch(curObsT, memory, curDonesT, out).values().data(), curDones);
@@ -215,6 +243,10 @@ final class Collector implements AutoCloseable {
     Checkpoint.writeDoubles(o, normalize.discountedReturns());
     episodes.write(o);
     Checkpoint.writeFloats(o, memory == null ? new float[0] : memory.data());
+    o.writeLong(nextEpsId);
+    for (long id : epsId) o.writeLong(id);
+    Checkpoint.writeFloats(o, prevAct);
+    Checkpoint.writeFloats(o, prevRew);
   }
 
   /** Reads a state written by {@link #write}; on success the envs are back in their saved states. */
@@ -242,6 +274,21 @@ final class Collector implements AutoCloseable {
     if (mem.length != memSize) {
       throw new IllegalArgumentException("checkpoint " + file + ": recurrent memory of " + mem.length + " floats, the policy needs " + memSize);
     }
+    long next = in.readLong();
+    long[] ids = new long[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = in.readLong();
+      if (ids[i] < 0 || ids[i] >= next) throw new IOException(file + ": episode id " + ids[i] + " of env " + i + ", expected in [0, " + next + ")");
+    }
+    float[] pa = Checkpoint.readFloats(in), pr = Checkpoint.readFloats(in);
+    if (pa.length != prevAct.length || pr.length != n) {
+      throw new IOException(file + ": previous actions and rewards of " + pa.length + " and " + pr.length + " floats, expected " + prevAct.length
+          + " and " + n);
+    }
+    nextEpsId = next;
+    System.arraycopy(ids, 0, epsId, 0, n);
+    System.arraycopy(pa, 0, prevAct, 0, pa.length);
+    System.arraycopy(pr, 0, prevRew, 0, n);
     // rebuild: reset the vector env (to start it), then put every env back in its saved state
     globalStep = step;
     envGaveMasks = gaveMasks;

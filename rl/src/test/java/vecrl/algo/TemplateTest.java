@@ -76,6 +76,35 @@ final class TemplateTest {
     }
   }
 
+  /** The context columns: eps_id constant within an episode, t counting its steps, prev_actions/prev_rewards the previous row's. */
+  @Test
+  void contextColumnsFollowTheEpisodes() {
+    try (Trainer tr = trainer(small("CartPole-v1", 2), Algorithms.ppo())) {
+      tr.iterate(System.nanoTime(), 0);
+      tr.iterate(System.nanoTime(), 0);
+      SampleBatch b = tr.lastBatch();
+      int envs = b.envs(), checked = 0;
+      for (int t = 1; t < b.steps(); t++) {
+        for (int i = 0; i < envs; i++) {
+          int k = t * envs + i, prev = k - envs;
+          boolean starts = b.floats(SampleBatch.EPS_START).get(k, 0) != 0;
+          if (starts) {
+            assertEquals(0, b.ints(SampleBatch.T).get(k, 0));
+            assertEquals(0f, b.floats(SampleBatch.PREV_ACTIONS).get(k, 0));
+            assertNotEquals(b.ints(SampleBatch.EPS_ID).get(prev, 0), b.ints(SampleBatch.EPS_ID).get(k, 0));
+          } else {
+            assertEquals(b.ints(SampleBatch.T).get(prev, 0) + 1, b.ints(SampleBatch.T).get(k, 0));
+            assertEquals(b.ints(SampleBatch.EPS_ID).get(prev, 0), b.ints(SampleBatch.EPS_ID).get(k, 0));
+            assertEquals(b.floats(SampleBatch.ACTIONS).get(prev, 0), b.floats(SampleBatch.PREV_ACTIONS).get(k, 0));
+            assertEquals(b.floats(SampleBatch.REWARDS).get(prev, 0), b.floats(SampleBatch.PREV_REWARDS).get(k, 0));
+            checked++;
+          }
+        }
+      }
+      assertTrue(checked > 50, "rows checked: " + checked);
+    }
+  }
+
   /** withUpdates replaces the loss and keeps the rest (the postprocessing, the mixins). */
   @Test
   void withUpdatesReplacesOneHook() {
