@@ -100,6 +100,12 @@ final class TrainCommand {
         out.println(String.format(Locale.ROOT, "run total: %,d steps in %.1f s of training", r.totalSteps(), r.totalSeconds()));
       }
     }
+    if (r.stoppedEarly() != null) out.println("stopped early: " + r.stoppedEarly());
+    if (Files.exists(r.dir().resolve(TrainingRun.BEST_POLICY_INFO))) {
+      Map<String, String> best = TrainConfig.parse(Files.readString(r.dir().resolve(TrainingRun.BEST_POLICY_INFO)));
+      out.println(String.format(Locale.ROOT, "best periodic evaluation: %.2f +- %.2f at step %,d (%s)", Double.parseDouble(best.get("mean_return")),
+          Double.parseDouble(best.get("std_return")), Long.parseLong(best.get("step")), TrainingRun.BEST_POLICY));
+    }
     if (r.trainer().environmentGaveMasks()) {
       long invalid = (long) Metrics.read(r.dir().resolve(TrainingRun.METRICS)).sum("invalid_actions");
       out.println(String.format(Locale.ROOT, "invalid actions taken in training: %,d (action masks %s)", invalid,

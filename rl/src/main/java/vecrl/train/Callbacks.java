@@ -76,6 +76,24 @@ public final class Callbacks {
 
   /** Greedy evaluation every {@code everySteps} env steps; each result goes to {@code sink}. */
   public static Callback evaluation(long everySteps, int episodes, long seed, Consumer<String> sink) {
+    return evaluation(everySteps, episodes, seed, (t, step, e) -> {
+      sink.accept("eval at step " + step + ": " + e);
+      return true;
+    });
+  }
+
+  /** What a periodic evaluation gives its listener; returning false stops the run (early stopping). */
+  @FunctionalInterface
+  public interface EvaluationListener {
+    boolean onEvaluation(Trainer trainer, long step, Evaluation evaluation);
+  }
+
+  /**
+   * Greedy evaluation every {@code everySteps} env steps, each on fresh envs seeded with {@code seed}
+   * (it draws nothing from the training generators, so training is bit for bit the same with or
+   * without it); each result goes to {@code listener}, which may stop the run.
+   */
+  public static Callback evaluation(long everySteps, int episodes, long seed, EvaluationListener listener) {
     return new Callback() {
       private long next = everySteps;
 
@@ -84,8 +102,7 @@ public final class Callbacks {
         if (everySteps <= 0 || s.step() < next) return true;
         while (next <= s.step()) next += everySteps;
         Evaluation e = t.evaluate(episodes, seed);
-        sink.accept("eval at step " + s.step() + ": " + e);
-        return true;
+        return listener.onEvaluation(t, s.step(), e);
       }
     };
   }
