@@ -296,7 +296,7 @@ public final class Main {
   }
 
   private int chart(List<String> args) throws IOException {
-    Opts o = parse(args, List.of("--title", "--threshold"), List.of(), "chart");
+    Opts o = parse(args, List.of("--title", "--threshold", "--y", "--band"), List.of("--log"), "chart");
     List<String> pos = o.positional();
     if (pos.size() < 2) throw new UsageException("chart: expected OUT.png and at least one LABEL=RUNS, got " + pos.size() + " arguments");
     Path file = Path.of(pos.get(0));
@@ -309,6 +309,13 @@ public final class Main {
         throw new UsageException("--threshold " + o.get("--threshold") + ": expected a number");
       }
     }
+    String column = o.get("--y") == null ? "mean_return" : o.get("--y");
+    RunComparison.Band band = RunComparison.Band.MINMAX;
+    if (o.get("--band") != null) {
+      band = null;
+      for (RunComparison.Band b : RunComparison.Band.values()) if (b.toString().equals(o.get("--band"))) band = b;
+      if (band == null) throw new UsageException("--band " + o.get("--band") + ": unknown band; valid bands: minmax, std, none");
+    }
     List<Chart.Series> series = new ArrayList<>();
     for (String spec : pos.subList(1, pos.size())) {
       int eq = spec.indexOf('=');
@@ -317,18 +324,25 @@ public final class Main {
       List<RunComparison.Run> runs = RunComparison.runs(Path.of(spec.substring(eq + 1)));
       for (RunComparison.Run run : runs) {
         Metrics m = run.metrics();
-        double[] ret = m.column("mean_return");
+        if (!m.header().contains(column)) {
+          throw new UsageException("--y " + column + ": " + run.dir() + " has no such column; valid columns: " + String.join(", ", m.header()));
+        }
+        double[] v = m.column(column);
         String invalid = m.header().contains("invalid_actions") ? String.format(Locale.ROOT, "%,d", (long) m.sum("invalid_actions")) : "-";
-        out.println(String.format(Locale.ROOT, "%s  %s: %s; final mean return %.3f; invalid actions in training %s", label,
-            run.dir().getFileName(), reach(RunComparison.stepsToReach(m.steps(), ret, threshold), threshold), ret.length == 0 ? Double.NaN : ret[ret.length - 1], invalid));
+        out.println(String.format(Locale.ROOT, "%s  %s: %s; final %s %.3f; invalid actions in training %s", label,
+            run.dir().getFileName(), reach(RunComparison.stepsToReach(m.steps(), v, threshold), threshold), column,
+            v.length == 0 ? Double.NaN : v[v.length - 1], invalid));
       }
-      Chart.Series mean = RunComparison.mean(label + " (mean of " + runs.size() + " runs)", runs, "mean_return");
+      Chart.Series mean = RunComparison.meanWithBand(label + " (" + (runs.size() == 1 ? "1 run" : "mean, n = " + runs.size() + " runs") + ")", runs,
+          column, runs.size() == 1 ? RunComparison.Band.NONE : band);
       out.println(String.format(Locale.ROOT, "%s  mean curve: %s", label, reach(RunComparison.stepsToReach(mean.steps(), mean.values(), threshold), threshold)));
       series.add(mean);
     }
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) Files.createDirectories(parent);
-    Chart.curves(file, o.get("--title") == null ? "training mean return (last 20 episodes), mean over runs" : o.get("--title"), series, threshold);
+    String title = o.get("--title") != null ? o.get("--title") : "training: " + Chart.axisLabel(column);
+    Chart.draw(file, Chart.Options.of(title, Chart.axisLabel(column)).withLogY(o.switches().contains("--log")).withThreshold(threshold)
+        .withBandLegend(band.legend), series);
     out.println("chart: " + file);
     return 0;
   }

@@ -140,4 +140,22 @@ final class CommandLineTest {
     assertTrue(r.out().contains("CartPole-v1  observation Box([-4.8, -inf, -0.41887903, -inf]..[4.8, inf, 0.41887903, inf], [4])"), r.out());
     assertFalse(r.out().contains("E38"), r.out());
   }
+
+  @Test
+  void chartPlotsAnyColumnWithBandsAndALogScale() throws Exception {
+    for (String seed : new String[] {"1", "2"}) {
+      CliRun r = CliRun.of("train", "--steps", "1024", "--seed", seed, "--out", tmp.resolve("g").toString(), "--quiet", "--set", "evalEpisodes=0");
+      assertEquals(0, r.code(), r.err());
+    }
+    Path png = tmp.resolve("kl.png");
+    CliRun c = CliRun.of("chart", png.toString(), "g=" + tmp.resolve("g"), "--y", "value_loss", "--log", "--band", "std");
+    assertEquals(0, c.code(), c.err());
+    assertTrue(c.out().contains("final value_loss") && Files.size(png) > 1000, c.out());
+    CliRun bad = CliRun.of("chart", png.toString(), "g=" + tmp.resolve("g"), "--y", "kl");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--y kl") && bad.err().contains("approx_kl"), bad.err());
+    CliRun band = CliRun.of("chart", png.toString(), "g=" + tmp.resolve("g"), "--band", "iqr");
+    assertEquals(2, band.code());
+    assertTrue(band.err().contains("--band iqr") && band.err().contains("minmax, std, none"), band.err());
+  }
 }
