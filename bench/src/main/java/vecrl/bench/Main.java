@@ -95,6 +95,7 @@ public final class Main {
             }
           }
         }
+        if (shape == null) shape = "-"; // a benchmark without a shape or op parameter (PolicyBench: one fixed policy)
         if (form != null && !form.equals("AB")) shape += " " + form;
         out.printf(Locale.ROOT, "%-22s %-16s %-8s %-8s %12.3f %10s %8s%n", bench, shape, backend == null ? "" : backend,
             threads == null ? "" : threads, us, gflops, ratio);

@@ -266,9 +266,15 @@ public final class Box implements Space<float[]> {
     return sb.append(']').toString();
   }
 
+  /**
+   * A bound as Gymnasium prints it: {@code inf} for an infinite bound and for the largest finite
+   * float32 (which environments ported from older Gymnasium versions use as "unbounded", as
+   * {@code np.finfo(np.float32).max}; the value itself is kept exactly, since it is part of a policy's
+   * fingerprint).
+   */
   static String fmt(float x) {
-    if (x == Float.POSITIVE_INFINITY) return "inf";
-    if (x == Float.NEGATIVE_INFINITY) return "-inf";
+    if (x == Float.POSITIVE_INFINITY || x == Float.MAX_VALUE) return "inf";
+    if (x == Float.NEGATIVE_INFINITY || x == -Float.MAX_VALUE) return "-inf";
     if (x == Math.rint(x) && Math.abs(x) < 1e7f) return Integer.toString((int) x) + ".0";
     return Float.toString(x);
   }

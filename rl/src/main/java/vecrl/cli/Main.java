@@ -15,6 +15,7 @@ import vecrl.train.Chart;
 import vecrl.train.Evaluation;
 import vecrl.train.Metrics;
 import vecrl.train.PolicyFile;
+import vecrl.train.Provenance;
 import vecrl.train.Presets;
 import vecrl.train.RunComparison;
 import vecrl.train.TrainConfig;
@@ -22,9 +23,11 @@ import vecrl.train.Trainer;
 import vecrl.train.TrainingRun;
 
 /**
- * The {@code vecrl} command line: {@code train}, {@code eval}, {@code chart}, {@code envs},
- * {@code devices}, {@code bench-train} and {@code help}. Bad arguments print a usage message naming the bad value and the valid
- * choices, and exit with status 2.
+ * The {@code vecrl} command line: the commands of {@link Usage} ({@code train}, {@code eval},
+ * {@code chart}, {@code envs}, {@code check-env}, {@code devices}, {@code bench-train}, {@code
+ * bench-autodiff}, {@code help}; {@code bench} is the launcher's), {@code COMMAND --help} and {@code
+ * --version}. Bad arguments print a usage message naming the bad value and the valid choices, and
+ * exit with status 2.
  */
 public final class Main {
   final PrintStream out;
@@ -46,6 +49,7 @@ public final class Main {
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
+    configureLogging();
     List<String> rest = new ArrayList<>();
     String classpath = null;
     for (int i = 0; i < args.length; i++) {
@@ -91,34 +95,7 @@ public final class Main {
     return new java.net.URLClassLoader(urls.toArray(new java.net.URL[0]), parent);
   }
 
-  static final String USAGE = """
-      usage: vecrl <command> [options]
-        train        train a policy (default: PPO on CartPole-v1 for 100,000 steps)
-            --env ID  --algo ppo|a2c  --policy mlp|lstm|gru|REGISTRY_NAME|class:NAME  --steps N  --seed N  --envs N
-            --preset NAME  --config FILE  --set key=value (any config key; repeatable)  --out DIR (default runs)
-            --resume RUN_DIR [--steps N] (continue a run, finished or not, to N steps in all)
-            --threads N (env stepping threads)  --backend NAME  --quiet
-        --classpath JARS   (before or after any command) jars or class folders whose META-INF/services
-                     entries add environments (vecrl.env.EnvProvider) and policies (vecrl.policy.PolicyProvider)
-        eval RUN_OR_POLICY [--env ID] [--episodes N] [--seed N]
-                     greedy evaluation of a saved policy (a run directory or its policy.bin, a vecrl.io
-                     MlpActorCriticPolicy file; the network is rebuilt from the config.properties beside
-                     it, or from --env's default config when there is none); the env's action masks are
-                     used unless the run's config has useMasks = false
-        chart OUT.png LABEL=RUNS [LABEL=RUNS ...] [--title TEXT] [--threshold X]
-                     the mean training curve (recent mean return) of each group of runs in one PNG; RUNS is
-                     a run directory or a directory of runs (a train --out); prints each run's first step
-                     at or above X and the invalid actions it took
-        envs         list the environments with their spaces
-        check-env ID [--seed N] [--steps N]   check an environment's contract (spaces, determinism, masks; vecrl.env.EnvChecker)
-        devices      list the OpenCL platforms and devices (choose one with -Dvecrl.opencl.device=INDEX_OR_NAME)
-        bench-train [--steps N] [--seed N] [--envs N] [--env ID --policy mlp|lstm|gru]
-                     PPO CartPole-v1 speed (4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh), one thread;
-                     with --env or --policy: that env's preset for that policy instead
-        bench-autodiff [--case A,B2048,B128,C] [--rounds N] [--profile]
-                     the autodiff benchmark's MLPs (issue 3): forward + backward on a tape against the same
-                     GEMMs alone, alternating round by round on one thread; --profile adds the tape's per-op times
-        help         this text""";
+  static final String USAGE = Usage.TEXT;
 
   /** Runs a command; returns the exit status. */
   public int run(String[] args) {
@@ -129,6 +106,10 @@ public final class Main {
       }
       String cmd = args[0];
       List<String> rest = List.of(args).subList(1, args.length);
+      if (Usage.COMMANDS.containsKey(cmd) && (rest.contains("--help") || rest.contains("-h"))) {
+        out.println(Usage.of(cmd));
+        return 0;
+      }
       return switch (cmd) {
         case "train" -> new TrainCommand(this).run(rest);
         case "eval" -> eval(rest);
@@ -142,7 +123,10 @@ public final class Main {
           out.println(USAGE);
           yield 0;
         }
-        default -> throw new UsageException("unknown command \"" + cmd + "\"; valid commands: train, eval, envs, check-env, devices, bench-train, bench-autodiff, chart, help");
+        case "--version", "version" -> version();
+        case "bench" -> throw new UsageException("bench: the JMH benchmarks run from the ./vecrl launcher (./vecrl bench [JMH options],"
+            + " which runs bench/target/benchmarks.jar), not from this class");
+        default -> throw new UsageException("unknown command \"" + cmd + "\"; valid commands: " + String.join(", ", Usage.COMMANDS.keySet()));
       };
     } catch (UsageException e) {
       err.println("vecrl: " + e.getMessage());
@@ -209,6 +193,53 @@ public final class Main {
     }
   }
 
+  /** {@code vecrl --version}: the vecrl version and git commit, the JDK, the default backend and the thread counts. */
+  private int version() {
+    String requested = System.getProperty(Backends.PROPERTY);
+    out.println("vecrl " + Provenance.version() + " (git " + Provenance.gitCommit() + ")");
+    out.println("JDK " + Provenance.jdk());
+    out.println("backend " + (requested == null || requested.isBlank() ? "vector (default; choices: " + String.join(", ", Backends.names()) + ")"
+        : requested + " (from -D" + Backends.PROPERTY + ")") + ", kernel threads " + Provenance.kernelThreads());
+    return 0;
+  }
+
+  /**
+   * Keeps the command line's own log output to one undated line per record on stderr ({@code
+   * vecrl: MESSAGE}, {@code vecrl: WARNING: MESSAGE} above INFO), and leaves out the backend choice,
+   * which the run's header and {@code eval}'s line print. A {@code java.util.logging.config.file}
+   * given by the user is left alone.
+   */
+  static void configureLogging() {
+    if (System.getProperty("java.util.logging.config.file") != null || System.getProperty("java.util.logging.config.class") != null) return;
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    for (java.util.logging.Handler h : root.getHandlers()) root.removeHandler(h);
+    java.util.logging.StreamHandler h = new java.util.logging.StreamHandler(System.err, new OneLineFormatter()) {
+      @Override
+      public synchronized void publish(java.util.logging.LogRecord r) {
+        super.publish(r);
+        flush();
+      }
+    };
+    h.setLevel(java.util.logging.Level.ALL);
+    root.addHandler(h);
+    TENSOR_LOGGER.setLevel(java.util.logging.Level.WARNING);
+  }
+
+  /** Held so that the level set on it is not lost to garbage collection. */
+  private static final java.util.logging.Logger TENSOR_LOGGER = java.util.logging.Logger.getLogger("vecrl.tensor");
+
+  /** One line per record, no date: {@code vecrl: message}, with the level for warnings and errors. */
+  static final class OneLineFormatter extends java.util.logging.Formatter {
+    @Override
+    public String format(java.util.logging.LogRecord r) {
+      String level = r.getLevel().intValue() > java.util.logging.Level.INFO.intValue() ? r.getLevel().getName() + ": " : "";
+      String msg = formatMessage(r);
+      if (msg.startsWith("vecrl: ")) msg = msg.substring("vecrl: ".length());
+      String thrown = r.getThrown() == null ? "" : " (" + r.getThrown() + ")";
+      return "vecrl: " + level + msg + thrown + System.lineSeparator();
+    }
+  }
+
   /** Lists OpenCL devices through the gpu module, which is looked up by name so that rl does not need it to compile. */
   private int devices(List<String> args) {
     parse(args, List.of(), List.of(), "devices");
@@ -260,12 +291,12 @@ public final class Main {
     PolicyFile.Loaded l = PolicyFile.load(p, c, registry.spec(env));
     Evaluation e = Trainer.evaluate(l.policy(), Backends.kernels(), registry.spec(env), l.obsRms(), l.clipObs(), episodes, seed,
         c.useMasks());
-    out.println("policy " + p + " on " + env + ": " + e);
+    out.println("policy " + p + " on " + env + " (backend " + Backends.kernels().name() + "): " + e);
     return 0;
   }
 
   private int chart(List<String> args) throws IOException {
-    Opts o = parse(args, List.of("--title", "--threshold"), List.of(), "chart");
+    Opts o = parse(args, List.of("--title", "--threshold", "--y", "--band"), List.of("--log"), "chart");
     List<String> pos = o.positional();
     if (pos.size() < 2) throw new UsageException("chart: expected OUT.png and at least one LABEL=RUNS, got " + pos.size() + " arguments");
     Path file = Path.of(pos.get(0));
@@ -278,6 +309,13 @@ public final class Main {
         throw new UsageException("--threshold " + o.get("--threshold") + ": expected a number");
       }
     }
+    String column = o.get("--y") == null ? "mean_return" : o.get("--y");
+    RunComparison.Band band = RunComparison.Band.MINMAX;
+    if (o.get("--band") != null) {
+      band = null;
+      for (RunComparison.Band b : RunComparison.Band.values()) if (b.toString().equals(o.get("--band"))) band = b;
+      if (band == null) throw new UsageException("--band " + o.get("--band") + ": unknown band; valid bands: minmax, std, none");
+    }
     List<Chart.Series> series = new ArrayList<>();
     for (String spec : pos.subList(1, pos.size())) {
       int eq = spec.indexOf('=');
@@ -286,18 +324,25 @@ public final class Main {
       List<RunComparison.Run> runs = RunComparison.runs(Path.of(spec.substring(eq + 1)));
       for (RunComparison.Run run : runs) {
         Metrics m = run.metrics();
-        double[] ret = m.column("mean_return");
+        if (!m.header().contains(column)) {
+          throw new UsageException("--y " + column + ": " + run.dir() + " has no such column; valid columns: " + String.join(", ", m.header()));
+        }
+        double[] v = m.column(column);
         String invalid = m.header().contains("invalid_actions") ? String.format(Locale.ROOT, "%,d", (long) m.sum("invalid_actions")) : "-";
-        out.println(String.format(Locale.ROOT, "%s  %s: %s; final mean return %.3f; invalid actions in training %s", label,
-            run.dir().getFileName(), reach(RunComparison.stepsToReach(m.steps(), ret, threshold), threshold), ret.length == 0 ? Double.NaN : ret[ret.length - 1], invalid));
+        out.println(String.format(Locale.ROOT, "%s  %s: %s; final %s %.3f; invalid actions in training %s", label,
+            run.dir().getFileName(), reach(RunComparison.stepsToReach(m.steps(), v, threshold), threshold), column,
+            v.length == 0 ? Double.NaN : v[v.length - 1], invalid));
       }
-      Chart.Series mean = RunComparison.mean(label + " (mean of " + runs.size() + " runs)", runs, "mean_return");
+      Chart.Series mean = RunComparison.meanWithBand(label + " (" + (runs.size() == 1 ? "1 run" : "mean, n = " + runs.size() + " runs") + ")", runs,
+          column, runs.size() == 1 ? RunComparison.Band.NONE : band);
       out.println(String.format(Locale.ROOT, "%s  mean curve: %s", label, reach(RunComparison.stepsToReach(mean.steps(), mean.values(), threshold), threshold)));
       series.add(mean);
     }
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) Files.createDirectories(parent);
-    Chart.curves(file, o.get("--title") == null ? "training mean return (last 20 episodes), mean over runs" : o.get("--title"), series, threshold);
+    String title = o.get("--title") != null ? o.get("--title") : "training: " + Chart.axisLabel(column);
+    Chart.draw(file, Chart.Options.of(title, Chart.axisLabel(column)).withLogY(o.switches().contains("--log")).withThreshold(threshold)
+        .withBandLegend(band.legend), series);
     out.println("chart: " + file);
     return 0;
   }

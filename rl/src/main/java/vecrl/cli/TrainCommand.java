@@ -41,8 +41,15 @@ final class TrainCommand {
 
   int run(List<String> args) throws IOException {
     Opts o = Main.parse(args, List.of("--env", "--algo", "--policy", "--steps", "--seed", "--envs", "--preset", "--config", "--out", "--resume",
-        "--threads", "--backend", "--set"), List.of("--quiet"), "train");
+        "--threads", "--env-threads", "--kernel-threads", "--tensorboard", "--backend", "--set"), List.of("--quiet"), "train");
     if (!o.positional().isEmpty()) throw new UsageException("train: unexpected argument \"" + o.positional().get(0) + "\"");
+    if (o.get("--threads") != null && o.get("--env-threads") != null) {
+      throw new UsageException("train: --threads is another name for --env-threads; give one of them");
+    }
+    if (o.get("--kernel-threads") != null) {
+      long k = Main.parseLong("--kernel-threads", o.get("--kernel-threads"), 1);
+      System.setProperty(vecrl.tensor.Parallel.THREADS_PROPERTY, String.valueOf(k));
+    }
     main.selectBackend(o);
     boolean quiet = o.switches().contains("--quiet");
     List<Callback> cbs = new ArrayList<>();
@@ -50,7 +57,8 @@ final class TrainCommand {
     TrainingRun.Result r;
     PolicyRegistry policies = Policies.defaultRegistry();
     if (o.get("--resume") != null) {
-      for (String k : List.of("--env", "--algo", "--policy", "--seed", "--envs", "--preset", "--config", "--set")) {
+      for (String k : List.of("--env", "--algo", "--policy", "--seed", "--envs", "--preset", "--config", "--set", "--threads", "--env-threads",
+          "--tensorboard")) {
         if (o.get(k) != null) throw new UsageException("train: " + k + " cannot be combined with --resume (the run's config is used; --steps sets a new total)");
       }
       Path dir = Path.of(o.get("--resume"));
@@ -63,9 +71,9 @@ final class TrainCommand {
       Path outDir = Path.of(o.get("--out") == null ? "runs" : o.get("--out"));
       Path dir = TrainingRun.newRunDir(outDir, c);
       if (!quiet) {
-        out.println(String.format(Locale.ROOT, "training %s on %s: %,d steps, %d envs x %d steps, seed %d, backend %s, policy %s%s",
+        out.println(String.format(Locale.ROOT, "training %s on %s: %,d steps, %d envs x %d steps, seed %d, backend %s (%s), policy %s%s",
             c.algo().toString().toUpperCase(Locale.ROOT), c.env(), c.iterations() * c.batchSize(), c.numEnvs(), c.numSteps(), c.seed(),
-            Backends.kernels().name(), c.policy(),
+            Backends.kernels().name(), threads(c), c.policy(),
             c.recurrent() ? String.format(Locale.ROOT, " (hidden %d, %s, sequences of %d)", c.cellSize(),
                 c.sharedCell() ? "shared" : "separate actor and critic cells", c.seqLen()) : ""));
       }
@@ -73,6 +81,12 @@ final class TrainCommand {
     }
     summary(r);
     return 0;
+  }
+
+  /** {@code 1 env thread, 2 kernel threads}. */
+  static String threads(TrainConfig c) {
+    int k = Backends.kernels() instanceof vecrl.tensor.VectorKernels v ? v.threads() : 1;
+    return c.envThreads() + " env thread" + (c.envThreads() == 1 ? "" : "s") + ", " + k + " kernel thread" + (k == 1 ? "" : "s");
   }
 
   private void summary(TrainingRun.Result r) throws IOException {
@@ -85,6 +99,12 @@ final class TrainCommand {
       if (r.totalSteps() != r.steps()) {
         out.println(String.format(Locale.ROOT, "run total: %,d steps in %.1f s of training", r.totalSteps(), r.totalSeconds()));
       }
+    }
+    if (r.stoppedEarly() != null) out.println("stopped early: " + r.stoppedEarly());
+    if (Files.exists(r.dir().resolve(TrainingRun.BEST_POLICY_INFO))) {
+      Map<String, String> best = TrainConfig.parse(Files.readString(r.dir().resolve(TrainingRun.BEST_POLICY_INFO)));
+      out.println(String.format(Locale.ROOT, "best periodic evaluation: %.2f +- %.2f at step %,d (%s)", Double.parseDouble(best.get("mean_return")),
+          Double.parseDouble(best.get("std_return")), Long.parseLong(best.get("step")), TrainingRun.BEST_POLICY));
     }
     if (r.trainer().environmentGaveMasks()) {
       long invalid = (long) Metrics.read(r.dir().resolve(TrainingRun.METRICS)).sum("invalid_actions");
@@ -132,7 +152,10 @@ final class TrainCommand {
     if (o.get("--steps") != null) set.put("totalSteps", String.valueOf(Main.parseLong("--steps", o.get("--steps"), 1)));
     if (o.get("--seed") != null) set.put("seed", String.valueOf(Main.parseLong("--seed", o.get("--seed"), Long.MIN_VALUE)));
     if (o.get("--envs") != null) set.put("numEnvs", String.valueOf(Main.parseLong("--envs", o.get("--envs"), 1)));
-    if (o.get("--threads") != null) set.put("envThreads", String.valueOf(Main.parseLong("--threads", o.get("--threads"), 1)));
+    for (String flag : List.of("--threads", "--env-threads")) {
+      if (o.get(flag) != null) set.put("envThreads", String.valueOf(Main.parseLong(flag, o.get(flag), 1)));
+    }
+    if (o.get("--tensorboard") != null) set.put("tensorboard", o.get("--tensorboard"));
     try {
       c = c.with(set);
     } catch (IllegalArgumentException e) {

@@ -11,25 +11,39 @@ import java.util.function.Consumer;
 public final class Callbacks {
   private Callbacks() {}
 
+  /** Seconds of training before the time-left estimate starts (the JIT's warm-up is left out of its rate). */
+  static final double WARMUP_SECONDS = 1.0;
+
   /**
    * Progress: steps, steps/s, recent mean return and time left. On a terminal ({@code tty}) one
-   * line rewritten in place at most every 0.2 s; otherwise a line every {@code everySeconds}.
+   * line rewritten in place at most every 0.2 s; otherwise a line every {@code everySeconds}. The
+   * time left is estimated from the rate since the first iteration that ended after {@link
+   * #WARMUP_SECONDS} of training (and after at least two iterations), so that the slow first
+   * iterations of a cold JIT do not inflate it; until then it says {@code estimating...}.
    */
   public static Callback progress(PrintStream out, boolean tty, double everySeconds) {
     return new Callback() {
       private double last = -1e9;
+      private long seen;
+      private double refSeconds = Double.NaN;
+      private long refStep;
 
       @Override
       public boolean onIteration(Trainer t, IterationStats s) {
         boolean end = s.iteration() >= t.config().iterations();
+        seen++;
+        if (Double.isNaN(refSeconds) && seen >= 2 && s.elapsedSeconds() >= WARMUP_SECONDS) {
+          refSeconds = s.elapsedSeconds();
+          refStep = s.step();
+        }
         double gap = tty ? 0.2 : everySeconds;
         if (!end && s.elapsedSeconds() - last < gap) return true;
         last = s.elapsedSeconds();
         long total = t.config().iterations() * t.config().batchSize();
-        double left = s.stepsPerSecond() > 0 ? (total - s.step()) / s.stepsPerSecond() : 0;
-        String line = String.format(Locale.ROOT, "step %,d/%,d  %,.0f steps/s  return %s  episodes %d  %s left",
+        String left = end ? "done" : timeLeft(total - s.step(), s.step() - refStep, s.elapsedSeconds() - refSeconds);
+        String line = String.format(Locale.ROOT, "step %,d/%,d  %,.0f steps/s  return %s  episodes %d  %s",
             s.step(), total, s.stepsPerSecond(), Double.isNaN(s.meanReturn()) ? "-" : String.format(Locale.ROOT, "%.1f", s.meanReturn()),
-            s.episodes(), duration(left));
+            s.episodes(), left);
         if (tty) out.print("\r" + line + "\u001b[K");
         else out.println(line);
         out.flush();
@@ -46,6 +60,15 @@ public final class Callbacks {
     };
   }
 
+  /**
+   * {@code "12s left"} from the rate of {@code steps} in {@code seconds} since the warm-up ended, or
+   * {@code "estimating..."} before that rate is measured (no reference yet, or under 0.5 s of it).
+   */
+  static String timeLeft(long remaining, long steps, double seconds) {
+    if (Double.isNaN(seconds) || seconds < 0.5 || steps <= 0) return "estimating...";
+    return duration(remaining / (steps / seconds)) + " left";
+  }
+
   static String duration(double s) {
     if (s < 60) return String.format(Locale.ROOT, "%.0fs", s);
     return String.format(Locale.ROOT, "%dm%02ds", (long) s / 60, (long) s % 60);
@@ -53,6 +76,24 @@ public final class Callbacks {
 
   /** Greedy evaluation every {@code everySteps} env steps; each result goes to {@code sink}. */
   public static Callback evaluation(long everySteps, int episodes, long seed, Consumer<String> sink) {
+    return evaluation(everySteps, episodes, seed, (t, step, e) -> {
+      sink.accept("eval at step " + step + ": " + e);
+      return true;
+    });
+  }
+
+  /** What a periodic evaluation gives its listener; returning false stops the run (early stopping). */
+  @FunctionalInterface
+  public interface EvaluationListener {
+    boolean onEvaluation(Trainer trainer, long step, Evaluation evaluation);
+  }
+
+  /**
+   * Greedy evaluation every {@code everySteps} env steps, each on fresh envs seeded with {@code seed}
+   * (it draws nothing from the training generators, so training is bit for bit the same with or
+   * without it); each result goes to {@code listener}, which may stop the run.
+   */
+  public static Callback evaluation(long everySteps, int episodes, long seed, EvaluationListener listener) {
     return new Callback() {
       private long next = everySteps;
 
@@ -61,8 +102,7 @@ public final class Callbacks {
         if (everySteps <= 0 || s.step() < next) return true;
         while (next <= s.step()) next += everySteps;
         Evaluation e = t.evaluate(episodes, seed);
-        sink.accept("eval at step " + s.step() + ": " + e);
-        return true;
+        return listener.onEvaluation(t, s.step(), e);
       }
     };
   }

@@ -59,9 +59,18 @@ public final class PolicyFile {
 
   private PolicyFile() {}
 
-  /** The normaliser file that belongs to {@code policyFile}. */
+  /**
+   * The normaliser file that belongs to {@code policyFile}: {@code obs_normalizer.properties} beside
+   * it, or {@code PREFIX_obs_normalizer.properties} for a file named {@code PREFIX_policy.bin} (so
+   * {@code best_policy.bin} has {@code best_obs_normalizer.properties}).
+   */
   public static Path normalizerFile(Path policyFile) {
     Path dir = policyFile.toAbsolutePath().getParent();
+    String name = policyFile.getFileName().toString();
+    String suffix = "_policy.bin";
+    if (name.endsWith(suffix) && name.length() > suffix.length()) {
+      return dir.resolve(name.substring(0, name.length() - suffix.length()) + "_" + OBS_NORMALIZER);
+    }
     return dir.resolve(OBS_NORMALIZER);
   }
 

@@ -30,8 +30,19 @@ public final class Presets {
   }
 
   static {
-    // CleanRL ppo.py (also TrainConfig.defaults): the speed benchmark configuration.
-    PRESETS.put("cleanrl", m());
+    // CleanRL ppo.py's arguments, every one stated (TrainConfig.defaults has the same values but bootstrapTruncation):
+    // 4 envs x 128 steps, 4 epochs x 4 minibatches, Adam lr 2.5e-4 (eps 1e-5) annealed linearly to 0, gamma 0.99,
+    // GAE lambda 0.95, per-minibatch advantage normalisation, clip 0.2 with value clipping, entropy 0.01, value
+    // coefficient 0.5, max grad norm 0.5, no target KL, separate 64-64 tanh actor and critic with orthogonal init
+    // (gains sqrt 2, actor head 0.01, critic head 1), no observation or reward normalisation, and truncation
+    // treated as termination (ppo.py: next_done = terminations or truncations, no bootstrap). The run length
+    // (ppo.py: 500,000 steps) stays --steps.
+    PRESETS.put("cleanrl", m("algo", "ppo", "numEnvs", "4", "numSteps", "128", "epochs", "4", "minibatches", "4",
+        "optimizer", "adam", "learningRate", "0.00025", "adamEps", "0.00001", "adamBeta1", "0.9", "adamBeta2", "0.999",
+        "weightDecay", "0", "lrSchedule", "linear", "gamma", "0.99", "gae", "true", "gaeLambda", "0.95", "normAdv", "true",
+        "clipCoef", "0.2", "clipVloss", "true", "entCoef", "0.01", "vfCoef", "0.5", "maxGradNorm", "0.5", "targetKl", "0",
+        "hidden", "64,64", "netArch", "", "activation", "tanh", "orthoInit", "true", "normObs", "false", "normReward", "false",
+        "bootstrapTruncation", "false"));
     // the default `vecrl train`: CleanRL's 4 envs x 128 steps and 4 epochs with lr 1e-3 annealed and 16 minibatches
     // of 32: greedy 500 on every one of 10 seeds at 100k steps, where CleanRL's exact settings (lr 2.5e-4, 4
     // minibatches) reached >= 475 on 3 of 5 (see the train note for every variant tried)

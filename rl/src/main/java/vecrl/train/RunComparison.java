@@ -66,6 +66,62 @@ public final class RunComparison {
     return new Chart.Series(label, steps, mean);
   }
 
+  /** The band drawn around a group's mean. */
+  public enum Band {
+    /** From the lowest to the highest of the runs at each step. */
+    MINMAX("shaded: min to max over the runs"),
+    /** The mean plus and minus one (population) standard deviation over the runs at each step. */
+    STD("shaded: mean +- 1 std over the runs"),
+    /** No band. */
+    NONE(null);
+
+    /** What the chart's legend says the band is. */
+    public final String legend;
+
+    Band(String legend) {
+      this.legend = legend;
+    }
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * {@link #mean} with a {@code band} around it over the same runs (the runs with a finite value at
+   * that step; none gives NaN).
+   */
+  public static Chart.Series meanWithBand(String label, List<Run> runs, String column, Band band) {
+    Chart.Series mean = mean(label, runs, column);
+    if (band == Band.NONE) return mean;
+    int n = mean.steps().length;
+    double[] lo = new double[n], hi = new double[n];
+    for (int i = 0; i < n; i++) {
+      double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY, ss = 0;
+      int k = 0;
+      for (Run r : runs) {
+        double v = r.metrics().column(column)[i];
+        if (Double.isNaN(v)) continue;
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+        ss += (v - mean.values()[i]) * (v - mean.values()[i]);
+        k++;
+      }
+      if (k == 0) {
+        lo[i] = hi[i] = Double.NaN;
+      } else if (band == Band.MINMAX) {
+        lo[i] = min;
+        hi[i] = max;
+      } else {
+        double sd = Math.sqrt(ss / k);
+        lo[i] = mean.values()[i] - sd;
+        hi[i] = mean.values()[i] + sd;
+      }
+    }
+    return new Chart.Series(label, mean.steps(), mean.values(), lo, hi);
+  }
+
   /** The first step whose value is at least {@code threshold}; -1 when none is. */
   public static long stepsToReach(long[] steps, double[] values, double threshold) {
     for (int i = 0; i < steps.length; i++) if (values[i] >= threshold) return steps[i];

@@ -89,6 +89,11 @@ import vecrl.nn.Activation;
  * @param entCoefFinal the entropy coefficient at the end of the run, reached linearly from {@code
  *     entCoef} (NaN: constant)
  * @param reinforceBaseline REINFORCE subtracts the value as a baseline and trains it
+ * @param stopNoImprovement with periodic evaluation ({@code evalEvery}), stop once this many
+ *     evaluations in a row have not improved on the best mean greedy return (0: off), as
+ *     Stable-Baselines3's {@code StopTrainingOnNoModelImprovement}
+ * @param tensorboard a directory for TensorBoard event files (the run's go to a subdirectory named as
+ *     the run directory); empty: none
  */
 public record TrainConfig(
     String env, Algo algo, long totalSteps, long seed, int numEnvs, int numSteps, int epochs, int minibatches,
@@ -100,7 +105,7 @@ public record TrainConfig(
     boolean useMasks, String policy, int cellSize, int seqLen, boolean sharedCell, double lrMin, long lrStepEvery,
     double lrStepGamma, double adamBeta1, double adamBeta2, double weightDecay, double momentum, String netArch,
     boolean squash, String policyArgs, double klCoeff, double klTarget, boolean normAdvBatch, double entCoefFinal,
-    boolean reinforceBaseline) {
+    boolean reinforceBaseline, int stopNoImprovement, String tensorboard) {
 
   /** The on-policy algorithms: the loss each minibatch is trained on. */
   public enum Algo {
@@ -185,6 +190,8 @@ public record TrainConfig(
         throw new IllegalArgumentException("config: netArch = " + netArch + ": " + e.getMessage(), e);
       }
     }
+    require(stopNoImprovement >= 0, "stopNoImprovement", stopNoImprovement, ">= 0 evaluations (0: off)");
+    require(tensorboard != null, "tensorboard", tensorboard, "a directory (empty: none)");
     require(cellSize > 0, "cellSize", cellSize, "> 0");
     require(seqLen > 0, "seqLen", seqLen, "> 0");
     if (policy.equals("lstm") || policy.equals("gru")) {
@@ -226,7 +233,8 @@ public record TrainConfig(
   public static TrainConfig defaults(String env) {
     return new TrainConfig(env, Algo.PPO, 100_000, 1, 4, 128, 4, 4, 2.5e-4, Schedule.LINEAR, OptimizerKind.ADAM, 1e-5, 0.99, 1e-5,
         0.99, true, 0.95, true, true, 0.2, true, 0.01, 0.5, 0.5, 0, "64,64", Activation.TANH, true, 0, false, 10, false, 10, 1, 10,
-        0, 0, Double.NaN, true, "mlp", 64, 16, true, 0, 100, 0.5, 0.9, 0.999, 0, 0, "", false, "", 0, 0.01, false, Double.NaN, true);
+        0, 0, Double.NaN, true, "mlp", 64, 16, true, 0, 100, 0.5, 0.9, 0.999, 0, 0, "", false, "", 0, 0.01, false, Double.NaN, true, 0,
+        "");
   }
 
   /** The hidden widths. */

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import vecrl.env.EnvRegistry;
 import vecrl.policy.PolicyRegistry;
 import vecrl.tensor.Backends;
@@ -48,14 +50,21 @@ public final class TrainingRun {
   public static final String TRAINING_SECONDS = "training_seconds.txt";
   /** Periodic greedy evaluations (when evalEvery > 0), one line each. */
   public static final String EVALUATIONS = "evaluations.txt";
+  /** The metrics as JSON lines, one object per iteration with metrics.csv's column names (NaN as null). */
+  public static final String METRICS_JSONL = "metrics.jsonl";
+  /** The policy of the periodic evaluation with the highest mean greedy return (same format as policy.bin). */
+  public static final String BEST_POLICY = "best_policy.bin";
+  /** Which step {@link #BEST_POLICY} came from, and its evaluation ({@code key = value} lines). */
+  public static final String BEST_POLICY_INFO = "best_policy.txt";
 
   /**
    * The outcome: the run directory, the trainer (closed), the final greedy evaluation (null when
    * evalEpisodes is 0), the last iteration's statistics (null when this invocation ran none), the
-   * steps and seconds of this invocation, and the run's total steps and seconds over every invocation.
+   * steps and seconds of this invocation, the run's total steps and seconds over every invocation,
+   * and why the run stopped before its total (null when it did not).
    */
   public record Result(Path dir, Trainer trainer, Evaluation evaluation, IterationStats last, long steps, double seconds, long totalSteps,
-      double totalSeconds) {
+      double totalSeconds, String stoppedEarly) {
     /** Whether this invocation had nothing to train (a resumed run that had already reached its total). */
     public boolean nothingToDo() {
       return steps == 0;
@@ -105,8 +114,9 @@ public final class TrainingRun {
     Trainer t = new Trainer(config, registry, policies, kernels, policy);
     try {
       Files.createDirectories(dir);
-      t.config().save(dir.resolve(CONFIG));
+      writeConfig(dir.resolve(CONFIG), t.config(), Provenance.now(kernels, t.config().envThreads()).comments("provenance of the run"));
       Files.writeString(dir.resolve(METRICS), IterationStats.HEADER + "\n", StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve(METRICS_JSONL), "", StandardCharsets.UTF_8);
       firstCheckpoint(t, dir);
     } catch (IOException | RuntimeException e) {
       t.close();
@@ -155,7 +165,8 @@ public final class TrainingRun {
       t.close();
       throw e;
     }
-    if (totalSteps > 0) config.save(cfg);
+    writeConfig(cfg, config, leadingComments(cfg) + Provenance.now(kernels, config.envThreads()).comments("resumed"
+        + (totalSteps > 0 ? " to " + totalSteps + " steps in all" : "")));
     // drop metrics rows past the checkpoint
     Path m = dir.resolve(METRICS);
     List<String> keep = new ArrayList<>();
@@ -168,6 +179,9 @@ public final class TrainingRun {
       }
     }
     Files.write(m, keep, StandardCharsets.UTF_8);
+    List<String> json = new ArrayList<>();
+    for (String line : keep.subList(1, keep.size())) json.add(jsonLine(line));
+    Files.write(dir.resolve(METRICS_JSONL), json, StandardCharsets.UTF_8);
     return run(t, dir, callbacks);
   }
 
@@ -198,15 +212,36 @@ public final class TrainingRun {
     long startStep = t.globalStep();
     long startNanos = System.nanoTime();
     IterationStats[] last = new IterationStats[1];
-    try (BufferedWriter metrics = Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+    String[] stopped = new String[1];
+    TensorBoardWriter tb = null;
+    try (BufferedWriter metrics = Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        BufferedWriter jsonl = Files.newBufferedWriter(dir.resolve(METRICS_JSONL), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND)) {
+      if (!c.tensorboard().isBlank()) {
+        tb = TensorBoardWriter.open(Path.of(c.tensorboard()).resolve(dir.toAbsolutePath().getFileName().toString()));
+        tb.text("provenance", startStep, markdown(Provenance.now(t.kernels(), c.envThreads()).text()));
+        tb.text("config", startStep, markdown(c.toText()));
+      }
+      TensorBoardWriter board = tb;
+      String[] columns = IterationStats.HEADER.split(",");
       List<Callback> cbs = new ArrayList<>();
       cbs.add(new Callback() {
         @Override
         public boolean onIteration(Trainer tr, IterationStats s) {
           try {
-            metrics.write(s.csv());
+            String row = s.csv();
+            metrics.write(row);
             metrics.write('\n');
             metrics.flush();
+            jsonl.write(jsonLine(row));
+            jsonl.write('\n');
+            jsonl.flush();
+            if (board != null) {
+              String[] f = row.split(",", -1);
+              Map<String, Double> values = new LinkedHashMap<>();
+              for (int i = 0; i < columns.length; i++) if (!columns[i].equals("step")) values.put("train/" + columns[i], Double.parseDouble(f[i]));
+              board.scalars(s.step(), values);
+            }
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
@@ -215,21 +250,23 @@ public final class TrainingRun {
         }
       });
       cbs.add(Callbacks.checkpoint(dir.resolve(CHECKPOINT), c.checkpointEvery()));
-      if (!Double.isNaN(c.stopReturn())) cbs.add(Callbacks.stopAtReturn(c.stopReturn()));
-      if (c.evalEvery() > 0) {
-        Path evals = dir.resolve(EVALUATIONS);
-        cbs.add(Callbacks.evaluation(c.evalEvery(), Math.max(1, c.evalEpisodes()), evalSeed(c), line -> {
-          try {
-            Files.writeString(evals, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
+      if (!Double.isNaN(c.stopReturn())) {
+        cbs.add(new Callback() {
+          @Override
+          public boolean onIteration(Trainer tr, IterationStats s) {
+            if (!(s.meanReturn() >= c.stopReturn())) return true;
+            stopped[0] = String.format(java.util.Locale.ROOT, "the recent mean return %.2f reached stopReturn = %s at step %,d", s.meanReturn(),
+                c.stopReturn(), s.step());
+            return false;
           }
-        }));
+        });
       }
+      if (c.evalEvery() > 0) cbs.add(Callbacks.evaluation(c.evalEvery(), Math.max(1, c.evalEpisodes()), evalSeed(c), new BestModel(dir, c, board, stopped)));
       cbs.addAll(user);
       t.run(cbs);
     } finally {
       t.close();
+      if (tb != null) tb.close();
     }
     PolicyFile.save(dir.resolve(POLICY), t.network(), t.observationNormalizer(), (float) c.clipObs());
     writeChart(dir, c);
@@ -237,7 +274,123 @@ public final class TrainingRun {
     double totalSeconds = priorSeconds(dir) + seconds;
     Files.writeString(dir.resolve(TRAINING_SECONDS), totalSeconds + "\n", StandardCharsets.UTF_8);
     Evaluation e = c.evalEpisodes() > 0 ? t.evaluate(c.evalEpisodes(), evalSeed(c)) : null;
-    return new Result(dir, t, e, last[0], t.globalStep() - startStep, seconds, t.globalStep(), totalSeconds);
+    return new Result(dir, t, e, last[0], t.globalStep() - startStep, seconds, t.globalStep(), totalSeconds, stopped[0]);
+  }
+
+  /**
+   * The periodic evaluations: a line each in evaluations.txt, TensorBoard scalars, best_policy.bin and
+   * best_policy.txt at each new best mean return (as Stable-Baselines3's EvalCallback), and the stop
+   * after {@code stopNoImprovement} evaluations in a row without a new best. The best so far survives
+   * a resume (read from best_policy.txt); the count without improvement starts again at 0.
+   */
+  private static final class BestModel implements Callbacks.EvaluationListener {
+    private final Path dir;
+    private final TrainConfig c;
+    private final TensorBoardWriter board;
+    private final String[] stopped;
+    private double best;
+    private int sinceBest;
+
+    BestModel(Path dir, TrainConfig c, TensorBoardWriter board, String[] stopped) {
+      this.dir = dir;
+      this.c = c;
+      this.board = board;
+      this.stopped = stopped;
+      this.best = bestSoFar(dir);
+    }
+
+    @Override
+    public boolean onEvaluation(Trainer t, long step, Evaluation e) {
+      try {
+        boolean improved = e.mean() > best;
+        if (improved) {
+          best = e.mean();
+          sinceBest = 0;
+          PolicyFile.save(dir.resolve(BEST_POLICY), t.network(), t.observationNormalizer(), (float) c.clipObs());
+          writeAtomically(dir.resolve(BEST_POLICY_INFO), String.format(java.util.Locale.ROOT,
+              "# the periodic evaluation with the highest mean greedy return; best_policy.bin is the policy at that step\n"
+                  + "step = %d\nmean_return = %s\nstd_return = %s\nepisodes = %d\n", step, e.mean(), e.std(), e.returns().length));
+        } else {
+          sinceBest++;
+        }
+        Files.writeString(dir.resolve(EVALUATIONS), "eval at step " + step + ": " + e + (improved ? " (new best)" : "") + "\n",
+            StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        if (board != null) {
+          Map<String, Double> v = new LinkedHashMap<>();
+          v.put("eval/mean_return", e.mean());
+          v.put("eval/std_return", e.std());
+          v.put("eval/best_mean_return", best);
+          board.scalars(step, v);
+        }
+      } catch (IOException x) {
+        throw new UncheckedIOException(x);
+      }
+      if (c.stopNoImprovement() > 0 && sinceBest >= c.stopNoImprovement()) {
+        stopped[0] = String.format(java.util.Locale.ROOT, "%d evaluations in a row without a new best (stopNoImprovement = %d; best %.2f) at step %,d",
+            sinceBest, c.stopNoImprovement(), best, step);
+        return false;
+      }
+      return true;
+    }
+
+    private static double bestSoFar(Path dir) {
+      try {
+        Map<String, String> m = TrainConfig.parse(Files.readString(dir.resolve(BEST_POLICY_INFO), StandardCharsets.UTF_8));
+        return Double.parseDouble(m.get("mean_return"));
+      } catch (IOException | RuntimeException e) {
+        return Double.NEGATIVE_INFINITY;
+      }
+    }
+  }
+
+  private static void writeAtomically(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Text shown as-is by TensorBoard's Markdown text plugin (indented: a code block). */
+  private static String markdown(String text) {
+    StringBuilder b = new StringBuilder();
+    for (String line : text.split("\n")) b.append("    ").append(line).append('\n');
+    return b.toString();
+  }
+
+  /** A metrics.csv row as a JSON object with the header's names; NaN and infinities (not JSON numbers) as null. */
+  static String jsonLine(String csvRow) {
+    String[] names = IterationStats.HEADER.split(",");
+    String[] f = csvRow.split(",", -1);
+    StringBuilder b = new StringBuilder("{");
+    for (int i = 0; i < names.length && i < f.length; i++) {
+      if (i > 0) b.append(',');
+      String v = f[i];
+      boolean finite;
+      try {
+        finite = Double.isFinite(Double.parseDouble(v));
+      } catch (NumberFormatException e) {
+        finite = false;
+      }
+      b.append('"').append(names[i]).append("\":").append(finite ? v : "null");
+    }
+    return b.append('}').toString();
+  }
+
+  /**
+   * Writes the config file: {@code comments} (the run's provenance, {@code #} lines that loading
+   * skips), then {@link TrainConfig#toText()}.
+   */
+  static void writeConfig(Path file, TrainConfig c, String comments) throws IOException {
+    writeAtomically(file, comments + c.toText());
+  }
+
+  /** The {@code #} lines at the top of {@code file} before the config's own heading (the provenance so far). */
+  private static String leadingComments(Path file) throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (!line.startsWith("#") || line.equals("# vecrl training config")) break;
+      b.append(line).append('\n');
+    }
+    return b.toString();
   }
 
   /** The training seconds of the run's earlier invocations (0 when unknown). */

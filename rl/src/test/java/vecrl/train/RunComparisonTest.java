@@ -77,4 +77,69 @@ final class RunComparisonTest {
     assertTrue(blue > 200 && orange > 200, "pixels of series 1 and 2: " + blue + ", " + orange);
     assertThrows(IllegalArgumentException.class, () -> new Chart.Series("x", steps, new double[] {1}));
   }
+
+  @Test
+  void bandsAreTheMinMaxOrOneStdOfTheRuns() throws IOException {
+    run("a_s1", "100,1,NaN,0", "200,2,1.0,0");
+    run("a_s2", "100,1,2.0,0", "200,2,3.0,0");
+    run("a_s3", "100,1,4.0,0", "200,2,5.0,0");
+    List<RunComparison.Run> runs = RunComparison.runs(tmp.resolve("group"));
+    Chart.Series mm = RunComparison.meanWithBand("a", runs, "mean_return", RunComparison.Band.MINMAX);
+    assertArrayEquals(new double[] {3, 3}, mm.values(), 1e-12);
+    assertArrayEquals(new double[] {2, 1}, mm.lower(), 1e-12);
+    assertArrayEquals(new double[] {4, 5}, mm.upper(), 1e-12);
+    Chart.Series sd = RunComparison.meanWithBand("a", runs, "mean_return", RunComparison.Band.STD);
+    double s2 = Math.sqrt(8.0 / 3); // population std of 1, 3, 5
+    assertArrayEquals(new double[] {2, 3 - s2}, sd.lower(), 1e-12);
+    assertArrayEquals(new double[] {4, 3 + s2}, sd.upper(), 1e-12);
+    assertEquals(null, RunComparison.meanWithBand("a", runs, "mean_return", RunComparison.Band.NONE).lower());
+  }
+
+  @Test
+  void ticksAreOneTwoOrFiveTimesAPowerOfTen() {
+    // the steps of a 100k CartPole run end at 99,840: ticks every 20,000, not 19,968
+    Chart.Axis x = Chart.Axis.linear(0, 99_840);
+    assertArrayEquals(new double[] {0, 20_000, 40_000, 60_000, 80_000, 100_000}, x.ticks, 0);
+    assertEquals("20k", x.stepLabel(20_000));
+    assertEquals("1.5M", x.stepLabel(1_500_000));
+    Chart.Axis y = Chart.Axis.linear(-0.013, 0.0061);
+    assertArrayEquals(new double[] {-0.015, -0.01, -0.005, 0, 0.005, 0.01}, y.ticks, 1e-15);
+    assertEquals("-0.015", y.label(-0.015));
+    assertEquals("0.005", y.label(0.005));
+    assertEquals("500", Chart.Axis.linear(8.5, 500).label(500));
+    for (double[] range : new double[][] {{0, 1}, {-200, -80}, {3, 7.3}, {0, 0.018}, {21, 487}}) {
+      Chart.Axis a = Chart.Axis.linear(range[0], range[1]);
+      assertTrue(a.ticks.length >= 4 && a.ticks.length <= 9, java.util.Arrays.toString(a.ticks));
+      assertTrue(a.lo <= range[0] && a.hi >= range[1]);
+      double step = a.ticks[1] - a.ticks[0];
+      double m = step / Math.pow(10, Math.floor(Math.log10(step) + 1e-9));
+      assertTrue(Math.abs(m - 1) < 1e-9 || Math.abs(m - 2) < 1e-9 || Math.abs(m - 5) < 1e-9, "step " + step);
+    }
+    Chart.Axis log = Chart.Axis.log(22, 95);
+    assertArrayEquals(new double[] {20, 50, 100}, log.ticks, 1e-9);
+    Chart.Axis wide = Chart.Axis.log(0.003, 40);
+    assertArrayEquals(new double[] {0.001, 0.01, 0.1, 1, 10, 100}, wide.ticks, 1e-12);
+    assertEquals("1e-3", wide.label(0.001));
+  }
+
+  @Test
+  void chartDrawsABandWithItsLegend() throws IOException {
+    long[] steps = {0, 1000, 2000, 3000};
+    Path f = tmp.resolve("band.png");
+    Chart.draw(f, Chart.Options.of("band", "value loss").withLogY(true).withBandLegend(RunComparison.Band.MINMAX.legend),
+        List.of(new Chart.Series("a (mean, n = 5 runs)", steps, new double[] {1, 10, 100, 50}, new double[] {0.5, 5, 50, 20},
+            new double[] {2, 20, 200, 80})));
+    BufferedImage img = ImageIO.read(f.toFile());
+    int line = 0, band = 0;
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        int rgb = img.getRGB(x, y) & 0xffffff;
+        if (rgb == 0x1f77b4) line++;
+        // the band: the series colour at 20% over white
+        int r = rgb >> 16 & 255, g = rgb >> 8 & 255, b = rgb & 255;
+        if (Math.abs(r - 210) <= 3 && Math.abs(g - 228) <= 3 && Math.abs(b - 240) <= 3) band++;
+      }
+    }
+    assertTrue(line > 200 && band > 5000, "line pixels " + line + ", band pixels " + band);
+  }
 }

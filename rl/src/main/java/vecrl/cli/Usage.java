@@ -1,0 +1,108 @@
+package vecrl.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The usage texts: {@link #TEXT} is what {@code vecrl help} prints (the README's command-line block
+ * is this text, compared by a test), and {@link #of} is one command's part, which {@code vecrl
+ * COMMAND --help} prints.
+ */
+final class Usage {
+  private Usage() {}
+
+  /** Each command's synopsis and description, in the order help lists them. */
+  static final Map<String, String> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("train", """
+          train [options]
+              train a policy (default: PPO on CartPole-v1 for 100,000 steps)
+              --env ID  --algo ppo|a2c|reinforce  --policy mlp|lstm|gru|REGISTRY_NAME|class:NAME
+              --steps N  --seed N  --envs N  --preset NAME  --config FILE  --out DIR (default runs)
+              --set key=value         any config key (repeatable)
+              --resume RUN_DIR [--steps N]
+                                      continue a run, finished or not (to N steps in all)
+              --tensorboard DIR       TensorBoard event files in DIR/RUN_NAME (config key tensorboard)
+              --env-threads N         threads stepping the environments (config key envThreads;
+                                      --threads N is the same)
+              --kernel-threads N      threads of the tensor kernels (-Dvecrl.threads; default all cores)
+              --backend vector|scalar|opencl  --quiet
+              presets: cleanrl (CleanRL ppo.py's values), zoo-ppo-CartPole-v1, and one per
+              environment, applied automatically (ppo-Acrobot-v1, a2c-CartPole-v1, ...)""");
+    COMMANDS.put("eval", """
+          eval RUN_OR_POLICY [--env ID] [--episodes N] [--seed N] [--backend NAME]
+              greedy evaluation of a saved policy: a run directory, or a policy.bin (best_policy.bin)
+              with the run's config.properties beside it, or --env's default network when there is
+              none; the env's action masks are used unless the run's config has useMasks = false""");
+    COMMANDS.put("envs", """
+          envs
+              list the environments with their spaces""");
+    COMMANDS.put("check-env", """
+          check-env ID [--seed N] [--steps N]
+              check an environment's contract (spaces, determinism, masks; vecrl.env.EnvChecker)""");
+    COMMANDS.put("devices", """
+          devices
+              list the OpenCL platforms and devices (choose one with -Dvecrl.opencl.device=INDEX_OR_NAME)""");
+    COMMANDS.put("bench-train", """
+          bench-train [--steps N] [--seed N] [--envs N] [--env ID] [--policy mlp|lstm|gru] [--backend NAME]
+              PPO training speed on one thread: CleanRL's CartPole-v1 configuration (4 envs x 128 steps,
+              4 epochs x 4 minibatches, 64-64 tanh); with --env or --policy, that env's preset for
+              that policy""");
+    COMMANDS.put("bench-autodiff", """
+          bench-autodiff [--case A,B2048,B128,C] [--rounds N] [--profile]
+              the autodiff benchmark's MLPs: forward + backward on a tape against the same GEMMs alone,
+              alternating round by round on one thread; --profile adds the tape's per-op times""");
+    COMMANDS.put("bench", """
+          bench [JMH options]
+              the JMH benchmarks (./vecrl bench runs bench/target/benchmarks.jar; -h lists JMH's options)""");
+    COMMANDS.put("chart", """
+          chart OUT.png LABEL=RUNS [LABEL=RUNS ...] [options]
+              training curves of groups of runs in one PNG: each group's mean with a shaded band;
+              RUNS is a run directory or a directory of runs (a train --out); prints each run's first
+              step at or above --threshold and the invalid actions it took
+              --y COLUMN              the metrics.csv column to plot (default mean_return)
+              --band minmax|std|none  the band around the mean (default minmax: the runs' min to max)
+              --log                   logarithmic y axis (for losses)
+              --title TEXT  --threshold X""");
+    COMMANDS.put("help", """
+          help
+              this text; COMMAND --help prints one command's part""");
+  }
+
+  /** The whole help text. */
+  static final String TEXT = text();
+
+  private static String text() {
+    StringBuilder b = new StringBuilder("""
+        usage: vecrl [--classpath JARS] COMMAND [options]
+               vecrl --version | vecrl help | vecrl COMMAND --help
+
+        commands:
+        """);
+    for (String c : COMMANDS.values()) b.append(indented(c)).append('\n');
+    b.append("""
+
+        options before or after any command:
+          --classpath JARS          jars or class folders (separated by ':') whose META-INF/services entries
+                                    add environments (vecrl.env.EnvProvider) and policies (vecrl.policy.PolicyProvider)
+          --version                 the vecrl version, the JDK and the default backend""");
+    return b.toString();
+  }
+
+  /** A command's block as help lists it: the synopsis indented by 2, the rest by 6 (4 in the text blocks). */
+  private static String indented(String block) {
+    String[] lines = block.split("\n");
+    StringBuilder b = new StringBuilder("  ").append(lines[0]);
+    for (int i = 1; i < lines.length; i++) b.append("\n  ").append(lines[i]);
+    return b.toString();
+  }
+
+  /** The usage of {@code command} (a key of {@link #COMMANDS}). */
+  static String of(String command) {
+    String[] lines = COMMANDS.get(command).split("\n");
+    StringBuilder b = new StringBuilder("usage: vecrl ").append(lines[0]);
+    for (int i = 1; i < lines.length; i++) b.append('\n').append(lines[i]);
+    return b.append("\n\nvecrl help lists every command.").toString();
+  }
+}
