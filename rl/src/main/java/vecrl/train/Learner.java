@@ -128,13 +128,33 @@ final class Learner {
     for (float[] x : b) Checkpoint.writeFloats(out, x);
   }
 
-  /** Reads a state written by {@link #write} into the policy's parameters and the optimizer. */
-  void read(DataInputStream in, java.nio.file.Path file) throws IOException {
-    Checkpoint.readParams(in, params, file);
+  /**
+   * Reads and validates a state written by {@link #write}: the parameters (names, sizes, finite
+   * values), the optimizer's kind (the config's), its step (at most one per minibatch of {@code
+   * iterations}) and buffers (their count and sizes, finite). Nothing is changed until {@code
+   * apply} runs, which puts the state into the policy's parameters and the optimizer.
+   */
+  Runnable read(DataInputStream in, long iterations) throws IOException {
+    float[][] values = Checkpoint.readParams(in, params);
     String kind = in.readUTF();
+    String expectedKind = optimizer.state().kind();
+    if (!kind.equals(expectedKind)) {
+      throw new Checkpoint.FieldException("optimizer: " + vecrl.io.Text.quote(kind) + ", the config's optimizer is '" + expectedKind + "'");
+    }
     long step = in.readLong();
-    float[][] b = new float[Checkpoint.readCount(in, 1 << 16, "optimizer buffers")][];
-    for (int i = 0; i < b.length; i++) b[i] = Checkpoint.readFloats(in);
-    optimizer.restore(new OptimizerState(kind, step, b));
+    long maxStep = iterations * config.epochs() * config.minibatches();
+    if (step < 0 || step > maxStep) {
+      throw new Checkpoint.FieldException("optimizer step: " + step + ", expected in [0, " + maxStep + "] after " + iterations + " iterations");
+    }
+    float[][] expected = optimizer.state().buffers();
+    int c = Checkpoint.readCount(in, 4, "optimizer buffers");
+    if (c != expected.length) throw new Checkpoint.FieldException("optimizer buffers: " + c + ", the " + kind + " optimizer has " + expected.length);
+    float[][] b = new float[c][];
+    for (int i = 0; i < c; i++) b[i] = Checkpoint.readFloats(in, expected[i].length, "optimizer buffer " + i);
+    OptimizerState state = new OptimizerState(kind, step, b);
+    return () -> {
+      for (int i = 0; i < values.length; i++) params.get(i).value().copyFrom(values[i]);
+      optimizer.restore(state);
+    };
   }
 }
