@@ -5,10 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,12 +37,15 @@ import vecrl.autodiff.ParameterSet;
  * or truncated"); then the fingerprint against the skeleton's structure ("the constructor
  * arguments do not reproduce the saved structure"), before any parameter record is read. Records
  * are then parsed with every length checked against the bytes left, names and shapes compared with
- * the skeleton, and only when all of them are valid are the values copied into the skeleton's
+ * the skeleton, every value checked to be finite (NaN and infinities are refused, naming the
+ * parameter), and only when all of them are valid are the values copied into the skeleton's
  * parameters. Nothing allocated exceeds the file's size; Java object serialization is never used.
+ * Text from the file (parameter names) is quoted with {@link Text#quote}: escaped, at most 100
+ * characters.
  *
- * <p>Writing ({@link #serialize}) goes to a temporary file in the target's directory, is forced to
- * disk, and is renamed over the target with an atomic move, so a crash leaves either the old file or
- * the new one.
+ * <p>Writing ({@link #serialize}) goes through {@link AtomicFiles}: a temporary file in the target's
+ * directory, forced to disk and renamed over the target with an atomic move, so a crash leaves either
+ * the old file or the new one.
  */
 public final class PolicyIO {
   /** The 8 magic bytes after the fingerprint. */
@@ -62,29 +63,7 @@ public final class PolicyIO {
 
   /** Writes {@code s} to {@code path} atomically (see the class comment for the layout). */
   public static void serialize(Savable s, Path path) throws IOException {
-    byte[] bytes = encode(s);
-    Path abs = path.toAbsolutePath();
-    Path dir = abs.getParent();
-    if (dir != null) Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, abs.getFileName().toString() + ".", ".tmp");
-    try {
-      if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
-        // createTempFile makes the file owner-only; a saved policy gets the usual rw-r--r--.
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      }
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) ch.write(buf);
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("PolicyIO: the file system of " + dir + " cannot rename atomically; refusing a non-atomic write", e);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.write(path, encode(s));
   }
 
   /** The file's bytes for {@code s}. */
@@ -161,8 +140,8 @@ public final class PolicyIO {
     byte[] saved = Arrays.copyOfRange(all, 0, 32);
     if (!MessageDigest.isEqual(expected, saved)) {
       throw new PolicyFormatException(path + ": structural fingerprint mismatch: the constructor arguments do not reproduce"
-          + " the saved structure (file " + HexFormat.of().formatHex(saved, 0, 8) + "..., skeleton "
-          + HexFormat.of().formatHex(expected, 0, 8) + "... of " + skeleton.getClass().getName() + ")");
+          + " the saved structure (first difference at byte " + Arrays.mismatch(saved, expected) + "; file "
+          + HexFormat.of().formatHex(saved) + ", skeleton " + HexFormat.of().formatHex(expected) + " of " + skeleton.getClass().getName() + ")");
     }
     ParameterSet params = skeleton.parameters();
     ByteBuffer b = ByteBuffer.wrap(all, 0, bodyEnd).order(ByteOrder.LITTLE_ENDIAN);
@@ -178,7 +157,7 @@ public final class PolicyIO {
       String name = new String(all, b.position(), nameLen, StandardCharsets.UTF_8);
       b.position(b.position() + nameLen);
       if (!name.equals(p.name())) {
-        throw new PolicyFormatException(path + ": parameter " + i + " is '" + name + "', the skeleton expects '" + p.name() + "'");
+        throw new PolicyFormatException(path + ": parameter " + i + " is " + Text.quote(name) + ", the skeleton expects " + Text.quote(p.name()));
       }
       int rank = readLength(b, path, "rank of '" + name + "'");
       if (rank > MAX_RANK) throw new PolicyFormatException(path + ": parameter '" + name + "' has rank " + rank + " (at most " + MAX_RANK + ")");
@@ -198,7 +177,13 @@ public final class PolicyIO {
             + ", the skeleton expects " + p.value().shapeString());
       }
       float[] v = new float[(int) n];
-      for (int j = 0; j < v.length; j++) v[j] = b.getFloat();
+      for (int j = 0; j < v.length; j++) {
+        v[j] = b.getFloat();
+        if (!Float.isFinite(v[j])) {
+          throw new PolicyFormatException(path + ": parameter '" + name + "' " + p.value().shapeString() + " holds " + v[j] + " at index " + j
+              + "; a policy's parameters must be finite");
+        }
+      }
       staged[i] = v;
     }
     if (b.remaining() != 0) throw new PolicyFormatException(path + ": " + b.remaining() + " unexpected bytes after the last parameter");

@@ -278,7 +278,7 @@ public record TrainConfig(
         m.put("lrSchedule", parseBool(e.getValue().trim()) ? "linear" : "constant");
         continue;
       }
-      if (!m.containsKey(k)) throw new IllegalArgumentException("config: unknown key \"" + k + "\"; valid keys: " + String.join(", ", m.keySet()));
+      if (!m.containsKey(k)) throw new IllegalArgumentException("config: unknown key " + vecrl.io.Text.quote(k) + "; valid keys: " + String.join(", ", m.keySet()));
       m.put(k, e.getValue().trim());
     }
     var comps = TrainConfig.class.getRecordComponents();
@@ -297,7 +297,7 @@ public record TrainConfig(
           default -> types[i].isEnum() ? parseEnum(k, v, types[i]) : k.equals("policy") ? policyName(v) : v;
         };
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("config: " + k + " = " + v + ", expected a" + (types[i] == int.class || types[i] == long.class ? "n integer" : " number"));
+        throw new IllegalArgumentException("config: " + k + " = " + vecrl.io.Text.quote(v) + ", expected a" + (types[i] == int.class || types[i] == long.class ? "n integer" : " number"));
       }
     }
     try {
@@ -314,7 +314,7 @@ public record TrainConfig(
     for (Object c : type.getEnumConstants()) {
       if (c.toString().equalsIgnoreCase(v) || ((Enum<?>) c).name().equalsIgnoreCase(v)) return c;
     }
-    throw new IllegalArgumentException("config: " + key + " = " + v + ", expected one of " + java.util.Arrays.toString(type.getEnumConstants()));
+    throw new IllegalArgumentException("config: " + key + " = " + vecrl.io.Text.quote(v) + ", expected one of " + java.util.Arrays.toString(type.getEnumConstants()));
   }
 
   /** The built-in kinds are case-insensitive; registry and class names are kept as written. */
@@ -327,7 +327,7 @@ public record TrainConfig(
     return switch (v.toLowerCase(Locale.ROOT)) {
       case "true", "yes", "on", "1" -> true;
       case "false", "no", "off", "0" -> false;
-      default -> throw new IllegalArgumentException("config: \"" + v + "\" is not a boolean (true/false)");
+      default -> throw new IllegalArgumentException("config: " + vecrl.io.Text.quote(v) + " is not a boolean (true/false)");
     };
   }
 
@@ -357,7 +357,7 @@ public record TrainConfig(
       String s = raw.strip();
       if (s.isEmpty() || s.startsWith("#")) continue;
       int eq = s.indexOf('=');
-      if (eq <= 0) throw new IllegalArgumentException("config line " + line + ": \"" + s + "\" is not key = value");
+      if (eq <= 0) throw new IllegalArgumentException("config line " + line + ": " + vecrl.io.Text.quote(s) + " is not key = value");
       m.put(s.substring(0, eq).strip(), s.substring(eq + 1).strip());
     }
     return m;
