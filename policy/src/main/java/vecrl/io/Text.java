@@ -10,6 +10,16 @@ public final class Text {
 
   private Text() {}
 
+  /**
+   * {@code s} as it is when it is at most {@link #MAX} printable ASCII characters, otherwise {@link
+   * #quote}d: for values that messages have always shown bare.
+   */
+  public static String show(String s) {
+    if (s == null) return "null";
+    if (s.length() <= MAX && s.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) return s;
+    return quote(s);
+  }
+
   /** {@code s} in single quotes, escaped and cut to {@link #MAX} characters ({@code null} for null). */
   public static String quote(String s) {
     if (s == null) return "null";

@@ -66,11 +66,19 @@ public final class TrainingRun {
 
   /** A new directory under {@code out} named after env, algo and seed (with a numeric suffix if taken). */
   public static Path newRunDir(Path out, TrainConfig c) throws IOException {
-    Files.createDirectories(out);
+    Path dir = runDirFor(out, c);
+    Files.createDirectories(dir);
+    return dir;
+  }
+
+  /**
+   * The path {@link #newRunDir} would create, without creating anything: {@link #train} creates it
+   * once the backend and the environment have started, so a run that fails to start leaves nothing.
+   */
+  public static Path runDirFor(Path out, TrainConfig c) {
     String base = c.env() + "_" + c.algo() + "_s" + c.seed();
     Path dir = out.resolve(base);
     for (int k = 2; Files.exists(dir); k++) dir = out.resolve(base + "_" + k);
-    Files.createDirectories(dir);
     return dir;
   }
 
