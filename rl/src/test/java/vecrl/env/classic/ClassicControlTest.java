@@ -37,6 +37,52 @@ class ClassicControlTest {
     assertEquals(-Float.MAX_VALUE, obs.low(3));
   }
 
+  /**
+   * Gymnasium's cartpole.py step, term by term in its order of operations (Python evaluates left to
+   * right; {@code x**2} is {@code x * x}): the float64 state must match bit for bit, not within a
+   * tolerance, or trajectories drift apart after a hundred steps. (Gymnasium calls math.cos and
+   * math.sin; both sides here use StrictMath, so the test checks the arithmetic.)
+   */
+  static double[] gymnasiumCartPoleStep(double x, double xDot, double theta, double thetaDot, int action) {
+    double gravity = 9.8, masscart = 1.0, masspole = 0.1, length = 0.5, forceMag = 10.0, tau = 0.02;
+    double totalMass = masspole + masscart;
+    double polemassLength = masspole * length;
+    double force = action == 1 ? forceMag : -forceMag;
+    double costheta = StrictMath.cos(theta);
+    double sintheta = StrictMath.sin(theta);
+    double temp = (force + polemassLength * StrictMath.pow(thetaDot, 2) * sintheta) / totalMass;
+    double thetaacc = (gravity * sintheta - costheta * temp) / (length * (4.0 / 3.0 - masspole * StrictMath.pow(costheta, 2) / totalMass));
+    double xacc = temp - polemassLength * thetaacc * costheta / totalMass;
+    return new double[] {x + tau * xDot, xDot + tau * xacc, theta + tau * thetaDot, thetaDot + tau * thetaacc};
+  }
+
+  @Test
+  void cartPoleIsBitExactWithGymnasiumsOrderOfOperations() {
+    CartPole cp = new CartPole();
+    vecrl.tensor.Rng rng = new vecrl.tensor.Rng(15);
+    for (int k = 0; k < 20_000; k++) {
+      double x = 4 * rng.uniformDouble() - 2, xd = 6 * rng.uniformDouble() - 3, th = 0.5 * rng.uniformDouble() - 0.25;
+      double thd = 8 * rng.uniformDouble() - 4;
+      int a = rng.nextInt(2);
+      double[] g = gymnasiumCartPoleStep(x, xd, th, thd, a);
+      CartPole.State s = cp.step(new CartPole.State(x, xd, th, thd), a).state();
+      double[] v = {s.x(), s.xDot(), s.theta(), s.thetaDot()};
+      for (int i = 0; i < 4; i++) {
+        assertEquals(Double.doubleToRawLongBits(g[i]), Double.doubleToRawLongBits(v[i]), "component " + i + " of " + k + ": " + g[i] + " vs " + v[i]);
+      }
+    }
+    // and a whole episode, actions alternating in runs
+    double[] g = {0.01, -0.02, 0.03, -0.04};
+    CartPole.State s = new CartPole.State(g[0], g[1], g[2], g[3]);
+    for (int t = 0; t < 500; t++) {
+      int a = (t / 3) % 2;
+      g = gymnasiumCartPoleStep(g[0], g[1], g[2], g[3], a);
+      s = cp.step(s, a).state();
+      assertEquals(Double.doubleToRawLongBits(g[1]), Double.doubleToRawLongBits(s.xDot()), "step " + t);
+      assertEquals(Double.doubleToRawLongBits(g[3]), Double.doubleToRawLongBits(s.thetaDot()), "step " + t);
+    }
+  }
+
   @Test
   void cartPoleEulerStepMatchesTheFormula() {
     CartPole cp = new CartPole();
