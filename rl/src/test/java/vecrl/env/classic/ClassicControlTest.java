@@ -83,6 +83,29 @@ class ClassicControlTest {
     }
   }
 
+  /** Gymnasium's continuous_mountain_car.py step under NumPy 1.x: float32 state, 3 * position a float32 product. */
+  @Test
+  void mountainCarContinuousIsBitExactWithGymnasium() {
+    MountainCarContinuous mc = new MountainCarContinuous();
+    vecrl.tensor.Rng rng = new vecrl.tensor.Rng(15);
+    int differ = 0;
+    for (int k = 0; k < 20_000; k++) {
+      float position = (float) (-1.2 + 1.8 * rng.uniformDouble()), velocity = (float) (0.14 * rng.uniformDouble() - 0.07);
+      float a = (float) (2.4 * rng.uniformDouble() - 1.2);
+      double force = Math.min(Math.max(a, -1.0), 1.0);
+      float threeP = 3 * position; // np.float32 * int: float32
+      double v = velocity + (force * 0.0015 - 0.0025 * StrictMath.cos(threeP));
+      v = Math.min(Math.max(v, -0.07), 0.07);
+      double p = Math.min(Math.max(position + v, -1.2), 0.6);
+      if (p == -1.2 && v < 0) v = 0;
+      MountainCarContinuous.State s = mc.step(new MountainCarContinuous.State(position, velocity), new float[] {a}).state();
+      assertEquals((float) p, (float) s.position(), "position " + k);
+      assertEquals((float) v, (float) s.velocity(), "velocity " + k);
+      if (threeP != 3.0 * position) differ++;
+    }
+    assertTrue(differ > 1000, "the float32 product matters: " + differ);
+  }
+
   @Test
   void cartPoleEulerStepMatchesTheFormula() {
     CartPole cp = new CartPole();
