@@ -3,11 +3,9 @@ package vecrl.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -105,32 +103,32 @@ public final class PolicyIO {
    */
   public static <T extends Savable> T deserialize(Path path, T skeleton) throws IOException {
     long size = Files.size(path);
-    if (size < HEADER + CHECKSUM) {
-      // Read what is there to say whether it is a truncated policy or something else.
-      byte[] head = Files.readAllBytes(path);
-      if (head.length >= 40 && Arrays.equals(Arrays.copyOfRange(head, 32, 40), MAGIC.getBytes(StandardCharsets.US_ASCII))) {
-        throw new PolicyFormatException(path + ": truncated policy file (" + size + " bytes; the smallest policy file has "
+    if (size > Integer.MAX_VALUE - 64) throw new PolicyFormatException(path + ": " + size + " bytes is larger than any policy file this build reads");
+    byte[] all = Files.readAllBytes(path);
+    return decode(all, path.toString(), skeleton);
+  }
+
+  /**
+   * {@link #deserialize} from the bytes of a policy file (a resource, a network message); {@code
+   * source} names them in errors. The same checks, in the same order.
+   */
+  public static <T extends Savable> T decode(byte[] all, String source, T skeleton) throws PolicyFormatException {
+    String path = source;
+    if (all.length < HEADER + CHECKSUM) {
+      if (all.length >= 40 && Arrays.equals(Arrays.copyOfRange(all, 32, 40), MAGIC.getBytes(StandardCharsets.US_ASCII))) {
+        throw new PolicyFormatException(path + ": truncated policy file (" + all.length + " bytes; the smallest policy file has "
             + (HEADER + CHECKSUM) + ")");
       }
-      throw new PolicyFormatException(path + ": not a vecrl policy file (" + size + " bytes, no '" + MAGIC + "' magic at offset 32)");
+      throw new PolicyFormatException(path + ": not a vecrl policy file (" + all.length + " bytes, no '" + MAGIC + "' magic at offset 32)");
     }
-    byte[] header = new byte[HEADER];
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      ByteBuffer hb = ByteBuffer.wrap(header);
-      while (hb.hasRemaining()) if (ch.read(hb) < 0) throw new PolicyFormatException(path + ": truncated while reading the header");
-    }
-    ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-    if (!Arrays.equals(Arrays.copyOfRange(header, 32, 40), MAGIC.getBytes(StandardCharsets.US_ASCII))) {
+    if (!Arrays.equals(Arrays.copyOfRange(all, 32, 40), MAGIC.getBytes(StandardCharsets.US_ASCII))) {
       throw new PolicyFormatException(path + ": not a vecrl policy file (no '" + MAGIC + "' magic at offset 32)");
     }
-    int version = h.getInt(40);
+    int version = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).getInt(40);
     if (version != VERSION) {
       throw new PolicyFormatException(path + ": unsupported policy format version " + Integer.toUnsignedString(version)
           + "; this build reads version " + VERSION);
     }
-    if (size > Integer.MAX_VALUE - 64) throw new PolicyFormatException(path + ": " + size + " bytes is larger than any policy file this build reads");
-    byte[] all = Files.readAllBytes(path);
-    if (all.length != size) throw new PolicyFormatException(path + ": the file changed while it was read");
     int bodyEnd = all.length - CHECKSUM;
     if (!MessageDigest.isEqual(sha256(all, 0, bodyEnd), Arrays.copyOfRange(all, bodyEnd, all.length))) {
       throw new PolicyFormatException(path + ": corrupted or truncated policy file (the SHA-256 checksum of its " + bodyEnd
@@ -191,7 +189,7 @@ public final class PolicyIO {
     return skeleton;
   }
 
-  private static int readLength(ByteBuffer b, Path path, String what) throws PolicyFormatException {
+  private static int readLength(ByteBuffer b, String path, String what) throws PolicyFormatException {
     if (b.remaining() < 4) throw new PolicyFormatException(path + ": truncated before the " + what);
     int v = b.getInt();
     if (v < 0 || v > b.remaining()) {

@@ -91,12 +91,12 @@ final class Checkpoint {
   static void read(Path file, Reader body) throws IOException {
     long size = Files.size(file);
     if (size > MAX_SIZE) throw new IOException(file + ": " + size + " bytes is larger than any checkpoint this build reads");
-    decode(file, Files.readAllBytes(file), body);
+    decode(file.toString(), Files.readAllBytes(file), body);
   }
 
-  /** Checks and parses the bytes of a checkpoint; {@code file} names it in errors. */
-  static void decode(Path file, byte[] all, Reader body) throws IOException {
-    String f = file + ": ";
+  /** Checks and parses the bytes of a checkpoint; {@code source} names them in errors. */
+  static void decode(String source, byte[] all, Reader body) throws IOException {
+    String f = source + ": ";
     if (all.length < 8 || ByteBuffer.wrap(all).getLong() != MAGIC) {
       throw new IOException(f + "not a vecrl checkpoint file (no 'VECRLCKP' magic at offset 0)");
     }

@@ -253,9 +253,14 @@ public final class Trainer implements AutoCloseable {
    * statistics, memory).
    */
   public void saveCheckpoint(Path file) throws IOException {
+    vecrl.io.AtomicFiles.write(file, checkpointBytes());
+  }
+
+  /** The bytes {@link #saveCheckpoint} writes. */
+  byte[] checkpointBytes() throws IOException {
     long done = iteration * config.batchSize();
     TrainConfig stored = done > config.totalSteps() ? config.with("totalSteps", String.valueOf(done)) : config;
-    Checkpoint.write(file, out -> {
+    return Checkpoint.encode(out -> {
       out.writeUTF(stored.toText());
       out.writeLong(iteration);
       for (long v : rng.state()) out.writeLong(v);
@@ -271,7 +276,14 @@ public final class Trainer implements AutoCloseable {
    * sizes, finite values) before anything changes; an error names the file and the field.
    */
   public void restoreCheckpoint(Path file) throws IOException {
-    Checkpoint.read(file, in -> {
+    long size = java.nio.file.Files.size(file);
+    if (size > Checkpoint.MAX_SIZE) throw new IOException(file + ": " + size + " bytes is larger than any checkpoint this build reads");
+    restoreCheckpoint(file.toString(), java.nio.file.Files.readAllBytes(file));
+  }
+
+  /** {@link #restoreCheckpoint(Path)} from the bytes of a checkpoint; {@code source} names them in errors. */
+  void restoreCheckpoint(String source, byte[] bytes) throws IOException {
+    Checkpoint.decode(source, bytes, in -> {
       String text = in.readUTF();
       TrainConfig saved;
       try {
