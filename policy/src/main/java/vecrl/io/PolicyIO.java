@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 import vecrl.autodiff.Parameter;
 import vecrl.autodiff.ParameterSet;
 
@@ -61,11 +62,14 @@ public final class PolicyIO {
 
   /** Writes {@code s} to {@code path} atomically (see the class comment for the layout). */
   public static void serialize(Savable s, Path path) throws IOException {
+    Objects.requireNonNull(s, "s");
+    Objects.requireNonNull(path, "path");
     AtomicFiles.write(path, encode(s));
   }
 
   /** The file's bytes for {@code s}. */
   public static byte[] encode(Savable s) {
+    Objects.requireNonNull(s, "s");
     ParameterSet params = s.parameters();
     long size = HEADER + CHECKSUM;
     byte[][] names = new byte[params.size()][];
@@ -102,6 +106,8 @@ public final class PolicyIO {
    *     unsupported version, or whose structure differs from the skeleton's
    */
   public static <T extends Savable> T deserialize(Path path, T skeleton) throws IOException {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(skeleton, "skeleton");
     long size = Files.size(path);
     if (size > Integer.MAX_VALUE - 64) throw new PolicyFormatException(path + ": " + size + " bytes is larger than any policy file this build reads");
     byte[] all = Files.readAllBytes(path);
@@ -113,6 +119,8 @@ public final class PolicyIO {
    * source} names them in errors. The same checks, in the same order.
    */
   public static <T extends Savable> T decode(byte[] all, String source, T skeleton) throws PolicyFormatException {
+    Objects.requireNonNull(all, "all");
+    Objects.requireNonNull(skeleton, "skeleton");
     String path = source;
     if (all.length < HEADER + CHECKSUM) {
       if (all.length >= 40 && Arrays.equals(Arrays.copyOfRange(all, 32, 40), MAGIC.getBytes(StandardCharsets.US_ASCII))) {

@@ -67,6 +67,8 @@ public final class PolicyFile {
    * (or removes a stale normaliser file when {@code obsRms} is null).
    */
   public static void save(Path policyFile, ActorCriticPolicy policy, RunningMeanStd obsRms, float clipObs) throws IOException {
+    java.util.Objects.requireNonNull(policyFile, "policyFile");
+    java.util.Objects.requireNonNull(policy, "policy");
     PolicyIO.serialize(policy, policyFile);
     Path norm = normalizerFile(policyFile);
     if (obsRms == null) {
@@ -106,6 +108,9 @@ public final class PolicyFile {
    *     for other constructor arguments (another env or network config)
    */
   public static Loaded load(Path policyFile, TrainConfig config, EnvSpec spec) throws IOException {
+    java.util.Objects.requireNonNull(policyFile, "policyFile");
+    java.util.Objects.requireNonNull(config, "config");
+    java.util.Objects.requireNonNull(spec, "spec");
     ActorCriticPolicy p = PolicyIO.deserialize(policyFile, skeleton(config, spec));
     Path norm = normalizerFile(policyFile);
     if (!Files.exists(norm)) return new Loaded(p, null, (float) config.clipObs());

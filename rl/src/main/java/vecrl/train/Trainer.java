@@ -86,6 +86,10 @@ public final class Trainer implements AutoCloseable {
    * see {@link #configFor}), otherwise built from the config, resolving names in {@code policies}.
    */
   public Trainer(TrainConfig config, EnvRegistry registry, PolicyRegistry policies, Kernels kernels, ActorCriticPolicy policy) {
+    java.util.Objects.requireNonNull(config, "config");
+    java.util.Objects.requireNonNull(registry, "registry");
+    java.util.Objects.requireNonNull(policies, "policies");
+    java.util.Objects.requireNonNull(kernels, "kernels");
     this.config = policy == null ? config : configFor(config, policy);
     this.spec = registry.spec(config.env());
     this.kernels = kernels;
@@ -253,6 +257,7 @@ public final class Trainer implements AutoCloseable {
    * statistics, memory).
    */
   public void saveCheckpoint(Path file) throws IOException {
+    java.util.Objects.requireNonNull(file, "file");
     vecrl.io.AtomicFiles.write(file, checkpointBytes());
   }
 
@@ -276,6 +281,7 @@ public final class Trainer implements AutoCloseable {
    * sizes, finite values) before anything changes; an error names the file and the field.
    */
   public void restoreCheckpoint(Path file) throws IOException {
+    java.util.Objects.requireNonNull(file, "file");
     long size = java.nio.file.Files.size(file);
     if (size > Checkpoint.MAX_SIZE) throw new IOException(file + ": " + size + " bytes is larger than any checkpoint this build reads");
     restoreCheckpoint(file.toString(), java.nio.file.Files.readAllBytes(file));

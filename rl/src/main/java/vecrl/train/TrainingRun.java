@@ -110,6 +110,8 @@ public final class TrainingRun {
    */
   public static Result train(TrainConfig config, EnvRegistry registry, PolicyRegistry policies, vecrl.policy.ActorCriticPolicy policy,
       Path dir, List<Callback> callbacks, Kernels kernels) throws IOException {
+    java.util.Objects.requireNonNull(dir, "dir");
+    java.util.Objects.requireNonNull(callbacks, "callbacks");
     Trainer t = new Trainer(config, registry, policies, kernels, policy);
     try {
       Files.createDirectories(dir);
@@ -150,6 +152,9 @@ public final class TrainingRun {
    */
   public static Result resume(Path dir, EnvRegistry registry, PolicyRegistry policies, long totalSteps, List<Callback> callbacks,
       Kernels kernels) throws IOException {
+    java.util.Objects.requireNonNull(dir, "dir");
+    java.util.Objects.requireNonNull(registry, "registry");
+    java.util.Objects.requireNonNull(callbacks, "callbacks");
     Path cfg = dir.resolve(CONFIG);
     if (!Files.exists(cfg) || !Files.exists(dir.resolve(CHECKPOINT))) {
       throw new IllegalArgumentException("resume: " + dir + " is not a run directory (needs " + CONFIG + " and " + CHECKPOINT + ")");
