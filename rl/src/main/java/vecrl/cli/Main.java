@@ -62,6 +62,13 @@ public final class Main {
       System.err.println("vecrl: " + e.getMessage());
       System.exit(2);
       return;
+    } catch (RuntimeException | java.util.ServiceConfigurationError e) {
+      System.err.println("vecrl: " + describe(e));
+      if (rest.contains("--stacktrace") || (System.getenv("VECRL_STACKTRACE") != null && !System.getenv("VECRL_STACKTRACE").isEmpty())) {
+        e.printStackTrace();
+      }
+      System.exit(1);
+      return;
     }
     int code = new Main(System.out, System.err, registry).run(rest.toArray(new String[0]));
     System.exit(code);
@@ -170,9 +177,6 @@ public final class Main {
   private int fail(Throwable e, boolean trace, int code) {
     if (!(e instanceof UsageException)) err.println("vecrl: " + describe(e));
     if (trace) e.printStackTrace(err);
-    else if (code == 1 && !(e instanceof IOException || e instanceof java.io.UncheckedIOException)) {
-      err.println("vecrl: (run with --stacktrace or VECRL_STACKTRACE=1 for the Java stack trace)");
-    }
     return code;
   }
 
