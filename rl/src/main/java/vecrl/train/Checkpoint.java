@@ -7,7 +7,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UTFDataFormatException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,7 +28,7 @@ import vecrl.io.Text;
  * end-32  32     SHA-256 of every preceding byte
  * </pre>
  *
- * <p>Reading ({@link #read}) checks, before any field is used: the magic, the version (older
+ * <p>Reading ({@link #decode}, from {@link Trainer#restoreCheckpoint}) checks, before any field is used: the magic, the version (older
  * versions are refused with a message saying to start a new run), the file's size, then the
  * SHA-256 trailer. Only then are the sections parsed; every count is checked against the bytes that
  * remain before anything is allocated, every value is validated (finite numbers, counters against
@@ -85,13 +84,6 @@ final class Checkpoint {
     if (bytes.length < CHECKSUM) return;
     int end = bytes.length - CHECKSUM;
     System.arraycopy(sha256(bytes, 0, end), 0, bytes, end, CHECKSUM);
-  }
-
-  /** Reads {@code file} (see the class comment); every error is an {@link IOException} naming the file. */
-  static void read(Path file, Reader body) throws IOException {
-    long size = Files.size(file);
-    if (size > MAX_SIZE) throw new IOException(file + ": " + size + " bytes is larger than any checkpoint this build reads");
-    decode(file.toString(), Files.readAllBytes(file), body);
   }
 
   /** Checks and parses the bytes of a checkpoint; {@code source} names them in errors. */
