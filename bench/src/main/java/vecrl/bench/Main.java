@@ -29,7 +29,39 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 public final class Main {
   private Main() {}
 
-  public static void main(String[] args) throws RunnerException, CommandLineOptionException, IOException {
+  /**
+   * Runs {@link #run}; a failure the user can cause (an unknown benchmark name, a bad option, a
+   * benchmark that fails) prints {@code vecrl: bench: <message>} and exits 1 (2 for bad options),
+   * with the Java stack trace only under {@code --stacktrace} or {@code VECRL_STACKTRACE}, as the
+   * rest of the command line.
+   */
+  public static void main(String[] args) throws IOException {
+    boolean trace = System.getenv("VECRL_STACKTRACE") != null && !System.getenv("VECRL_STACKTRACE").isEmpty();
+    List<String> rest = new ArrayList<>();
+    for (String a : args) {
+      if (a.equals("--stacktrace")) trace = true;
+      else rest.add(a);
+    }
+    int code = 0;
+    try {
+      run(rest.toArray(new String[0]));
+    } catch (CommandLineOptionException e) {
+      System.err.println("vecrl: bench: " + e.getMessage() + " (-h lists JMH's options)");
+      if (trace) e.printStackTrace();
+      code = 2;
+    } catch (RunnerException | RuntimeException e) {
+      String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      if (e instanceof org.openjdk.jmh.runner.NoBenchmarksException || m.startsWith("No benchmarks")) {
+        m = "no benchmark matches " + String.join(" ", rest) + " (-l lists them)";
+      }
+      System.err.println("vecrl: bench: " + m);
+      if (trace) e.printStackTrace();
+      code = 1;
+    }
+    if (code != 0) System.exit(code);
+  }
+
+  static void run(String[] args) throws RunnerException, CommandLineOptionException, IOException {
     for (String a : args) {
       if (a.equals("-h") || a.equals("-l") || a.equals("-lp") || a.equals("-lprof") || a.equals("-lrf")) {
         org.openjdk.jmh.Main.main(args);

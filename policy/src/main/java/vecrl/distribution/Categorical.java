@@ -15,7 +15,9 @@ import vecrl.tensor.Tensor;
  * class is an error naming the row. Gradients never reach masked logits.
  *
  * <p>Numerics: log-probabilities come from a max-shifted log-softmax, so logits of any finite size
- * (1e4 or more) are safe.
+ * are safe: up to the float range (+-3.4e38), the entropy stays finite (a class whose log-probability
+ * underflows to -inf counts 0). Sampling treats a +inf logit as certain (a uniform draw among the
+ * +inf classes when there are several); NaN logits, or a row of only -inf, are an error.
  */
 public final class Categorical implements Distribution {
   /** The logit given to masked classes. */
@@ -91,8 +93,10 @@ public final class Categorical implements Distribution {
 
   @Override
   public Var entropy() {
-    // p * log p is exactly 0 for masked classes (p == 0, log p == -1e30 finite).
-    return logp.exp().mul(logp).sumRows().neg().reshape(batch);
+    // p * log p is exactly 0 for masked classes (p == 0, log p == -1e30 finite). Logits near the
+    // float range (+-3.4e38) make log p = -inf for a class of p == 0: the clamp keeps 0 * log p at 0,
+    // not NaN, and is the identity (value and gradient) for every finite log p.
+    return logp.exp().mul(logp.clamp(-Float.MAX_VALUE, Float.MAX_VALUE)).sumRows().neg().reshape(batch);
   }
 
   @Override

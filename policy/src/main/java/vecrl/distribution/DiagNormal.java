@@ -9,10 +9,17 @@ import vecrl.tensor.Tensor;
 /**
  * Multivariate normal distributions with diagonal covariance, one per row: mean [batch, d], log-std
  * [d] (state-independent, a {@link vecrl.autodiff.Parameter} in {@link vecrl.nn.ActionLayer}) or
- * [batch, d]. Actions are [batch, d]. Log-prob, entropy and KL are sums of the per-dimension closed
- * forms.
+ * [batch, d], clamped to [{@link #LOG_STD_MIN}, {@link #LOG_STD_MAX}]. Actions are [batch, d].
+ * Log-prob, entropy and KL are sums of the per-dimension closed forms.
  */
 public final class DiagNormal implements Distribution {
+  /**
+   * The log-std range of every Gaussian distribution here ({@link Normal}, {@link DiagNormal} and
+   * the squashed forms): a log-std is clamped to [-20, 2], Stable-Baselines3's {@code LOG_STD_MIN} and
+   * {@code LOG_STD_MAX}, std in [2.1e-9, 7.39]. Outside it the gradient with respect to the log-std is 0.
+   */
+  public static final float LOG_STD_MIN = -20f, LOG_STD_MAX = 2f;
+
   private final Gaussian g;
 
   public DiagNormal(Var mean, Value logStd) {

@@ -12,7 +12,10 @@ final class Gaussian {
 
   final Tape tape;
   final Var mean;
-  /** log-std broadcast to [batch, d] (gradients flow back to the original value). */
+  /**
+   * log-std broadcast to [batch, d] and clamped to [{@link DiagNormal#LOG_STD_MIN}, {@link
+   * DiagNormal#LOG_STD_MAX}] (gradients flow back to the original value inside the range, none outside).
+   */
   final Var logStd;
   final int batch, d;
 
@@ -30,7 +33,10 @@ final class Gaussian {
       throw new IllegalArgumentException(who + ": log-std " + logStd.shapeString() + ", expected [" + d + "] or ["
           + batch + ", " + d + "] for mean " + mean.shapeString());
     }
-    this.logStd = full && logStd instanceof Var v ? v : mean.mul(0f).add(logStd);
+    Var ls = full && logStd instanceof Var v ? v : mean.mul(0f).add(logStd);
+    // clamped as Stable-Baselines3 and CleanRL do: exp(-logStd) overflows below about -88 (a -inf
+    // log-prob and NaN gradients); inside the range this is the identity, value and gradient alike
+    this.logStd = ls.clamp(DiagNormal.LOG_STD_MIN, DiagNormal.LOG_STD_MAX);
   }
 
   /** Sum over columns of log N(x; mean, std), where x is a constant [batch, d] leaf; [batch]. */

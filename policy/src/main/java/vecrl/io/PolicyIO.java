@@ -3,17 +3,14 @@ package vecrl.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 import vecrl.autodiff.Parameter;
 import vecrl.autodiff.ParameterSet;
 
@@ -39,12 +36,15 @@ import vecrl.autodiff.ParameterSet;
  * or truncated"); then the fingerprint against the skeleton's structure ("the constructor
  * arguments do not reproduce the saved structure"), before any parameter record is read. Records
  * are then parsed with every length checked against the bytes left, names and shapes compared with
- * the skeleton, and only when all of them are valid are the values copied into the skeleton's
+ * the skeleton, every value checked to be finite (NaN and infinities are refused, naming the
+ * parameter), and only when all of them are valid are the values copied into the skeleton's
  * parameters. Nothing allocated exceeds the file's size; Java object serialization is never used.
+ * Text from the file (parameter names) is quoted with {@link Text#quote}: escaped, at most 100
+ * characters.
  *
- * <p>Writing ({@link #serialize}) goes to a temporary file in the target's directory, is forced to
- * disk, and is renamed over the target with an atomic move, so a crash leaves either the old file or
- * the new one.
+ * <p>Writing ({@link #serialize}) goes through {@link AtomicFiles}: a temporary file in the target's
+ * directory, forced to disk and renamed over the target with an atomic move, so a crash leaves either
+ * the old file or the new one.
  */
 public final class PolicyIO {
   /** The 8 magic bytes after the fingerprint. */
@@ -62,33 +62,14 @@ public final class PolicyIO {
 
   /** Writes {@code s} to {@code path} atomically (see the class comment for the layout). */
   public static void serialize(Savable s, Path path) throws IOException {
-    byte[] bytes = encode(s);
-    Path abs = path.toAbsolutePath();
-    Path dir = abs.getParent();
-    if (dir != null) Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, abs.getFileName().toString() + ".", ".tmp");
-    try {
-      if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
-        // createTempFile makes the file owner-only; a saved policy gets the usual rw-r--r--.
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      }
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) ch.write(buf);
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("PolicyIO: the file system of " + dir + " cannot rename atomically; refusing a non-atomic write", e);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    Objects.requireNonNull(s, "s");
+    Objects.requireNonNull(path, "path");
+    AtomicFiles.write(path, encode(s));
   }
 
   /** The file's bytes for {@code s}. */
   public static byte[] encode(Savable s) {
+    Objects.requireNonNull(s, "s");
     ParameterSet params = s.parameters();
     long size = HEADER + CHECKSUM;
     byte[][] names = new byte[params.size()][];
@@ -125,33 +106,37 @@ public final class PolicyIO {
    *     unsupported version, or whose structure differs from the skeleton's
    */
   public static <T extends Savable> T deserialize(Path path, T skeleton) throws IOException {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(skeleton, "skeleton");
     long size = Files.size(path);
-    if (size < HEADER + CHECKSUM) {
-      // Read what is there to say whether it is a truncated policy or something else.
-      byte[] head = Files.readAllBytes(path);
-      if (head.length >= 40 && Arrays.equals(Arrays.copyOfRange(head, 32, 40), MAGIC.getBytes(StandardCharsets.US_ASCII))) {
-        throw new PolicyFormatException(path + ": truncated policy file (" + size + " bytes; the smallest policy file has "
+    if (size > Integer.MAX_VALUE - 64) throw new PolicyFormatException(path + ": " + size + " bytes is larger than any policy file this build reads");
+    byte[] all = Files.readAllBytes(path);
+    return decode(all, path.toString(), skeleton);
+  }
+
+  /**
+   * {@link #deserialize} from the bytes of a policy file (a resource, a network message); {@code
+   * source} names them in errors. The same checks, in the same order.
+   */
+  public static <T extends Savable> T decode(byte[] all, String source, T skeleton) throws PolicyFormatException {
+    Objects.requireNonNull(all, "all");
+    Objects.requireNonNull(skeleton, "skeleton");
+    String path = source;
+    if (all.length < HEADER + CHECKSUM) {
+      if (all.length >= 40 && Arrays.equals(Arrays.copyOfRange(all, 32, 40), MAGIC.getBytes(StandardCharsets.US_ASCII))) {
+        throw new PolicyFormatException(path + ": truncated policy file (" + all.length + " bytes; the smallest policy file has "
             + (HEADER + CHECKSUM) + ")");
       }
-      throw new PolicyFormatException(path + ": not a vecrl policy file (" + size + " bytes, no '" + MAGIC + "' magic at offset 32)");
+      throw new PolicyFormatException(path + ": not a vecrl policy file (" + all.length + " bytes, no '" + MAGIC + "' magic at offset 32)");
     }
-    byte[] header = new byte[HEADER];
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      ByteBuffer hb = ByteBuffer.wrap(header);
-      while (hb.hasRemaining()) if (ch.read(hb) < 0) throw new PolicyFormatException(path + ": truncated while reading the header");
-    }
-    ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-    if (!Arrays.equals(Arrays.copyOfRange(header, 32, 40), MAGIC.getBytes(StandardCharsets.US_ASCII))) {
+    if (!Arrays.equals(Arrays.copyOfRange(all, 32, 40), MAGIC.getBytes(StandardCharsets.US_ASCII))) {
       throw new PolicyFormatException(path + ": not a vecrl policy file (no '" + MAGIC + "' magic at offset 32)");
     }
-    int version = h.getInt(40);
+    int version = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).getInt(40);
     if (version != VERSION) {
       throw new PolicyFormatException(path + ": unsupported policy format version " + Integer.toUnsignedString(version)
           + "; this build reads version " + VERSION);
     }
-    if (size > Integer.MAX_VALUE - 64) throw new PolicyFormatException(path + ": " + size + " bytes is larger than any policy file this build reads");
-    byte[] all = Files.readAllBytes(path);
-    if (all.length != size) throw new PolicyFormatException(path + ": the file changed while it was read");
     int bodyEnd = all.length - CHECKSUM;
     if (!MessageDigest.isEqual(sha256(all, 0, bodyEnd), Arrays.copyOfRange(all, bodyEnd, all.length))) {
       throw new PolicyFormatException(path + ": corrupted or truncated policy file (the SHA-256 checksum of its " + bodyEnd
@@ -161,8 +146,8 @@ public final class PolicyIO {
     byte[] saved = Arrays.copyOfRange(all, 0, 32);
     if (!MessageDigest.isEqual(expected, saved)) {
       throw new PolicyFormatException(path + ": structural fingerprint mismatch: the constructor arguments do not reproduce"
-          + " the saved structure (file " + HexFormat.of().formatHex(saved, 0, 8) + "..., skeleton "
-          + HexFormat.of().formatHex(expected, 0, 8) + "... of " + skeleton.getClass().getName() + ")");
+          + " the saved structure (first difference at byte " + Arrays.mismatch(saved, expected) + "; file "
+          + HexFormat.of().formatHex(saved) + ", skeleton " + HexFormat.of().formatHex(expected) + " of " + skeleton.getClass().getName() + ")");
     }
     ParameterSet params = skeleton.parameters();
     ByteBuffer b = ByteBuffer.wrap(all, 0, bodyEnd).order(ByteOrder.LITTLE_ENDIAN);
@@ -178,7 +163,7 @@ public final class PolicyIO {
       String name = new String(all, b.position(), nameLen, StandardCharsets.UTF_8);
       b.position(b.position() + nameLen);
       if (!name.equals(p.name())) {
-        throw new PolicyFormatException(path + ": parameter " + i + " is '" + name + "', the skeleton expects '" + p.name() + "'");
+        throw new PolicyFormatException(path + ": parameter " + i + " is " + Text.quote(name) + ", the skeleton expects " + Text.quote(p.name()));
       }
       int rank = readLength(b, path, "rank of '" + name + "'");
       if (rank > MAX_RANK) throw new PolicyFormatException(path + ": parameter '" + name + "' has rank " + rank + " (at most " + MAX_RANK + ")");
@@ -198,7 +183,13 @@ public final class PolicyIO {
             + ", the skeleton expects " + p.value().shapeString());
       }
       float[] v = new float[(int) n];
-      for (int j = 0; j < v.length; j++) v[j] = b.getFloat();
+      for (int j = 0; j < v.length; j++) {
+        v[j] = b.getFloat();
+        if (!Float.isFinite(v[j])) {
+          throw new PolicyFormatException(path + ": parameter '" + name + "' " + p.value().shapeString() + " holds " + v[j] + " at index " + j
+              + "; a policy's parameters must be finite");
+        }
+      }
       staged[i] = v;
     }
     if (b.remaining() != 0) throw new PolicyFormatException(path + ": " + b.remaining() + " unexpected bytes after the last parameter");
@@ -206,7 +197,7 @@ public final class PolicyIO {
     return skeleton;
   }
 
-  private static int readLength(ByteBuffer b, Path path, String what) throws PolicyFormatException {
+  private static int readLength(ByteBuffer b, String path, String what) throws PolicyFormatException {
     if (b.remaining() < 4) throw new PolicyFormatException(path + ": truncated before the " + what);
     int v = b.getInt();
     if (v < 0 || v > b.remaining()) {

@@ -261,7 +261,17 @@ public abstract class ActorCriticPolicy implements Savable {
 
   /** A fresh state for one caller: initial memory, output buffers and scratch. */
   public PolicyState reset(Rng rng) {
-    return new PolicyState(actionWidth, initialMemory(rng), newScratch());
+    return new PolicyState(this, actionWidth, initialMemory(rng), newScratch());
+  }
+
+  /** Checks that {@code state} was made by this policy's {@link #reset}. */
+  protected final void checkState(PolicyState state) {
+    java.util.Objects.requireNonNull(state, "state");
+    if (state.owner != this) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + ": the PolicyState was made by another policy ("
+          + (state.owner == null ? "none" : state.owner.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(state.owner)))
+          + "); make states with this policy's reset()");
+    }
   }
 
   /**
@@ -318,6 +328,8 @@ public abstract class ActorCriticPolicy implements Savable {
   }
 
   private Tape begin(PolicyState state, Tensor observation) {
+    checkState(state);
+    java.util.Objects.requireNonNull(observation, "observation");
     checkObservation(observation);
     Tape t = state.tape();
     t.clear();
@@ -326,6 +338,7 @@ public abstract class ActorCriticPolicy implements Savable {
 
   /** Checks a single observation's size. */
   protected final void checkObservation(Tensor observation) {
+    java.util.Objects.requireNonNull(observation, "observation");
     if (observation.size() != obsDim) {
       throw new IllegalArgumentException(getClass().getSimpleName() + ": observation " + observation.shapeString()
           + ", expected [" + obsDim + "] (flat form of " + observationSpace + ")");

@@ -51,6 +51,8 @@ public final class FrozenMlpPolicy {
   }
 
   private float[] actRow(PolicyState state, Tensor observation, Rng rng, Tensor mask) {
+    source.checkState(state);
+    java.util.Objects.requireNonNull(observation, "observation");
     source.checkObservation(observation);
     if (mask != null && mask.size() != source.maskWidth()) {
       throw new IllegalArgumentException("FrozenMlpPolicy: mask " + mask.shapeString() + ", expected [" + source.maskWidth() + "]");

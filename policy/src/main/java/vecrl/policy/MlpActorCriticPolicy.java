@@ -193,7 +193,8 @@ public final class MlpActorCriticPolicy extends StatelessActorCriticPolicy {
 
   @Override
   public PolicyState value(PolicyState state, Tensor observation) {
-    checkObservation(observation);
+    checkState(state);
+    checkObservation(java.util.Objects.requireNonNull(observation, "observation"));
     float[][] s = scratch(state);
     float[] h = shared.forwardRow(observation.data(), observation.offset(), s[0], s[1], s[7]);
     float[] v = valueHead.forwardRow(vf.forwardRow(h, 0, s[2], s[3], s[7]), 0, s[4], s[5], s[7]);
@@ -203,7 +204,8 @@ public final class MlpActorCriticPolicy extends StatelessActorCriticPolicy {
 
   /** Runs shared, pi and the action layer; returns the shared features' array (still valid). */
   private float[] actRow(PolicyState state, Tensor observation, Rng rng, Tensor mask) {
-    checkObservation(observation);
+    checkState(state);
+    checkObservation(java.util.Objects.requireNonNull(observation, "observation"));
     if (mask != null && mask.size() != maskWidth()) {
       throw new IllegalArgumentException("MlpActorCriticPolicy: mask " + mask.shapeString() + ", expected [" + maskWidth()
           + "] for " + actionSpace());

@@ -9,7 +9,8 @@ import vecrl.tensor.Tensor;
  * methods update it in place and return it, so steady-state calls allocate nothing.
  *
  * <p>One policy object serves many threads: each thread calls {@code reset} for its own state and
- * passes only that state. A state must not be shared between threads.
+ * passes only that state. A state must not be shared between threads, and belongs to the policy
+ * that made it: passing it to another policy is an error that says so.
  */
 public final class PolicyState {
   private final Tensor action;
@@ -22,7 +23,11 @@ public final class PolicyState {
   /** A no-grad tape for the generic single-observation path, made on first use. */
   Tape tape;
 
-  PolicyState(int actionWidth, Tensor memory, float[][] scratch) {
+  /** The policy whose reset made this state; only it may use the state. */
+  final Object owner;
+
+  PolicyState(Object owner, int actionWidth, Tensor memory, float[][] scratch) {
+    this.owner = owner;
     this.action = Tensor.zeros(actionWidth);
     this.action2d = action.reshape(1, actionWidth);
     this.memory = memory;

@@ -426,6 +426,7 @@ public final class RecurrentActorCriticPolicy extends ActorCriticPolicy {
   }
 
   private Tensor memoryOf(PolicyState state, String who) {
+    checkState(state);
     Tensor m = state.memory();
     if (m == null || m.size() != memorySize || scratch(state) == null || scratch(state).length != 10) {
       throw new IllegalArgumentException("RecurrentActorCriticPolicy." + who + ": the state's memory is "
@@ -469,9 +470,9 @@ public final class RecurrentActorCriticPolicy extends ActorCriticPolicy {
   /** Advances the state's memory by one step and chooses the action (tape-free, allocates nothing). */
   @Override
   public PolicyState act(PolicyState state, Tensor observation, Rng rng, Tensor mask) {
-    checkObservation(observation);
-    checkMask(mask);
     Tensor m = memoryOf(state, "act");
+    checkObservation(java.util.Objects.requireNonNull(observation, "observation"));
+    checkMask(mask);
     float[][] s = scratch(state);
     advanceRow(observation, m.data(), m.offset(), s);
     setOutputs(state, state.value(), actionRow(state, m.data(), m.offset(), rng, mask, s), state.entropy());
@@ -481,9 +482,9 @@ public final class RecurrentActorCriticPolicy extends ActorCriticPolicy {
   /** As {@link #act}, and also the value of the observation. */
   @Override
   public PolicyState actionAndValue(PolicyState state, Tensor observation, Rng rng, Tensor mask) {
-    checkObservation(observation);
-    checkMask(mask);
     Tensor m = memoryOf(state, "actionAndValue");
+    checkObservation(java.util.Objects.requireNonNull(observation, "observation"));
+    checkMask(mask);
     float[][] s = scratch(state);
     advanceRow(observation, m.data(), m.offset(), s);
     float lp = actionRow(state, m.data(), m.offset(), rng, mask, s);

@@ -39,7 +39,7 @@ final class BenchCommands {
     TrainConfig c;
     if (o.get("--env") == null && o.get("--policy") == null) {
       c = TrainConfig.defaults("CartPole-v1").with(run);
-      if (o.get("--envs") != null) c = c.with(Map.of("numEnvs", String.valueOf(Main.parseLong("--envs", o.get("--envs"), 1))));
+      if (o.get("--envs") != null) c = c.with(Map.of("numEnvs", String.valueOf(Main.parseInt("--envs", o.get("--envs"), 1))));
       out.println("bench-train: PPO CartPole-v1, " + c.numEnvs() + " envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh actor and critic, Adam 2.5e-4 annealed, 1 thread, backend " + Backends.kernels().name());
     } else {
       String env = o.get("--env") == null ? "CartPole-v1" : o.get("--env");
@@ -49,7 +49,7 @@ final class BenchCommands {
         throw new UsageException("--policy " + o.get("--policy") + ": unknown policy; valid policies: " + String.join(", ", TrainConfig.POLICIES));
       }
       c = Presets.forEnv("ppo", env, policy).with(run);
-      if (o.get("--envs") != null) c = c.with(Map.of("numEnvs", String.valueOf(Main.parseLong("--envs", o.get("--envs"), 1))));
+      if (o.get("--envs") != null) c = c.with(Map.of("numEnvs", String.valueOf(Main.parseInt("--envs", o.get("--envs"), 1))));
       out.println(String.format(Locale.ROOT, "bench-train: PPO %s, %s policy%s, preset: %d envs x %d steps, %d epochs x %d minibatches, hidden %s, 1 thread, backend %s",
           env, policy, c.recurrent() ? String.format(Locale.ROOT, " (cell %d, %s, sequences of %d)", c.cellSize(), c.sharedCell() ? "shared" : "separate", c.seqLen()) : "",
           c.numEnvs(), c.numSteps(), c.epochs(), c.minibatches(), c.hidden(), Backends.kernels().name()));
@@ -78,7 +78,7 @@ final class BenchCommands {
   int benchAutodiff(List<String> args) {
     Opts o = Main.parse(args, List.of("--case", "--rounds"), List.of("--profile"), "bench-autodiff");
     if (!o.positional().isEmpty()) throw new UsageException("bench-autodiff: unexpected argument \"" + o.positional().get(0) + "\"");
-    int rounds = (int) Main.parseLong("--rounds", o.get("--rounds") == null ? "15" : o.get("--rounds"), 3);
+    int rounds = Main.parseInt("--rounds", o.get("--rounds") == null ? "15" : o.get("--rounds"), 3);
     List<String> cases = o.get("--case") == null ? MlpBenchCase.NAMES : List.of(o.get("--case").split(","));
     for (String c : cases) {
       if (!MlpBenchCase.NAMES.contains(c)) {

@@ -66,6 +66,13 @@ public final class Main {
       System.err.println("vecrl: " + e.getMessage());
       System.exit(2);
       return;
+    } catch (RuntimeException | java.util.ServiceConfigurationError e) {
+      System.err.println("vecrl: " + describe(e));
+      if (rest.contains("--stacktrace") || (System.getenv("VECRL_STACKTRACE") != null && !System.getenv("VECRL_STACKTRACE").isEmpty())) {
+        e.printStackTrace();
+      }
+      System.exit(1);
+      return;
     }
     int code = new Main(System.out, System.err, registry).run(rest.toArray(new String[0]));
     System.exit(code);
@@ -97,8 +104,20 @@ public final class Main {
 
   static final String USAGE = Usage.TEXT;
 
-  /** Runs a command; returns the exit status. */
+  /**
+   * Runs a command; returns the exit status: 0 done, 1 a failure at run time (a file that cannot be
+   * read or written, a damaged checkpoint, an unavailable device, ...), 2 bad arguments. Every failure
+   * prints one line, {@code vecrl: <message>}, and no stack trace unless {@code --stacktrace} (anywhere
+   * on the line) or the environment variable {@code VECRL_STACKTRACE} (non-empty) asks for one.
+   */
   public int run(String[] args) {
+    boolean trace = System.getenv("VECRL_STACKTRACE") != null && !System.getenv("VECRL_STACKTRACE").isEmpty();
+    List<String> kept = new ArrayList<>();
+    for (String a : args) {
+      if (a.equals("--stacktrace")) trace = true;
+      else kept.add(a);
+    }
+    args = kept.toArray(new String[0]);
     try {
       if (args.length == 0) {
         out.println(USAGE);
@@ -131,14 +150,43 @@ public final class Main {
     } catch (UsageException e) {
       err.println("vecrl: " + e.getMessage());
       err.println(USAGE);
-      return 2;
+      return fail(e, trace, 2);
     } catch (IllegalArgumentException e) {
-      err.println("vecrl: " + e.getMessage());
-      return 2;
-    } catch (IOException e) {
-      err.println("vecrl: " + e.getMessage());
-      return 1;
+      return fail(e, trace, 2);
+    } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
+      return fail(e, trace, 1);
     }
+  }
+
+  private int fail(Throwable e, boolean trace, int code) {
+    if (!(e instanceof UsageException)) err.println("vecrl: " + describe(e));
+    if (trace) e.printStackTrace(err);
+    return code;
+  }
+
+  /** One line for a failure: the message, with what the JDK leaves out for file errors and undecodable text. */
+  static String describe(Throwable e) {
+    if (e instanceof java.io.UncheckedIOException u && u.getCause() != null) {
+      String m = u.getMessage(), c = describe(u.getCause());
+      return m == null || m.equals(u.getCause().toString()) ? c : m.contains(c) ? m : m + " (" + c + ")";
+    }
+    if (e instanceof java.nio.file.FileSystemException f) {
+      String what = switch (f) {
+        case java.nio.file.NoSuchFileException x -> "no such file or directory";
+        case java.nio.file.AccessDeniedException x -> "permission denied";
+        case java.nio.file.FileAlreadyExistsException x -> "already exists";
+        case java.nio.file.NotDirectoryException x -> "not a directory";
+        case java.nio.file.DirectoryNotEmptyException x -> "directory not empty";
+        default -> f.getReason() == null ? "file system error (" + f.getClass().getSimpleName() + ")" : f.getReason();
+      };
+      String r = f.getReason() != null && !what.equals(f.getReason()) ? what + ": " + f.getReason() : what;
+      return f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": " + r;
+    }
+    if (e instanceof java.nio.charset.CharacterCodingException) return "a file is not UTF-8 text (" + e.getMessage() + ")";
+    if (e instanceof OutOfMemoryError) return "out of memory (" + e.getMessage() + "); give the JVM more heap, e.g. JAVA_TOOL_OPTIONS=-Xmx4g";
+    if (e instanceof StackOverflowError) return "stack overflow";
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
   }
 
   /** Parsed options: flags with values, plain switches, positional arguments. */
@@ -183,14 +231,25 @@ public final class Main {
     return new Opts(values, sw, pos);
   }
 
+  /**
+   * An integer option: digits (with optional {@code _} separators), or an exact integer in scientific
+   * notation such as {@code 1e6}; fractions, values beyond a long and anything else are a usage error.
+   */
   static long parseLong(String flag, String v, long min) {
     try {
-      long x = (long) Double.parseDouble(v.replace("_", ""));
-      if (x < min || !Double.isFinite(Double.parseDouble(v.replace("_", "")))) throw new NumberFormatException();
+      long x = TrainConfig.parseInteger(v);
+      if (x < min) throw new NumberFormatException();
       return x;
     } catch (NumberFormatException e) {
-      throw new UsageException(flag + " " + v + ": expected an integer >= " + min);
+      throw new UsageException(flag + " " + vecrl.io.Text.show(v) + ": expected an integer" + (min > Long.MIN_VALUE ? " >= " + min : ""));
     }
+  }
+
+  /** {@link #parseLong} for an int option. */
+  static int parseInt(String flag, String v, int min) {
+    long x = parseLong(flag, v, min);
+    if (x > Integer.MAX_VALUE) throw new UsageException(flag + " " + v + ": expected an integer from " + min + " to " + Integer.MAX_VALUE);
+    return (int) x;
   }
 
   /** {@code vecrl --version}: the vecrl version and git commit, the JDK, the default backend and the thread counts. */
@@ -286,7 +345,7 @@ public final class Main {
       throw new UsageException("eval: " + p + " has no " + TrainingRun.CONFIG + " beside it (needed to rebuild the policy); pass a run directory, or --env ENV for a policy trained with that env's default network");
     }
     String env = envOpt == null ? c.env() : envOpt;
-    int episodes = (int) parseLong("--episodes", o.get("--episodes") == null ? "10" : o.get("--episodes"), 1);
+    int episodes = parseInt("--episodes", o.get("--episodes") == null ? "10" : o.get("--episodes"), 1);
     long seed = o.get("--seed") == null ? 0 : parseLong("--seed", o.get("--seed"), Long.MIN_VALUE);
     PolicyFile.Loaded l = PolicyFile.load(p, c, registry.spec(env));
     Evaluation e = Trainer.evaluate(l.policy(), Backends.kernels(), registry.spec(env), l.obsRms(), l.clipObs(), episodes, seed,

@@ -69,7 +69,8 @@ final class TrainCommand {
     } else {
       TrainConfig c = config(o, policies);
       Path outDir = Path.of(o.get("--out") == null ? "runs" : o.get("--out"));
-      Path dir = TrainingRun.newRunDir(outDir, c);
+      // the directory is created by TrainingRun.train once the backend and the environment have started
+      Path dir = TrainingRun.runDirFor(outDir, c);
       if (!quiet) {
         out.println(String.format(Locale.ROOT, "training %s on %s: %,d steps, %d envs x %d steps, seed %d, backend %s (%s), policy %s%s",
             c.algo().toString().toUpperCase(Locale.ROOT), c.env(), c.iterations() * c.batchSize(), c.numEnvs(), c.numSteps(), c.seed(),
@@ -151,9 +152,9 @@ final class TrainCommand {
     }
     if (o.get("--steps") != null) set.put("totalSteps", String.valueOf(Main.parseLong("--steps", o.get("--steps"), 1)));
     if (o.get("--seed") != null) set.put("seed", String.valueOf(Main.parseLong("--seed", o.get("--seed"), Long.MIN_VALUE)));
-    if (o.get("--envs") != null) set.put("numEnvs", String.valueOf(Main.parseLong("--envs", o.get("--envs"), 1)));
+    if (o.get("--envs") != null) set.put("numEnvs", String.valueOf(Main.parseInt("--envs", o.get("--envs"), 1)));
     for (String flag : List.of("--threads", "--env-threads")) {
-      if (o.get(flag) != null) set.put("envThreads", String.valueOf(Main.parseLong(flag, o.get(flag), 1)));
+      if (o.get(flag) != null) set.put("envThreads", String.valueOf(Main.parseInt(flag, o.get(flag), 1)));
     }
     if (o.get("--tensorboard") != null) set.put("tensorboard", o.get("--tensorboard"));
     try {

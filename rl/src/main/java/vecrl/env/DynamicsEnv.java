@@ -52,7 +52,17 @@ public final class DynamicsEnv<S, O, A> implements Env<O, A> {
   @Override
   public StepResult<O> step(A action) {
     if (state == null) throw new IllegalStateException(dynamics.getClass().getSimpleName() + ": step before reset");
-    Transition<S> t = dynamics.step(state, action);
+    Transition<S> t;
+    try {
+      t = dynamics.step(state, action);
+    } catch (ClassCastException e) {
+      // an action of the wrong Java type (env.step(1.0f) on a Discrete space): say which type the space takes
+      Object example = dynamics.actionSpace().sample(new Rng(0));
+      if (action == null || example == null || example.getClass().isInstance(action)) throw e;
+      throw new IllegalArgumentException(dynamics.getClass().getSimpleName() + ".step: action " + action + " is a "
+          + action.getClass().getSimpleName() + ", but " + dynamics.actionSpace() + " takes a " + example.getClass().getSimpleName()
+          + " (such as " + (example instanceof float[] f ? java.util.Arrays.toString(f) : String.valueOf(example)) + ")", e);
+    }
     state = t.state();
     return new StepResult<>(dynamics.observation(state), t.reward(), t.terminated(), false, Map.of());
   }

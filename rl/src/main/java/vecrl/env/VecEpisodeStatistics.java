@@ -83,28 +83,44 @@ public final class VecEpisodeStatistics {
     out.writeInt(recentHead);
   }
 
-  /** Reads a state written by {@link #write}; counts that do not fit are an error naming them. */
+  /**
+   * Reads a state written by {@link #write}; values that do not fit (env count, negative or
+   * non-finite values, a ring count or head outside the ring) are an error naming them, and leave
+   * this object unchanged.
+   */
   public void read(java.io.DataInputStream in) throws java.io.IOException {
     long eps = in.readLong();
     int n = in.readInt();
     if (n != epRet.length) throw new java.io.IOException("episode statistics of " + n + " envs, expected " + epRet.length);
     if (eps < 0) throw new java.io.IOException("episode statistics: " + eps + " episodes, expected >= 0");
+    double[] ret = new double[n];
+    int[] len = new int[n];
     for (int i = 0; i < n; i++) {
-      epRet[i] = in.readDouble();
-      epLen[i] = in.readInt();
-      if (epLen[i] < 0) throw new java.io.IOException("episode statistics: env " + i + " has a length of " + epLen[i] + ", expected >= 0");
+      ret[i] = finite(in.readDouble(), "return of env " + i);
+      len[i] = in.readInt();
+      if (len[i] < 0) throw new java.io.IOException("episode statistics: env " + i + " has a length of " + len[i] + ", expected >= 0");
     }
+    double[] rr = new double[RECENT], rl = new double[RECENT];
     for (int i = 0; i < RECENT; i++) {
-      recentRet[i] = in.readDouble();
-      recentLen[i] = in.readDouble();
+      rr[i] = finite(in.readDouble(), "recent return " + i);
+      rl[i] = finite(in.readDouble(), "recent length " + i);
     }
     int count = in.readInt(), head = in.readInt();
     if (count < 0 || count > RECENT || head < 0 || head >= RECENT) {
       throw new java.io.IOException("episode statistics: " + count + " recent episodes at position " + head + ", expected a count in [0, "
           + RECENT + "] and a position in [0, " + RECENT + ")");
     }
+    System.arraycopy(ret, 0, epRet, 0, n);
+    System.arraycopy(len, 0, epLen, 0, n);
+    System.arraycopy(rr, 0, recentRet, 0, RECENT);
+    System.arraycopy(rl, 0, recentLen, 0, RECENT);
     episodes = eps;
     recentCount = count;
     recentHead = head;
+  }
+
+  private static double finite(double v, String what) throws java.io.IOException {
+    if (!Double.isFinite(v)) throw new java.io.IOException("episode statistics: " + what + " = " + v + ", expected a finite number");
+    return v;
   }
 }

@@ -1,5 +1,7 @@
 package vecrl.train;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -241,65 +243,92 @@ final class Collector implements AutoCloseable {
     Checkpoint.writeRms(o, normalize.observationStatistics());
     Checkpoint.writeRms(o, normalize.returnStatistics());
     Checkpoint.writeDoubles(o, normalize.discountedReturns());
-    episodes.write(o);
-    Checkpoint.writeFloats(o, memory == null ? new float[0] : memory.data());
     o.writeLong(nextEpsId);
     for (long id : epsId) o.writeLong(id);
     Checkpoint.writeFloats(o, prevAct);
     Checkpoint.writeFloats(o, prevRew);
+    episodes.write(o);
+    Checkpoint.writeFloats(o, memory == null ? new float[0] : memory.data());
   }
 
-  /** Reads a state written by {@link #write}; on success the envs are back in their saved states. */
-  void read(DataInputStream in, java.nio.file.Path file) throws IOException {
+  /**
+   * Reads and validates a state written by {@link #write}: the step count ({@code iterations} whole
+   * rollouts), the env count, finite observations, episode-start flags of 0 or 1, the normalisers
+   * (finite, variances >= 0), the episode statistics and the memory (sizes the config's). Nothing is
+   * changed until {@code apply} runs, which puts every env back in its saved state.
+   */
+  Runnable read(DataInputStream in, long iterations) throws IOException {
     long step = in.readLong();
-    if (step < 0) throw new IOException(file + ": " + step + " steps, expected >= 0");
-    boolean wasStarted = in.readBoolean();
-    boolean gaveMasks = in.readBoolean();
+    long expectedStep = iterations * (long) n * config.numSteps();
+    if (step != expectedStep) {
+      throw new Checkpoint.FieldException("collector steps: " + step + ", expected " + expectedStep + " after " + iterations + " iterations of "
+          + n + " envs x " + config.numSteps() + " steps");
+    }
+    boolean wasStarted = Checkpoint.readBoolean(in, "collector started");
+    boolean gaveMasks = Checkpoint.readBoolean(in, "collector env gave masks");
+    if (!wasStarted && iterations > 0) throw new Checkpoint.FieldException("collector started: false after " + iterations + " iterations");
     int envCount = in.readInt();
-    if (envCount != n) throw new IllegalArgumentException("checkpoint " + file + ": " + envCount + " envs, config has " + n);
+    if (envCount != n) throw new Checkpoint.FieldException("envs: " + envCount + ", the config has " + n);
     double[][] snaps = new double[n][];
-    for (int i = 0; i < n; i++) snaps[i] = Checkpoint.readDoubles(in);
-    float[] o = Checkpoint.readFloats(in);
-    float[] d = Checkpoint.readFloats(in);
-    if (o.length != curObs.length || d.length != n) {
-      throw new IllegalArgumentException("checkpoint " + file + ": observation buffers of " + o.length + " and " + d.length + " floats, the env needs "
-          + curObs.length + " and " + n);
-    }
-    Checkpoint.readRms(in, normalize.observationStatistics(), "observation normaliser");
-    Checkpoint.readRms(in, normalize.returnStatistics(), "reward normaliser");
-    Checkpoint.readDoublesInto(in, normalize.discountedReturns(), "discounted returns");
-    episodes.read(in);
-    float[] mem = Checkpoint.readFloats(in);
-    int memSize = memory == null ? 0 : memory.size();
-    if (mem.length != memSize) {
-      throw new IllegalArgumentException("checkpoint " + file + ": recurrent memory of " + mem.length + " floats, the policy needs " + memSize);
-    }
+    for (int i = 0; i < n; i++) snaps[i] = Checkpoint.readDoubles(in, "env " + i + " snapshot");
+    float[] o = Checkpoint.readFloats(in, curObs.length, "current observations");
+    float[] d = Checkpoint.readFloats(in, n, "episode-start flags");
+    for (int i = 0; i < n; i++) if (d[i] != 0f && d[i] != 1f) throw new Checkpoint.FieldException("episode-start flag of env " + i + " = " + d[i] + ", expected 0 or 1");
+    var obsRms = Checkpoint.readRms(in, normalize.observationStatistics(), "observation normaliser");
+    var retRms = Checkpoint.readRms(in, normalize.returnStatistics(), "reward normaliser");
+    double[] disc = Checkpoint.readFiniteDoubles(in, normalize.discountedReturns().length, "discounted returns");
     long next = in.readLong();
+    if (next < n) throw new Checkpoint.FieldException("next episode id: " + next + ", expected >= " + n + " (one per env at least)");
     long[] ids = new long[n];
     for (int i = 0; i < n; i++) {
       ids[i] = in.readLong();
-      if (ids[i] < 0 || ids[i] >= next) throw new IOException(file + ": episode id " + ids[i] + " of env " + i + ", expected in [0, " + next + ")");
+      if (ids[i] < 0 || ids[i] >= next) throw new Checkpoint.FieldException("episode id of env " + i + ": " + ids[i] + ", expected in [0, " + next + ")");
     }
-    float[] pa = Checkpoint.readFloats(in), pr = Checkpoint.readFloats(in);
-    if (pa.length != prevAct.length || pr.length != n) {
-      throw new IOException(file + ": previous actions and rewards of " + pa.length + " and " + pr.length + " floats, expected " + prevAct.length
-          + " and " + n);
-    }
-    nextEpsId = next;
-    System.arraycopy(ids, 0, epsId, 0, n);
-    System.arraycopy(pa, 0, prevAct, 0, pa.length);
-    System.arraycopy(pr, 0, prevRew, 0, n);
-    // rebuild: reset the vector env (to start it), then put every env back in its saved state
-    globalStep = step;
-    envGaveMasks = gaveMasks;
+    float[] pa = Checkpoint.readFloats(in, prevAct.length, "previous actions");
+    float[] pr = Checkpoint.readFloats(in, n, "previous rewards");
+    VecEpisodeStatistics stats = new VecEpisodeStatistics(n);
+    stats.read(in);
+    int memSize = memory == null ? 0 : memory.size();
+    float[] mem = Checkpoint.readFloats(in, memSize, "recurrent memory");
     if (wasStarted) {
-      vec.reset(envSeed);
-      for (int i = 0; i < n; i++) envs.get(i).restore(snaps[i]);
-      System.arraycopy(o, 0, curObs, 0, o.length);
-      System.arraycopy(d, 0, curDones, 0, n);
-      started = true;
+      for (int i = 0; i < n; i++) {
+        if (snaps[i].length < 3) throw new Checkpoint.FieldException("env " + i + " snapshot: " + snaps[i].length + " values, expected at least 3");
+      }
     }
-    if (memory != null) memory.copyFrom(mem);
+    ByteArrayOutputStream statsBytes = new ByteArrayOutputStream();
+    stats.write(new DataOutputStream(statsBytes));
+    return () -> {
+      // rebuild: reset the vector env (to start it), then put every env back in its saved state
+      if (wasStarted) {
+        vec.reset(envSeed);
+        for (int i = 0; i < n; i++) {
+          try {
+            envs.get(i).restore(snaps[i]);
+          } catch (RuntimeException e) {
+            throw new IllegalArgumentException("env " + i + " snapshot: " + e.getMessage(), e);
+          }
+        }
+        System.arraycopy(o, 0, curObs, 0, o.length);
+        System.arraycopy(d, 0, curDones, 0, n);
+        started = true;
+      }
+      // the envs first: a snapshot the env refuses leaves the rest unchanged
+      globalStep = step;
+      envGaveMasks = gaveMasks;
+      if (obsRms != null) normalize.observationStatistics().restore(obsRms);
+      if (retRms != null) normalize.returnStatistics().restore(retRms);
+      System.arraycopy(disc, 0, normalize.discountedReturns(), 0, disc.length);
+      try {
+        episodes.read(new DataInputStream(new ByteArrayInputStream(statsBytes.toByteArray())));
+      } catch (IOException e) {
+        throw new IllegalStateException(e); // validated above
+      }
+      if (memory != null) memory.copyFrom(mem);
+      nextEpsId = next;
+      System.arraycopy(ids, 0, epsId, 0, n);
+      System.arraycopy(pa, 0, prevAct, 0, pa.length);
+      System.arraycopy(pr, 0, prevRew, 0, n);
+    };
   }
 
   @Override

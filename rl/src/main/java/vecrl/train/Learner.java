@@ -9,6 +9,7 @@ import vecrl.algo.RolloutBuffer;
 import vecrl.algo.TemplatePolicy;
 import vecrl.autodiff.Optimizer;
 import vecrl.autodiff.OptimizerState;
+import vecrl.autodiff.ParameterSet;
 import vecrl.tensor.Rng;
 
 /**
@@ -88,17 +89,41 @@ final class Learner {
     out.writeDouble(policy.klCoeff());
   }
 
-  /** Reads a state written by {@link #write} into the policy's parameters, the optimizer and the coefficients. */
-  void read(DataInputStream in, java.nio.file.Path file) throws IOException {
-    Checkpoint.readParams(in, policy.model().parameters(), file);
+  /**
+   * Reads and validates a state written by {@link #write}: the parameters (names, sizes, finite
+   * values), the optimizer's kind (the config's), its step (at most one per minibatch of {@code
+   * iterations}), its buffers (their count and sizes, finite), and the entropy and KL coefficients
+   * (finite, >= 0). Nothing is changed until {@code apply} runs, which puts the state into the
+   * policy's parameters, the optimizer and the coefficients.
+   */
+  Runnable read(DataInputStream in, long iterations) throws IOException {
+    ParameterSet params = policy.model().parameters();
+    Optimizer optimizer = policy.optimizer();
+    float[][] values = Checkpoint.readParams(in, params);
     String kind = in.readUTF();
+    String expectedKind = optimizer.state().kind();
+    if (!kind.equals(expectedKind)) {
+      throw new Checkpoint.FieldException("optimizer: " + vecrl.io.Text.quote(kind) + ", the config's optimizer is '" + expectedKind + "'");
+    }
     long step = in.readLong();
-    float[][] b = new float[Checkpoint.readCount(in, 1 << 16, "optimizer buffers")][];
-    for (int i = 0; i < b.length; i++) b[i] = Checkpoint.readFloats(in);
+    long maxStep = iterations * config.epochs() * config.minibatches();
+    if (step < 0 || step > maxStep) {
+      throw new Checkpoint.FieldException("optimizer step: " + step + ", expected in [0, " + maxStep + "] after " + iterations + " iterations");
+    }
+    float[][] expected = optimizer.state().buffers();
+    int c = Checkpoint.readCount(in, 4, "optimizer buffers");
+    if (c != expected.length) throw new Checkpoint.FieldException("optimizer buffers: " + c + ", the " + kind + " optimizer has " + expected.length);
+    float[][] b = new float[c][];
+    for (int i = 0; i < c; i++) b[i] = Checkpoint.readFloats(in, expected[i].length, "optimizer buffer " + i);
     double ent = in.readDouble(), kl = in.readDouble();
-    if (!(ent >= 0) || !(kl >= 0)) throw new IOException(file + ": entropy coefficient " + ent + " and KL coefficient " + kl + ", expected both >= 0");
-    policy.optimizer().restore(new OptimizerState(kind, step, b));
-    policy.setEntCoef(ent);
-    policy.setKlCoeff(kl);
+    if (!(ent >= 0) || !Double.isFinite(ent)) throw new Checkpoint.FieldException("entropy coefficient: " + ent + ", expected a finite value >= 0");
+    if (!(kl >= 0) || !Double.isFinite(kl)) throw new Checkpoint.FieldException("KL coefficient: " + kl + ", expected a finite value >= 0");
+    OptimizerState state = new OptimizerState(kind, step, b);
+    return () -> {
+      for (int i = 0; i < values.length; i++) params.get(i).value().copyFrom(values[i]);
+      optimizer.restore(state);
+      policy.setEntCoef(ent);
+      policy.setKlCoeff(kl);
+    };
   }
 }

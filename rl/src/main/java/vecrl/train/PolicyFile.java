@@ -1,13 +1,9 @@
 package vecrl.train;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
 import vecrl.env.Env;
@@ -35,10 +31,11 @@ import vecrl.tensor.Rng;
  *       to be normalised with, as text ({@code clip}, {@code epsilon}, {@code count}, then {@code mean}
  *       and {@code var}, comma-separated; doubles printed exactly). The policy's input is {@code
  *       clamp((x - mean) / sqrt(var + epsilon), -clip, clip)} per component ({@link
- *       Loaded#normalize}).
+ *       Loaded#normalize}). Loading checks it: a finite clip and count > 0, finite means, finite
+ *       variances >= 0, one value per observation component.
  * </ul>
  *
- * Both are written atomically (temporary file, fsync, atomic rename).
+ * Both are written atomically ({@link vecrl.io.AtomicFiles}: temporary file, fsync, atomic rename).
  */
 public final class PolicyFile {
   /** The observation normaliser's file name, next to the policy file. */
@@ -79,6 +76,8 @@ public final class PolicyFile {
    * (or removes a stale normaliser file when {@code obsRms} is null).
    */
   public static void save(Path policyFile, ActorCriticPolicy policy, RunningMeanStd obsRms, float clipObs) throws IOException {
+    java.util.Objects.requireNonNull(policyFile, "policyFile");
+    java.util.Objects.requireNonNull(policy, "policy");
     PolicyIO.serialize(policy, policyFile);
     Path norm = normalizerFile(policyFile);
     if (obsRms == null) {
@@ -92,7 +91,7 @@ public final class PolicyFile {
         + "count = " + s.count() + "\n"
         + "mean = " + join(s.mean()) + "\n"
         + "var = " + join(s.var()) + "\n";
-    writeAtomically(norm, text.getBytes(StandardCharsets.UTF_8));
+    vecrl.io.AtomicFiles.write(norm, text.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -118,24 +117,35 @@ public final class PolicyFile {
    *     for other constructor arguments (another env or network config)
    */
   public static Loaded load(Path policyFile, TrainConfig config, EnvSpec spec) throws IOException {
+    java.util.Objects.requireNonNull(policyFile, "policyFile");
+    java.util.Objects.requireNonNull(config, "config");
+    java.util.Objects.requireNonNull(spec, "spec");
     ActorCriticPolicy p = PolicyIO.deserialize(policyFile, skeleton(config, spec));
     Path norm = normalizerFile(policyFile);
     if (!Files.exists(norm)) return new Loaded(p, null, (float) config.clipObs());
     Map<String, String> m = TrainConfig.parse(Files.readString(norm, StandardCharsets.UTF_8));
     try {
-      float clip = Float.parseFloat(need(m, "clip", norm));
-      double[] mean = doubles(need(m, "mean", norm));
-      double[] var = doubles(need(m, "var", norm));
-      double count = Double.parseDouble(need(m, "count", norm));
+      float clip = (float) number("clip", need(m, "clip", norm));
+      double[] mean = doubles("mean", need(m, "mean", norm));
+      double[] var = doubles("var", need(m, "var", norm));
+      double count = number("count", need(m, "count", norm));
       if (mean.length != p.observationSize() || var.length != p.observationSize()) {
         throw new IOException(norm + ": mean has " + mean.length + " and var " + var.length + " values, the policy's observations have "
             + p.observationSize());
+      }
+      if (!(clip > 0) || !Float.isFinite(clip)) throw new IOException(norm + ": clip = " + clip + ", expected a finite number > 0");
+      if (!(count > 0) || !Double.isFinite(count)) throw new IOException(norm + ": count = " + count + ", expected a finite number > 0");
+      for (int i = 0; i < mean.length; i++) {
+        if (!Double.isFinite(mean[i])) throw new IOException(norm + ": mean[" + i + "] = " + mean[i] + ", expected a finite number");
+        if (!(var[i] >= 0) || !Double.isFinite(var[i])) {
+          throw new IOException(norm + ": var[" + i + "] = " + var[i] + ", expected a finite number >= 0");
+        }
       }
       RunningMeanStd rms = new RunningMeanStd(mean.length);
       rms.restore(new RunningMeanStd.State(mean, var, count));
       return new Loaded(p, rms, clip);
     } catch (NumberFormatException e) {
-      throw new IOException(norm + ": " + e.getMessage() + " is not a number", e);
+      throw new IOException(norm + ": " + e.getMessage(), e);
     }
   }
 
@@ -151,26 +161,15 @@ public final class PolicyFile {
     return b.toString();
   }
 
-  private static double[] doubles(String s) {
-    return Arrays.stream(s.split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray();
+  private static double[] doubles(String key, String s) {
+    return Arrays.stream(s.split(",")).map(String::trim).mapToDouble(v -> number(key, v)).toArray();
   }
 
-  private static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    Path abs = file.toAbsolutePath();
-    Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName() + ".", ".tmp");
+  private static double number(String key, String v) {
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        var buf = java.nio.ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) ch.write(buf);
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("PolicyFile: the file system of " + abs.getParent() + " cannot rename atomically", e);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new NumberFormatException(key + ": " + vecrl.io.Text.quote(v) + " is not a number");
     }
   }
 }

@@ -14,7 +14,10 @@ import vecrl.nn.Activation;
 /**
  * Everything that defines a training run, immutable. Files use one {@code key = value} per line
  * ({@code #} starts a comment); {@link #toMap()} and {@link #fromMap} convert, {@link #with}
- * overrides single keys, {@link Presets} holds tuned values per environment.
+ * overrides single keys, {@link Presets} holds tuned values per environment. Every key is
+ * validated when a config is made: an error names the key, the value and the valid range (NaN and
+ * infinities are refused wherever they mean nothing), and integers are parsed as integers ({@link
+ * #parseInteger}).
  *
  * <p>Defaults are CleanRL's {@code ppo.py}: 4 envs x 128 steps, 4 epochs x 4 minibatches, Adam lr
  * 2.5e-4 (eps 1e-5) annealed linearly, gamma 0.99, GAE lambda 0.95, clip 0.2 with value clipping,
@@ -164,20 +167,36 @@ public record TrainConfig(
     require(epochs > 0, "epochs", epochs, "> 0");
     require(minibatches > 0 && (numEnvs * numSteps) % minibatches == 0, "minibatches", minibatches,
         "> 0 and dividing numEnvs * numSteps = " + numEnvs * numSteps);
-    require(learningRate > 0, "learningRate", learningRate, "> 0");
+    require((long) numEnvs * numSteps <= Integer.MAX_VALUE, "numSteps", numSteps, "with numEnvs = " + numEnvs + " at most "
+        + Integer.MAX_VALUE + " samples per rollout");
+    require(finite(learningRate) && learningRate > 0, "learningRate", learningRate, "a finite number > 0");
+    require(finite(adamEps) && adamEps > 0, "adamEps", adamEps, "a finite number > 0");
+    require(rmsAlpha >= 0 && rmsAlpha < 1, "rmsAlpha", rmsAlpha, "in [0, 1)");
+    require(finite(rmsEps) && rmsEps > 0, "rmsEps", rmsEps, "a finite number > 0");
     require(gamma >= 0 && gamma <= 1, "gamma", gamma, "in [0, 1]");
     require(gaeLambda >= 0 && gaeLambda <= 1, "gaeLambda", gaeLambda, "in [0, 1]");
-    require(clipCoef > 0, "clipCoef", clipCoef, "> 0");
+    require(finite(clipCoef) && clipCoef > 0, "clipCoef", clipCoef, "a finite number > 0");
+    require(finite(entCoef) && entCoef >= 0, "entCoef", entCoef, "a finite number >= 0");
+    require(finite(vfCoef) && vfCoef >= 0, "vfCoef", vfCoef, "a finite number >= 0");
+    require(finite(maxGradNorm), "maxGradNorm", maxGradNorm, "a finite number (<= 0: no clipping)");
+    require(finite(targetKl), "targetKl", targetKl, "a finite number (<= 0: off)");
     hiddenSizes(hidden);
+    require(logStdInit >= vecrl.distribution.DiagNormal.LOG_STD_MIN && logStdInit <= vecrl.distribution.DiagNormal.LOG_STD_MAX, "logStdInit",
+        logStdInit, "in [" + vecrl.distribution.DiagNormal.LOG_STD_MIN + ", " + vecrl.distribution.DiagNormal.LOG_STD_MAX + "]");
+    require(finite(clipObs) && clipObs > 0, "clipObs", clipObs, "a finite number > 0");
+    require(finite(clipReward) && clipReward > 0, "clipReward", clipReward, "a finite number > 0");
     require(envThreads > 0, "envThreads", envThreads, "> 0");
     require(evalEpisodes >= 0, "evalEpisodes", evalEpisodes, ">= 0");
+    require(evalEvery >= 0, "evalEvery", evalEvery, ">= 0 steps (0: off)");
+    require(checkpointEvery >= 0, "checkpointEvery", checkpointEvery, ">= 0 iterations (0: only at the end)");
+    require(Double.isNaN(stopReturn) || finite(stopReturn), "stopReturn", stopReturn, "a finite number, or NaN for off");
     require(policy != null && !policy.isBlank(), "policy", policy, "one of " + POLICIES + ", a policy registry name or class:NAME");
-    require(lrMin >= 0, "lrMin", lrMin, ">= 0");
+    require(finite(lrMin) && lrMin >= 0, "lrMin", lrMin, "a finite number >= 0");
     require(lrStepEvery > 0, "lrStepEvery", lrStepEvery, "> 0 iterations");
-    require(lrStepGamma > 0, "lrStepGamma", lrStepGamma, "> 0");
+    require(finite(lrStepGamma) && lrStepGamma > 0, "lrStepGamma", lrStepGamma, "a finite number > 0");
     require(adamBeta1 >= 0 && adamBeta1 < 1, "adamBeta1", adamBeta1, "in [0, 1)");
     require(adamBeta2 >= 0 && adamBeta2 < 1, "adamBeta2", adamBeta2, "in [0, 1)");
-    require(weightDecay >= 0, "weightDecay", weightDecay, ">= 0");
+    require(finite(weightDecay) && weightDecay >= 0, "weightDecay", weightDecay, "a finite number >= 0");
     require(momentum >= 0 && momentum < 1, "momentum", momentum, "in [0, 1)");
     require(klCoeff >= 0, "klCoeff", klCoeff, ">= 0 (0: no KL penalty)");
     require(klTarget > 0, "klTarget", klTarget, "> 0");
@@ -223,6 +242,30 @@ public record TrainConfig(
       case COSINE -> lrMin + (learningRate - lrMin) * 0.5 * (1 + Math.cos(Math.PI * i / iterations));
       case STEP -> learningRate * Math.pow(lrStepGamma, (double) (i / lrStepEvery));
     };
+  }
+
+  private static boolean finite(double x) {
+    return Double.isFinite(x);
+  }
+
+  /**
+   * An integer from config or command-line text: digits with an optional sign and {@code _}
+   * separators, or an exact integer in decimal or scientific notation ({@code 1e6}, {@code 100000.0});
+   * a fraction ({@code 2.7}), a value beyond a long ({@code 1e300}) or anything else throws {@link
+   * NumberFormatException}. Unlike a double, every long comes back exactly.
+   */
+  public static long parseInteger(String text) {
+    String t = text.strip().replace("_", "");
+    try {
+      return Long.parseLong(t);
+    } catch (NumberFormatException e) {
+      try {
+        if (t.length() > 40) throw new NumberFormatException(text);
+        return new java.math.BigDecimal(t).longValueExact();
+      } catch (ArithmeticException | NumberFormatException f) {
+        throw new NumberFormatException(text);
+      }
+    }
   }
 
   private static void require(boolean ok, String key, Object value, String expected) {
@@ -299,7 +342,7 @@ public record TrainConfig(
         m.put("lrSchedule", parseBool(e.getValue().trim()) ? "linear" : "constant");
         continue;
       }
-      if (!m.containsKey(k)) throw new IllegalArgumentException("config: unknown key \"" + k + "\"; valid keys: " + String.join(", ", m.keySet()));
+      if (!m.containsKey(k)) throw new IllegalArgumentException("config: unknown key \"" + vecrl.io.Text.show(k) + "\"; valid keys: " + String.join(", ", m.keySet()));
       m.put(k, e.getValue().trim());
     }
     var comps = TrainConfig.class.getRecordComponents();
@@ -311,14 +354,15 @@ public record TrainConfig(
       String v = m.get(k);
       try {
         args[i] = switch (types[i].getName()) {
-          case "long" -> (long) Double.parseDouble(v);
-          case "int" -> Integer.parseInt(v);
+          case "long" -> parseInteger(v);
+          case "int" -> Math.toIntExact(parseInteger(v));
           case "double" -> Double.parseDouble(v);
           case "boolean" -> parseBool(v);
           default -> types[i].isEnum() ? parseEnum(k, v, types[i]) : k.equals("policy") ? policyName(v) : v;
         };
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("config: " + k + " = " + v + ", expected a" + (types[i] == int.class || types[i] == long.class ? "n integer" : " number"));
+      } catch (NumberFormatException | ArithmeticException e) {
+        throw new IllegalArgumentException("config: " + k + " = " + vecrl.io.Text.show(v) + ", expected a" + (types[i] == int.class
+            ? "n integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE : types[i] == long.class ? "n integer" : " number"));
       }
     }
     try {
@@ -335,7 +379,7 @@ public record TrainConfig(
     for (Object c : type.getEnumConstants()) {
       if (c.toString().equalsIgnoreCase(v) || ((Enum<?>) c).name().equalsIgnoreCase(v)) return c;
     }
-    throw new IllegalArgumentException("config: " + key + " = " + v + ", expected one of " + java.util.Arrays.toString(type.getEnumConstants()));
+    throw new IllegalArgumentException("config: " + key + " = " + vecrl.io.Text.show(v) + ", expected one of " + java.util.Arrays.toString(type.getEnumConstants()));
   }
 
   /** The built-in kinds are case-insensitive; registry and class names are kept as written. */
@@ -348,7 +392,7 @@ public record TrainConfig(
     return switch (v.toLowerCase(Locale.ROOT)) {
       case "true", "yes", "on", "1" -> true;
       case "false", "no", "off", "0" -> false;
-      default -> throw new IllegalArgumentException("config: \"" + v + "\" is not a boolean (true/false)");
+      default -> throw new IllegalArgumentException("config: \"" + vecrl.io.Text.show(v) + "\" is not a boolean (true/false)");
     };
   }
 
@@ -378,22 +422,46 @@ public record TrainConfig(
       String s = raw.strip();
       if (s.isEmpty() || s.startsWith("#")) continue;
       int eq = s.indexOf('=');
-      if (eq <= 0) throw new IllegalArgumentException("config line " + line + ": \"" + s + "\" is not key = value");
+      if (eq <= 0) throw new IllegalArgumentException("config line " + line + ": \"" + vecrl.io.Text.show(s) + "\" is not key = value");
       m.put(s.substring(0, eq).strip(), s.substring(eq + 1).strip());
     }
     return m;
   }
 
-  /** Loads a config file over {@code base}. */
+  /** Loads a config file over {@code base}; errors name the file. */
   public static TrainConfig load(Path file, TrainConfig base) throws IOException {
-    return fromMap(base, parse(Files.readString(file, StandardCharsets.UTF_8)));
+    Map<String, String> m = parse(file);
+    try {
+      return fromMap(base, m);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
   }
 
-  /** Loads a complete config file (as written by {@link #save}). */
+  /** Loads a complete config file (as written by {@link #save}); errors name the file. */
   public static TrainConfig load(Path file) throws IOException {
-    Map<String, String> m = parse(Files.readString(file, StandardCharsets.UTF_8));
+    Map<String, String> m = parse(file);
     String env = m.getOrDefault("env", "CartPole-v1");
-    return fromMap(defaults(env), m);
+    try {
+      return fromMap(defaults(env), m);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The key = value lines of a UTF-8 text file; a binary file is an error that says so. */
+  private static Map<String, String> parse(Path file) throws IOException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IOException(file + ": not a config file (not UTF-8 text; a config is key = value lines)", e);
+    }
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
   }
 
   /** Writes {@link #toText()} to {@code file}. */

@@ -99,6 +99,10 @@ public final class Trainer implements AutoCloseable {
    */
   public Trainer(TrainConfig config, EnvRegistry registry, PolicyRegistry policies, Kernels kernels, ActorCriticPolicy policy,
       PolicyTemplate template) {
+    java.util.Objects.requireNonNull(config, "config");
+    java.util.Objects.requireNonNull(registry, "registry");
+    java.util.Objects.requireNonNull(policies, "policies");
+    java.util.Objects.requireNonNull(kernels, "kernels");
     this.config = policy == null ? config : configFor(config, policy);
     this.spec = registry.spec(config.env());
     this.kernels = kernels;
@@ -281,13 +285,23 @@ public final class Trainer implements AutoCloseable {
   // ---- checkpoints ----
 
   /**
-   * Writes the complete training state atomically (temp file + rename) to {@code file}: the config
-   * and the trainer's counters and generator, then the learner's part (parameters, optimizer) and the
-   * collector's (envs, observations, normaliser, statistics, memory).
+   * Writes the complete training state atomically to {@code file} ({@link Checkpoint}: header, SHA-256
+   * trailer): the config (its {@code totalSteps} at least the steps already trained, so that the
+   * iteration never exceeds the stored total) and the trainer's counters and generator, then the
+   * learner's part (parameters, optimizer) and the collector's (envs, observations, normaliser,
+   * statistics, memory).
    */
   public void saveCheckpoint(Path file) throws IOException {
-    Checkpoint.write(file, out -> {
-      out.writeUTF(config.toText());
+    java.util.Objects.requireNonNull(file, "file");
+    vecrl.io.AtomicFiles.write(file, checkpointBytes());
+  }
+
+  /** The bytes {@link #saveCheckpoint} writes. */
+  byte[] checkpointBytes() throws IOException {
+    long done = iteration * config.batchSize();
+    TrainConfig stored = done > config.totalSteps() ? config.with("totalSteps", String.valueOf(done)) : config;
+    return Checkpoint.encode(out -> {
+      out.writeUTF(stored.toText());
       out.writeLong(iteration);
       for (long v : rng.state()) out.writeLong(v);
       learner.write(out);
@@ -297,23 +311,57 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * Restores a state written by {@link #saveCheckpoint}; the checkpoint's config must equal this
-   * trainer's except for {@code totalSteps} (a run may be extended).
+   * trainer's except for {@code totalSteps} (a run may be extended). The whole file is checked (its
+   * checksum, then every field against the config: iteration within the stored total, step counts,
+   * sizes, finite values) before anything changes; an error names the file and the field.
    */
   public void restoreCheckpoint(Path file) throws IOException {
-    Checkpoint.read(file, in -> {
+    java.util.Objects.requireNonNull(file, "file");
+    long size = java.nio.file.Files.size(file);
+    if (size > Checkpoint.MAX_SIZE) throw new IOException(file + ": " + size + " bytes is larger than any checkpoint this build reads");
+    restoreCheckpoint(file.toString(), java.nio.file.Files.readAllBytes(file));
+  }
+
+  /** {@link #restoreCheckpoint(Path)} from the bytes of a checkpoint; {@code source} names them in errors. */
+  void restoreCheckpoint(String source, byte[] bytes) throws IOException {
+    Checkpoint.decode(source, bytes, in -> {
       String text = in.readUTF();
-      TrainConfig saved = TrainConfig.fromMap(TrainConfig.defaults(config.env()), TrainConfig.parse(text));
+      TrainConfig saved;
+      try {
+        saved = TrainConfig.fromMap(TrainConfig.defaults(config.env()), TrainConfig.parse(text));
+      } catch (IllegalArgumentException e) {
+        throw new Checkpoint.FieldException("the config stored in the checkpoint (not your config file) is invalid: " + e.getMessage());
+      }
       if (!saved.with("totalSteps", String.valueOf(config.totalSteps())).equals(config)) {
-        throw new IllegalArgumentException("checkpoint " + file + " was written by a different config:\n" + text);
+        throw new IllegalArgumentException("the checkpoint was written by a different config: " + differences(saved, config));
       }
       long it = in.readLong();
-      if (it < 0) throw new IOException(file + ": iteration " + it + ", expected >= 0");
+      if (it < 0 || it > saved.iterations()) {
+        throw new Checkpoint.FieldException("iteration: " + it + ", expected in [0, " + saved.iterations() + "] (the stored totalSteps "
+            + saved.totalSteps() + " / " + saved.batchSize() + " steps per iteration)");
+      }
       long[] rs = {in.readLong(), in.readLong()};
-      learner.read(in, file);
-      collector.read(in, file);
+      if ((rs[1] & 1L) == 0) throw new Checkpoint.FieldException("generator: increment " + rs[1] + " is even, expected an odd number");
+      Runnable learnerState = learner.read(in, it);
+      Runnable collectorState = collector.read(in, it);
+      if (in.available() != 0) throw new Checkpoint.FieldException(in.available() + " unexpected bytes after the last section");
+      collectorState.run();
+      learnerState.run();
       iteration = it;
       rng = Rng.restore(rs);
     });
+  }
+
+  private static String differences(TrainConfig saved, TrainConfig current) {
+    var a = saved.toMap();
+    var b = current.toMap();
+    StringBuilder s = new StringBuilder();
+    for (var e : a.entrySet()) {
+      if (e.getKey().equals("totalSteps") || e.getValue().equals(b.get(e.getKey()))) continue;
+      s.append(s.isEmpty() ? "" : ", ").append(e.getKey()).append(" = ").append(vecrl.io.Text.quote(e.getValue())).append(" in the checkpoint, ")
+          .append(vecrl.io.Text.quote(b.get(e.getKey()))).append(" in the run's config");
+    }
+    return s.toString();
   }
 
   @Override

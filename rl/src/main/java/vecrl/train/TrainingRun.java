@@ -75,11 +75,19 @@ public final class TrainingRun {
 
   /** A new directory under {@code out} named after env, algo and seed (with a numeric suffix if taken). */
   public static Path newRunDir(Path out, TrainConfig c) throws IOException {
-    Files.createDirectories(out);
+    Path dir = runDirFor(out, c);
+    Files.createDirectories(dir);
+    return dir;
+  }
+
+  /**
+   * The path {@link #newRunDir} would create, without creating anything: {@link #train} creates it
+   * once the backend and the environment have started, so a run that fails to start leaves nothing.
+   */
+  public static Path runDirFor(Path out, TrainConfig c) {
     String base = c.env() + "_" + c.algo() + "_s" + c.seed();
     Path dir = out.resolve(base);
     for (int k = 2; Files.exists(dir); k++) dir = out.resolve(base + "_" + k);
-    Files.createDirectories(dir);
     return dir;
   }
 
@@ -111,6 +119,8 @@ public final class TrainingRun {
    */
   public static Result train(TrainConfig config, EnvRegistry registry, PolicyRegistry policies, vecrl.policy.ActorCriticPolicy policy,
       Path dir, List<Callback> callbacks, Kernels kernels) throws IOException {
+    java.util.Objects.requireNonNull(dir, "dir");
+    java.util.Objects.requireNonNull(callbacks, "callbacks");
     Trainer t = new Trainer(config, registry, policies, kernels, policy);
     try {
       Files.createDirectories(dir);
@@ -152,6 +162,9 @@ public final class TrainingRun {
    */
   public static Result resume(Path dir, EnvRegistry registry, PolicyRegistry policies, long totalSteps, List<Callback> callbacks,
       Kernels kernels) throws IOException {
+    java.util.Objects.requireNonNull(dir, "dir");
+    java.util.Objects.requireNonNull(registry, "registry");
+    java.util.Objects.requireNonNull(callbacks, "callbacks");
     Path cfg = dir.resolve(CONFIG);
     if (!Files.exists(cfg) || !Files.exists(dir.resolve(CHECKPOINT))) {
       throw new IllegalArgumentException("resume: " + dir + " is not a run directory (needs " + CONFIG + " and " + CHECKPOINT + ")");

@@ -180,7 +180,7 @@ final class StateCodecTest {
     double[] values = {Double.longBitsToDouble(0x7ff0_0000_0000_0001L), NEG_NAN, Double.longBitsToDouble(Long.MIN_VALUE), 2.5};
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     Checkpoint.writeDoubles(new java.io.DataOutputStream(bytes), values);
-    assertBits(values, Checkpoint.readDoubles(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))));
+    assertBits(values, Checkpoint.readDoubles(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())), "values"));
   }
 
   /** The README's Corridor: an Integer state, which the trainer's final checkpoint used to reject. */

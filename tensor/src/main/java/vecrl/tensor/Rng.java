@@ -166,14 +166,22 @@ public final class Rng {
   }
 
   /**
-   * An index drawn from softmax({@code logits[from .. from+n)}). Entries of -infinity (masked
-   * actions) are never drawn.
+   * An index drawn from softmax({@code logits[from .. from+n)}), always in {@code [0, n)}. Entries of
+   * -infinity (masked actions) are never drawn; entries of +infinity are certain (one of them, with
+   * equal chances, when there are several); a NaN, or only -infinity, is an error.
    */
   public int categoricalFromLogits(float[] logits, int from, int n) {
     float max = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) max = Math.max(max, logits[from + i]);
     if (max == Float.NEGATIVE_INFINITY || Float.isNaN(max)) {
       throw new IllegalArgumentException("categoricalFromLogits: no finite logit among " + n);
+    }
+    if (max == Float.POSITIVE_INFINITY) {
+      // the limit of softmax as those logits grow together: equal shares among the +inf entries
+      int inf = 0;
+      for (int i = 0; i < n; i++) if (logits[from + i] == Float.POSITIVE_INFINITY) inf++;
+      int k = (int) Math.min(inf - 1, (long) (uniformDouble() * inf));
+      for (int i = 0; i < n; i++) if (logits[from + i] == Float.POSITIVE_INFINITY && k-- == 0) return i;
     }
     double total = 0;
     for (int i = 0; i < n; i++) total += StrictMath.exp(logits[from + i] - max);

@@ -67,8 +67,10 @@ public final class CartPole implements Dynamics<CartPole.State, float[], Integer
     double force = action == 1 ? FORCE_MAG : -FORCE_MAG;
     double cos = StrictMath.cos(s.theta);
     double sin = StrictMath.sin(s.theta);
-    double temp = (force + POLE_MASS_LENGTH * s.thetaDot * s.thetaDot * sin) / TOTAL_MASS;
-    double thetaAcc = (GRAVITY * sin - cos * temp) / (LENGTH * (4.0 / 3.0 - MASS_POLE * cos * cos / TOTAL_MASS));
+    // Gymnasium's expressions in Gymnasium's order of operations, so that the float64 state is
+    // bit-identical: polemass_length * theta_dot**2 * sintheta, masspole * costheta**2 / total_mass
+    double temp = (force + POLE_MASS_LENGTH * (s.thetaDot * s.thetaDot) * sin) / TOTAL_MASS;
+    double thetaAcc = (GRAVITY * sin - cos * temp) / (LENGTH * (4.0 / 3.0 - MASS_POLE * (cos * cos) / TOTAL_MASS));
     double xAcc = temp - POLE_MASS_LENGTH * thetaAcc * cos / TOTAL_MASS;
     double x = s.x + TAU * s.xDot;
     double xDot = s.xDot + TAU * xAcc;

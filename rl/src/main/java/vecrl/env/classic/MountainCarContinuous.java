@@ -12,8 +12,10 @@ import vecrl.tensor.Rng;
  * position += velocity}, clipped to [-1.2, 0.6]; at the left wall a negative velocity becomes 0.
  * Terminates when position >= 0.45 and velocity >= 0. Reward {@code 100} on reaching the goal,
  * minus {@code 0.1 * action[0]^2} with the unclipped action on every step. Initial position uniform
- * in [-0.6, -0.4), velocity 0. As in Gymnasium, the state is stored as float32 after every step (the
- * arithmetic within a step is float64). Time limit 999.
+ * in [-0.6, -0.4), velocity 0. As in Gymnasium, the state is stored as float32 after every step,
+ * and within a step the arithmetic is Gymnasium's under NumPy 1.x: float64, except {@code 3 *
+ * position}, a float32 product there (NumPy 2 would also make {@code force * 0.0015} float32).
+ * Time limit 999.
  */
 public final class MountainCarContinuous implements Dynamics<MountainCarContinuous.State, float[], float[]> {
   public static final double MIN_ACTION = -1.0;
@@ -57,7 +59,8 @@ public final class MountainCarContinuous implements Dynamics<MountainCarContinuo
     double position = s.position;
     double velocity = s.velocity;
     double force = Math.min(Math.max(a, MIN_ACTION), MAX_ACTION);
-    velocity += force * POWER - GRAVITY * StrictMath.cos(3 * position);
+    // 3 * position is float32 in Gymnasium (the state is an np.float32 scalar times a Python int)
+    velocity += force * POWER - GRAVITY * StrictMath.cos((float) (3 * position));
     if (velocity > MAX_SPEED) velocity = MAX_SPEED;
     if (velocity < -MAX_SPEED) velocity = -MAX_SPEED;
     position += velocity;

@@ -13,8 +13,16 @@ import vecrl.tensor.Rng;
  * angle itself is never wrapped; only the cost uses {@link #angleNormalize}). Reward {@code
  * -(angleNormalize(th)^2 + 0.1 thdot^2 + 0.001 u^2)}, computed on the state before the step. Never
  * terminates; time limit 200. Initial state uniform in [-pi, pi) x [-1, 1). Observation
- * {@code [cos th, sin th, thdot]} as float32. Arithmetic is float64 throughout (Gymnasium squares
- * the float32 torque in float32; the difference is below 1e-7 of the cost).
+ * {@code [cos th, sin th, thdot]} as float32.
+ *
+ * <p>Arithmetic is float64 throughout; the dynamics are Gymnasium's term for term. The cost is not
+ * bit-exact: Gymnasium computes {@code 0.1 * thdot**2} and {@code 0.001 * (u**2)} where {@code u} is
+ * the float32 torque, so {@code u**2} is rounded to float32 (under NumPy 1.x the products with the
+ * Python floats are then float64; under NumPy 2, NEP 50, {@code 0.001 * u**2} and the torque term
+ * {@code 3.0 / (m l^2) * u} of the dynamics are float32 as well). This class evaluates {@code 0.1 *
+ * thdot * thdot} and {@code 0.001 * u * u} left to right in float64: the reward can differ from
+ * Gymnasium's in its last bits (relative 1e-7 at most, from the float32 square), never the state
+ * under NumPy 1.x. It is kept so that recorded runs (RegressionHashesTest) keep their bits.
  */
 public final class Pendulum implements Dynamics<Pendulum.State, float[], float[]> {
   public static final double MAX_SPEED = 8.0;

@@ -37,6 +37,75 @@ class ClassicControlTest {
     assertEquals(-Float.MAX_VALUE, obs.low(3));
   }
 
+  /**
+   * Gymnasium's cartpole.py step, term by term in its order of operations (Python evaluates left to
+   * right; {@code x**2} is {@code x * x}): the float64 state must match bit for bit, not within a
+   * tolerance, or trajectories drift apart after a hundred steps. (Gymnasium calls math.cos and
+   * math.sin; both sides here use StrictMath, so the test checks the arithmetic.)
+   */
+  static double[] gymnasiumCartPoleStep(double x, double xDot, double theta, double thetaDot, int action) {
+    double gravity = 9.8, masscart = 1.0, masspole = 0.1, length = 0.5, forceMag = 10.0, tau = 0.02;
+    double totalMass = masspole + masscart;
+    double polemassLength = masspole * length;
+    double force = action == 1 ? forceMag : -forceMag;
+    double costheta = StrictMath.cos(theta);
+    double sintheta = StrictMath.sin(theta);
+    double temp = (force + polemassLength * StrictMath.pow(thetaDot, 2) * sintheta) / totalMass;
+    double thetaacc = (gravity * sintheta - costheta * temp) / (length * (4.0 / 3.0 - masspole * StrictMath.pow(costheta, 2) / totalMass));
+    double xacc = temp - polemassLength * thetaacc * costheta / totalMass;
+    return new double[] {x + tau * xDot, xDot + tau * xacc, theta + tau * thetaDot, thetaDot + tau * thetaacc};
+  }
+
+  @Test
+  void cartPoleIsBitExactWithGymnasiumsOrderOfOperations() {
+    CartPole cp = new CartPole();
+    vecrl.tensor.Rng rng = new vecrl.tensor.Rng(15);
+    for (int k = 0; k < 20_000; k++) {
+      double x = 4 * rng.uniformDouble() - 2, xd = 6 * rng.uniformDouble() - 3, th = 0.5 * rng.uniformDouble() - 0.25;
+      double thd = 8 * rng.uniformDouble() - 4;
+      int a = rng.nextInt(2);
+      double[] g = gymnasiumCartPoleStep(x, xd, th, thd, a);
+      CartPole.State s = cp.step(new CartPole.State(x, xd, th, thd), a).state();
+      double[] v = {s.x(), s.xDot(), s.theta(), s.thetaDot()};
+      for (int i = 0; i < 4; i++) {
+        assertEquals(Double.doubleToRawLongBits(g[i]), Double.doubleToRawLongBits(v[i]), "component " + i + " of " + k + ": " + g[i] + " vs " + v[i]);
+      }
+    }
+    // and a whole episode, actions alternating in runs
+    double[] g = {0.01, -0.02, 0.03, -0.04};
+    CartPole.State s = new CartPole.State(g[0], g[1], g[2], g[3]);
+    for (int t = 0; t < 500; t++) {
+      int a = (t / 3) % 2;
+      g = gymnasiumCartPoleStep(g[0], g[1], g[2], g[3], a);
+      s = cp.step(s, a).state();
+      assertEquals(Double.doubleToRawLongBits(g[1]), Double.doubleToRawLongBits(s.xDot()), "step " + t);
+      assertEquals(Double.doubleToRawLongBits(g[3]), Double.doubleToRawLongBits(s.thetaDot()), "step " + t);
+    }
+  }
+
+  /** Gymnasium's continuous_mountain_car.py step under NumPy 1.x: float32 state, 3 * position a float32 product. */
+  @Test
+  void mountainCarContinuousIsBitExactWithGymnasium() {
+    MountainCarContinuous mc = new MountainCarContinuous();
+    vecrl.tensor.Rng rng = new vecrl.tensor.Rng(15);
+    int differ = 0;
+    for (int k = 0; k < 20_000; k++) {
+      float position = (float) (-1.2 + 1.8 * rng.uniformDouble()), velocity = (float) (0.14 * rng.uniformDouble() - 0.07);
+      float a = (float) (2.4 * rng.uniformDouble() - 1.2);
+      double force = Math.min(Math.max(a, -1.0), 1.0);
+      float threeP = 3 * position; // np.float32 * int: float32
+      double v = velocity + (force * 0.0015 - 0.0025 * StrictMath.cos(threeP));
+      v = Math.min(Math.max(v, -0.07), 0.07);
+      double p = Math.min(Math.max(position + v, -1.2), 0.6);
+      if (p == -1.2 && v < 0) v = 0;
+      MountainCarContinuous.State s = mc.step(new MountainCarContinuous.State(position, velocity), new float[] {a}).state();
+      assertEquals((float) p, (float) s.position(), "position " + k);
+      assertEquals((float) v, (float) s.velocity(), "velocity " + k);
+      if (threeP != 3.0 * position) differ++;
+    }
+    assertTrue(differ > 1000, "the float32 product matters: " + differ);
+  }
+
   @Test
   void cartPoleEulerStepMatchesTheFormula() {
     CartPole cp = new CartPole();
