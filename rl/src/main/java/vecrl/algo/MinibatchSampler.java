@@ -85,7 +85,9 @@ public final class MinibatchSampler {
    * The last gathered minibatch as a sample batch over the same arrays (no copy): {@link
    * SampleBatch#OBS}, {@link SampleBatch#ACTIONS}, {@link SampleBatch#ACTION_MASK} (when gathered with
    * masks), {@link SampleBatch#ADVANTAGES}, {@link SampleBatch#VALUE_TARGETS}, {@link
-   * SampleBatch#VF_PREDS}, {@link SampleBatch#ACTION_LOGP}, every extra column of the rollout, and the
+   * SampleBatch#VF_PREDS}, {@link SampleBatch#ACTION_LOGP}, the rollout's {@link SampleBatch#REWARDS},
+   * {@link SampleBatch#TERMINATEDS} and {@link SampleBatch#TRUNCATEDS} (a loss such as RLlib's one-line
+   * {@code -mean(logp * rewards)} reads them), every extra column of the rollout, and the
    * side arrays {@link SampleBatch#SEQ_LENS}, {@code state_in_0} (the start memories, recurrent
    * policies) and {@link #KEEP}. The same object every minibatch.
    */
@@ -93,9 +95,9 @@ public final class MinibatchSampler {
     return trainBatch;
   }
 
+  /** The rollout columns gathered by {@link #gather} itself; every other float column (rewards and flags included) is copied as an extra. */
   private static final java.util.Set<String> FIXED = java.util.Set.of(SampleBatch.OBS, SampleBatch.ACTIONS, SampleBatch.ACTION_LOGP,
-      SampleBatch.VF_PREDS, SampleBatch.REWARDS, SampleBatch.EPS_START, SampleBatch.TERMINATEDS, SampleBatch.TRUNCATEDS,
-      SampleBatch.ACTION_MASK, SampleBatch.ADVANTAGES, SampleBatch.VALUE_TARGETS);
+      SampleBatch.VF_PREDS, SampleBatch.EPS_START, SampleBatch.ACTION_MASK, SampleBatch.ADVANTAGES, SampleBatch.VALUE_TARGETS);
 
   public int seqLen() { return seqLen; }
   /** Sequences in one rollout. */
