@@ -111,6 +111,7 @@ public final class Main {
                      at or above X and the invalid actions it took
         envs         list the environments with their spaces
         check-env ID [--seed N] [--steps N]   check an environment's contract (spaces, determinism, masks; vecrl.env.EnvChecker)
+        explain [--env ID] [--algo ppo|a2c|reinforce] [--seed N]   one small update laid open (batch, postprocessing, tape, gradients, step, stats)
         devices      list the OpenCL platforms and devices (choose one with -Dvecrl.opencl.device=INDEX_OR_NAME)
         bench-train [--steps N] [--seed N] [--envs N] [--env ID --policy mlp|lstm|gru]
                      PPO CartPole-v1 speed (4 envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh), one thread;
@@ -138,6 +139,7 @@ public final class Main {
         case "devices" -> devices(rest);
         case "bench-train" -> new BenchCommands(this).benchTrain(rest);
         case "bench-autodiff" -> new BenchCommands(this).benchAutodiff(rest);
+        case "explain" -> new ExplainCommand(this).run(rest);
         case "help", "-h", "--help" -> {
           out.println(USAGE);
           yield 0;
