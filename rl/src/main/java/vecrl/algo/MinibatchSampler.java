@@ -85,7 +85,9 @@ public final class MinibatchSampler {
    * The last gathered minibatch as a sample batch over the same arrays (no copy): {@link
    * SampleBatch#OBS}, {@link SampleBatch#ACTIONS}, {@link SampleBatch#ACTION_MASK} (when gathered with
    * masks), {@link SampleBatch#ADVANTAGES}, {@link SampleBatch#VALUE_TARGETS}, {@link
-   * SampleBatch#VF_PREDS}, {@link SampleBatch#ACTION_LOGP}, every extra column of the rollout, and the
+   * SampleBatch#VF_PREDS}, {@link SampleBatch#ACTION_LOGP}, the rollout's {@link SampleBatch#REWARDS},
+   * {@link SampleBatch#TERMINATEDS} and {@link SampleBatch#TRUNCATEDS} (a loss such as RLlib's one-line
+   * {@code -mean(logp * rewards)} reads them), every extra column of the rollout, and the
    * side arrays {@link SampleBatch#SEQ_LENS}, {@code state_in_0} (the start memories, recurrent
    * policies) and {@link #KEEP}. The same object every minibatch.
    */
@@ -93,10 +95,10 @@ public final class MinibatchSampler {
     return trainBatch;
   }
 
+  /** The rollout columns gathered by {@link #gather} itself; every other float column (rewards and flags included) is copied as an extra. */
   private static final java.util.Set<String> FIXED = java.util.Set.of(SampleBatch.OBS, SampleBatch.ACTIONS, SampleBatch.ACTION_LOGP,
-      SampleBatch.VF_PREDS, SampleBatch.REWARDS, SampleBatch.EPS_START, SampleBatch.TERMINATEDS, SampleBatch.TRUNCATEDS,
-      SampleBatch.ACTION_MASK, SampleBatch.ADVANTAGES, SampleBatch.VALUE_TARGETS, SampleBatch.EPS_ID, SampleBatch.T,
-      SampleBatch.PREV_ACTIONS, SampleBatch.PREV_REWARDS);
+      SampleBatch.VF_PREDS, SampleBatch.EPS_START, SampleBatch.ACTION_MASK, SampleBatch.ADVANTAGES, SampleBatch.VALUE_TARGETS,
+      SampleBatch.EPS_ID, SampleBatch.T);
 
   public int seqLen() { return seqLen; }
   /** Sequences in one rollout. */
@@ -184,12 +186,15 @@ public final class MinibatchSampler {
         dst = trainBatch.addFloats(e.getKey(), w);
         extras.put(e.getKey(), dst);
       }
+      float[] sd = src.data(), dd = dst.data();
+      int so = src.offset();
       for (int q = 0; q < perMinibatch; q++) {
         int j = order[from + q];
         int env = j % envs, s = (j / envs) * seqLen;
         for (int t = 0; t < seqLen; t++) {
           int k = (s + t) * envs + env, row = q * seqLen + t;
-          System.arraycopy(src.data(), src.offset() + k * w, dst.data(), row * w, w);
+          if (w == 1) dd[row] = sd[so + k];
+          else System.arraycopy(sd, so + k * w, dd, row * w, w);
         }
       }
     }

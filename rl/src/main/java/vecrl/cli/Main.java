@@ -138,6 +138,7 @@ public final class Main {
         case "devices" -> devices(rest);
         case "bench-train" -> new BenchCommands(this).benchTrain(rest);
         case "bench-autodiff" -> new BenchCommands(this).benchAutodiff(rest);
+        case "explain" -> new ExplainCommand(this).run(rest);
         case "help", "-h", "--help" -> {
           out.println(USAGE);
           yield 0;

@@ -41,6 +41,10 @@ final class Usage {
     COMMANDS.put("check-env", """
           check-env ID [--seed N] [--steps N]
               check an environment's contract (spaces, determinism, masks; vecrl.env.EnvChecker)""");
+    COMMANDS.put("explain", """
+          explain [--env ID] [--algo ppo|a2c|reinforce] [--seed N]
+              one small update laid open, on the scalar kernels: the sample batch, the postprocessing,
+              the loss's tape, the gradients, the optimizer step and every stat""");
     COMMANDS.put("devices", """
           devices
               list the OpenCL platforms and devices (choose one with -Dvecrl.opencl.device=INDEX_OR_NAME)""");
