@@ -34,8 +34,7 @@ public final class Algorithms {
           TrainConfig c = policy.config();
           Evaluation ev = policy.evaluate(batch);
           Minibatch mb = policy.minibatch(batch);
-          PpoObjective objective = new PpoObjective((float) c.clipCoef(), c.clipVloss(), (float) policy.entCoef(), (float) c.vfCoef(),
-              c.normAdv() && !c.normAdvBatch());
+          PpoObjective objective = ppoObjective(policy);
           Var loss = objective.loss(policy.tape(), ev.logProb(), ev.entropy(), ev.value(), mb, policy.lossStats());
           if (policy.klCoeff() > 0) {
             Tape t = policy.tape();
@@ -50,6 +49,17 @@ public final class Algorithms {
         .mixin(Mixins.EntropyCoeffSchedule::new)
         .mixin(Mixins.KLCoeffMixin::new)
         .build();
+  }
+
+  /** The PPO objective of the policy's config and current entropy coefficient (kept while the coefficient stays). */
+  private static PpoObjective ppoObjective(TemplatePolicy policy) {
+    PpoObjective o = policy.cached(PpoObjective.class);
+    if (o == null || o.entCoef() != (float) policy.entCoef()) {
+      TrainConfig c = policy.config();
+      o = new PpoObjective((float) c.clipCoef(), c.clipVloss(), (float) policy.entCoef(), (float) c.vfCoef(), c.normAdv() && !c.normAdvBatch());
+      policy.cache(o);
+    }
+    return o;
   }
 
   /** A2C: {@link A2cObjective} with GAE postprocessing and the schedules. */

@@ -28,6 +28,9 @@ public final class MinibatchSampler {
   private final SampleBatch trainBatch;
   private final float[] seqLens;
   private final java.util.LinkedHashMap<String, SampleBatch.Floats> extras = new java.util.LinkedHashMap<>();
+  private final java.util.List<SampleBatch.Floats> extraSrc = new java.util.ArrayList<>(), extraDst = new java.util.ArrayList<>();
+  private SampleBatch extrasOf;
+  private int extrasSeen;
   private final int[] order;
 
   /**
@@ -178,14 +181,10 @@ public final class MinibatchSampler {
 
   /** The rollout's extra columns (those a policy recorded while acting) for the same rows. */
   private void gatherExtras(SampleBatch rollout, int from) {
-    for (var e : rollout.columns().entrySet()) {
-      if (FIXED.contains(e.getKey()) || !(e.getValue() instanceof SampleBatch.Floats src)) continue;
+    if (rollout != extrasOf || rollout.columns().size() != extrasSeen) findExtras(rollout);
+    for (int c = 0; c < extraSrc.size(); c++) {
+      SampleBatch.Floats src = extraSrc.get(c), dst = extraDst.get(c);
       int w = src.width();
-      SampleBatch.Floats dst = extras.get(e.getKey());
-      if (dst == null) {
-        dst = trainBatch.addFloats(e.getKey(), w);
-        extras.put(e.getKey(), dst);
-      }
       float[] sd = src.data(), dd = dst.data();
       int so = src.offset();
       for (int q = 0; q < perMinibatch; q++) {
@@ -198,6 +197,24 @@ public final class MinibatchSampler {
         }
       }
     }
+  }
+
+  /** Finds the rollout's float columns beyond the fixed ones (once per rollout batch and column set). */
+  private void findExtras(SampleBatch rollout) {
+    extraSrc.clear();
+    extraDst.clear();
+    for (var e : rollout.columns().entrySet()) {
+      if (FIXED.contains(e.getKey()) || !(e.getValue() instanceof SampleBatch.Floats src)) continue;
+      SampleBatch.Floats dst = extras.get(e.getKey());
+      if (dst == null) {
+        dst = trainBatch.addFloats(e.getKey(), src.width());
+        extras.put(e.getKey(), dst);
+      }
+      extraSrc.add(src);
+      extraDst.add(dst);
+    }
+    extrasOf = rollout;
+    extrasSeen = rollout.columns().size();
   }
 
   /** The last gathered observations, [perMinibatch·seqLen, obsDim]. */

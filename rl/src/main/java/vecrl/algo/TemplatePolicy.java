@@ -121,6 +121,18 @@ public final class TemplatePolicy implements Policy {
   /** The global gradient norm before clipping of the last step (NaN when no clipping ran). */
   public double gradNorm() { return gradNorm; }
 
+  private Object cached;
+
+  /** A value a template keeps for this policy between calls (one slot; e.g. a loss object), or null when the slot holds another type. */
+  public <T> T cached(Class<T> type) {
+    return type.isInstance(cached) ? type.cast(cached) : null;
+  }
+
+  /** Keeps {@code value} in the policy's cache slot (see {@link #cached}). */
+  public void cache(Object value) {
+    cached = value;
+  }
+
   /** The first mixin of type {@code type}, or null. */
   public <T extends PolicyTemplate.Mixin> T mixin(Class<T> type) {
     for (var m : mixins) if (type.isInstance(m)) return type.cast(m);
