@@ -28,6 +28,7 @@ public final class MinibatchSampler {
   private final SampleBatch trainBatch;
   private final float[] seqLens;
   private final java.util.LinkedHashMap<String, SampleBatch.Floats> extras = new java.util.LinkedHashMap<>();
+  private final java.util.List<String> extraNames = new java.util.ArrayList<>();
   private final java.util.List<SampleBatch.Floats> extraSrc = new java.util.ArrayList<>(), extraDst = new java.util.ArrayList<>();
   private SampleBatch extrasOf;
   private int extrasSeen;
@@ -158,6 +159,12 @@ public final class MinibatchSampler {
     float[] od = obs.data(), ad = actions.data(), md = memory.data(), kd = keep.data();
     float[] xd = withMasks && masks != null ? masks.data() : null;
     int mw = maskWidth;
+    // the postprocessed values from the rollout batch's columns, which a postprocessFn may have replaced
+    SampleBatch rollout = buf.batch();
+    SampleBatch.Floats advCol = scalarColumn(rollout, SampleBatch.ADVANTAGES), retCol = scalarColumn(rollout, SampleBatch.VALUE_TARGETS);
+    SampleBatch.Floats valCol = scalarColumn(rollout, SampleBatch.VF_PREDS), logpCol = scalarColumn(rollout, SampleBatch.ACTION_LOGP);
+    float[] adv = advCol.data(), ret = retCol.data(), val = valCol.data(), logp = logpCol.data();
+    int advOff = advCol.offset(), retOff = retCol.offset(), valOff = valCol.offset(), logpOff = logpCol.offset();
     for (int q = 0; q < perMinibatch; q++) {
       int j = order[from + q];
       int e = j % envs, s = (j / envs) * seqLen;
@@ -167,21 +174,28 @@ public final class MinibatchSampler {
         System.arraycopy(buf.obs, k * obsDim, od, row * obsDim, obsDim);
         System.arraycopy(buf.actions, k * actDim, ad, row * actDim, actDim);
         if (xd != null) System.arraycopy(buf.masks, k * mw, xd, masks.offset() + row * mw, mw);
-        batch.advantages[row] = buf.advantages[k];
-        batch.returns[row] = buf.returns[k];
-        batch.oldValues[row] = buf.values[k];
-        batch.oldLogProbs[row] = buf.logProbs[k];
+        batch.advantages[row] = adv[advOff + k];
+        batch.returns[row] = ret[retOff + k];
+        batch.oldValues[row] = val[valOff + k];
+        batch.oldLogProbs[row] = logp[logpOff + k];
         kd[t * perMinibatch + q] = buf.dones[k] != 0f ? 0f : 1f;
       }
     }
     if (xd != null) trainBatch.put(SampleBatch.ACTION_MASK, SampleBatch.Floats.of(xd, mw));
     else trainBatch.remove(SampleBatch.ACTION_MASK);
-    gatherExtras(buf.batch(), from);
+    gatherExtras(rollout, from);
+  }
+
+  /** Width-1 float column {@code name} of the rollout (an error naming it otherwise). */
+  private static SampleBatch.Floats scalarColumn(SampleBatch rollout, String name) {
+    SampleBatch.Floats f = rollout.floats(name);
+    if (f.width() != 1) throw new IllegalArgumentException("MinibatchSampler: rollout column " + name + " has width " + f.width() + ", expected 1");
+    return f;
   }
 
   /** The rollout's extra columns (those a policy recorded while acting) for the same rows. */
   private void gatherExtras(SampleBatch rollout, int from) {
-    if (rollout != extrasOf || rollout.columns().size() != extrasSeen) findExtras(rollout);
+    if (rollout != extrasOf || rollout.columns().size() != extrasSeen || extrasReplaced(rollout)) findExtras(rollout);
     for (int c = 0; c < extraSrc.size(); c++) {
       SampleBatch.Floats src = extraSrc.get(c), dst = extraDst.get(c);
       int w = src.width();
@@ -199,17 +213,26 @@ public final class MinibatchSampler {
     }
   }
 
+  /** Whether a column found by {@link #findExtras} is no longer the rollout's column of its name (a postprocessFn put a new one). */
+  private boolean extrasReplaced(SampleBatch rollout) {
+    var cols = rollout.columns();
+    for (int c = 0; c < extraNames.size(); c++) if (cols.get(extraNames.get(c)) != extraSrc.get(c)) return true;
+    return false;
+  }
+
   /** Finds the rollout's float columns beyond the fixed ones (once per rollout batch and column set). */
   private void findExtras(SampleBatch rollout) {
+    extraNames.clear();
     extraSrc.clear();
     extraDst.clear();
     for (var e : rollout.columns().entrySet()) {
       if (FIXED.contains(e.getKey()) || !(e.getValue() instanceof SampleBatch.Floats src)) continue;
       SampleBatch.Floats dst = extras.get(e.getKey());
-      if (dst == null) {
+      if (dst == null || dst.width() != src.width()) {
         dst = trainBatch.addFloats(e.getKey(), src.width());
         extras.put(e.getKey(), dst);
       }
+      extraNames.add(e.getKey());
       extraSrc.add(src);
       extraDst.add(dst);
     }

@@ -110,6 +110,24 @@ public final class RolloutBuffer {
     obsTensor = Tensor.wrap(obs, new int[] {n, obsDim});
     actionsTensor = Tensor.wrap(actions, new int[] {n, actDim});
     batch = SampleBatch.rollout(steps, envs);
+    putOwnColumns();
+    batch.putSide(NEXT_VF_PREDS, nextValues);
+    batch.putSide(NEXT_EPS_START, nextDones);
+  }
+
+  /**
+   * Puts back this buffer's own arrays as the batch's columns and side arrays, replacing any that a
+   * postprocessing function put in their place (the next rollout is written into these arrays).
+   * Extra columns stay.
+   */
+  public void restoreColumns() {
+    putOwnColumns();
+    batch.putSide(NEXT_VF_PREDS, nextValues);
+    batch.putSide(NEXT_EPS_START, nextDones);
+  }
+
+  private void putOwnColumns() {
+    int n = steps * envs;
     batch.put(SampleBatch.OBS, SampleBatch.Floats.of(obs, obsDim));
     batch.put(SampleBatch.ACTIONS, SampleBatch.Floats.of(actions, actDim));
     batch.put(SampleBatch.ACTION_LOGP, SampleBatch.Floats.of(logProbs, 1));
@@ -125,8 +143,6 @@ public final class RolloutBuffer {
     batch.put(SampleBatch.PREV_REWARDS, SampleBatch.Floats.of(prevRewards, 1));
     batch.put(SampleBatch.ADVANTAGES, SampleBatch.Floats.of(advantages, 1));
     batch.put(SampleBatch.VALUE_TARGETS, SampleBatch.Floats.of(returns, 1));
-    batch.putSide(NEXT_VF_PREDS, nextValues);
-    batch.putSide(NEXT_EPS_START, nextDones);
   }
 
   /** The rollout as a sample batch: its columns are this buffer's arrays (no copy). */

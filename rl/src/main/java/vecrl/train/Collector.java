@@ -155,6 +155,7 @@ final class Collector implements AutoCloseable {
    */
   void collect(RolloutBuffer buf, MinibatchSampler sampler, Rng rng) {
     start();
+    buf.restoreColumns();
     float gamma = (float) config.gamma();
     invalidActions = 0;
     Tensor actions = out.actions();

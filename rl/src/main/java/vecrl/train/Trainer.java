@@ -237,7 +237,7 @@ public final class Trainer implements AutoCloseable {
   public IterationStats iterate(long startNanos, long startStep) {
     long t0 = System.nanoTime();
     collector.collect(buf, sampler, rng);
-    policy.postprocessTrajectory(buf.batch(), java.util.Map.of(), null);
+    adopt(buf.batch(), policy.postprocessTrajectory(buf.batch(), java.util.Map.of(), null));
     long t1 = System.nanoTime();
     rolloutNanos += t1 - t0;
     int epochsRun = learner.update(buf, sampler, rng, iteration, config.iterations());
@@ -252,19 +252,38 @@ public final class Trainer implements AutoCloseable {
         (globalStep() - startStep) / Math.max(secs, 1e-9), secs);
   }
 
+  /**
+   * Makes the rollout batch hold what the template's postprocessFn returned: a batch other than the
+   * rollout (RLlib's postprocess_fn may return a copy) must have its rows, and its columns and side
+   * arrays take the place of the rollout's for this iteration.
+   */
+  private static void adopt(SampleBatch rollout, SampleBatch post) {
+    if (post == rollout) return;
+    if (post == null) throw new IllegalStateException("postprocessFn returned null; return the batch it was given (with its new columns)");
+    if (post.rows() != rollout.rows()) {
+      throw new IllegalStateException("postprocessFn returned a batch of " + post.rows() + " rows for a rollout of " + rollout.rows()
+          + " rows (" + rollout.steps() + " steps x " + rollout.envs() + " envs); return the batch it was given, or one row per rollout row");
+    }
+    for (var e : post.columns().entrySet()) if (rollout.columns().get(e.getKey()) != e.getValue()) rollout.put(e.getKey(), e.getValue());
+    for (String name : post.sideNames()) rollout.putSide(name, post.side(name));
+  }
+
   private double explainedVariance() {
     int len = buf.size();
+    SampleBatch.Floats retCol = buf.batch().floats(SampleBatch.VALUE_TARGETS), valCol = buf.batch().floats(SampleBatch.VF_PREDS);
+    float[] returns = retCol.data(), values = valCol.data();
+    int ro = retCol.offset(), vo = valCol.offset();
     double my = 0, md = 0;
     for (int k = 0; k < len; k++) {
-      my += buf.returns[k];
-      md += buf.returns[k] - buf.values[k];
+      my += returns[ro + k];
+      md += returns[ro + k] - values[vo + k];
     }
     my /= len;
     md /= len;
     double vy = 0, vd = 0;
     for (int k = 0; k < len; k++) {
-      double y = buf.returns[k] - my;
-      double d = buf.returns[k] - buf.values[k] - md;
+      double y = returns[ro + k] - my;
+      double d = returns[ro + k] - values[vo + k] - md;
       vy += y * y;
       vd += d * d;
     }
