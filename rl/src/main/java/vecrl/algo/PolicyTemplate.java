@@ -126,7 +126,10 @@ public final class PolicyTemplate {
     /** After each update, with its last statistics. */
     default void afterUpdate(TemplatePolicy policy, Map<String, Double> stats) {}
 
-    /** The mixin's state for checkpoints (empty by default). */
+    /**
+     * The mixin's state for checkpoints (empty by default). The trainer's checkpoint stores it for
+     * every mixin that overrides {@link #restore}, and a resumed run gets it back there.
+     */
     default double[] state() {
       return new double[0];
     }

@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import vecrl.algo.LossStats;
 import vecrl.algo.MinibatchSampler;
+import vecrl.algo.PolicyTemplate;
 import vecrl.algo.RolloutBuffer;
 import vecrl.algo.TemplatePolicy;
 import vecrl.autodiff.Optimizer;
@@ -76,7 +77,7 @@ final class Learner {
     return epoch;
   }
 
-  /** Writes the parameters, the optimizer's state and the policy's entropy and KL coefficients. */
+  /** Writes the parameters, the optimizer's state, the policy's entropy and KL coefficients and its mixins' own state. */
   void write(DataOutputStream out) throws IOException {
     Checkpoint.writeParams(out, policy.model().parameters());
     OptimizerState os = policy.optimizer().state();
@@ -87,6 +88,24 @@ final class Learner {
     for (float[] x : b) Checkpoint.writeFloats(out, x);
     out.writeDouble(policy.entCoef());
     out.writeDouble(policy.klCoeff());
+    for (PolicyTemplate.Mixin m : statefulMixins()) Checkpoint.writeDoubles(out, m.state());
+  }
+
+  /**
+   * The policy's mixins that keep state of their own (they override {@link PolicyTemplate.Mixin#restore}),
+   * in the template's order: their {@code state()} follows the coefficients. The built-in mixins keep
+   * none (the coefficients live in the policy), so a built-in algorithm's checkpoint has no such part.
+   */
+  private java.util.List<PolicyTemplate.Mixin> statefulMixins() {
+    java.util.List<PolicyTemplate.Mixin> l = new java.util.ArrayList<>();
+    for (PolicyTemplate.Mixin m : policy.mixins()) {
+      try {
+        if (m.getClass().getMethod("restore", double[].class).getDeclaringClass() != PolicyTemplate.Mixin.class) l.add(m);
+      } catch (NoSuchMethodException e) {
+        throw new IllegalStateException(e); // every Mixin has restore
+      }
+    }
+    return l;
   }
 
   /**
@@ -118,8 +137,18 @@ final class Learner {
     double ent = in.readDouble(), kl = in.readDouble();
     if (!(ent >= 0) || !Double.isFinite(ent)) throw new Checkpoint.FieldException("entropy coefficient: " + ent + ", expected a finite value >= 0");
     if (!(kl >= 0) || !Double.isFinite(kl)) throw new Checkpoint.FieldException("KL coefficient: " + kl + ", expected a finite value >= 0");
+    java.util.List<PolicyTemplate.Mixin> mixins = statefulMixins();
+    double[][] mixinStates = new double[mixins.size()][];
+    for (int i = 0; i < mixinStates.length; i++) mixinStates[i] = Checkpoint.readDoubles(in, "state of mixin " + mixins.get(i).getClass().getName());
     OptimizerState state = new OptimizerState(kind, step, b);
     return () -> {
+      for (int i = 0; i < mixinStates.length; i++) {
+        try {
+          mixins.get(i).restore(mixinStates[i]);
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("state of mixin " + mixins.get(i).getClass().getName() + ": " + e.getMessage(), e);
+        }
+      }
       for (int i = 0; i < values.length; i++) params.get(i).value().copyFrom(values[i]);
       optimizer.restore(state);
       policy.setEntCoef(ent);
