@@ -142,6 +142,23 @@ public final class TemplatePolicy implements Policy {
   /** The mixins, in the template's order. */
   public List<PolicyTemplate.Mixin> mixins() { return List.copyOf(mixins); }
 
+  /**
+   * The mixins that keep state of their own (they override {@link PolicyTemplate.Mixin#restore}), in
+   * the template's order: checkpoints store their {@code state()}. The built-in mixins keep none (the
+   * coefficients live in the policy), so a built-in algorithm's checkpoints have no such part.
+   */
+  public List<PolicyTemplate.Mixin> mixinsWithState() {
+    List<PolicyTemplate.Mixin> l = new ArrayList<>();
+    for (PolicyTemplate.Mixin m : mixins) {
+      try {
+        if (m.getClass().getMethod("restore", double[].class).getDeclaringClass() != PolicyTemplate.Mixin.class) l.add(m);
+      } catch (NoSuchMethodException e) {
+        throw new IllegalStateException(e); // every Mixin has restore
+      }
+    }
+    return l;
+  }
+
   // ---- acting ----
 
   /**
@@ -387,6 +404,11 @@ public final class TemplatePolicy implements Policy {
         }
         out.writeDouble(entCoef);
         out.writeDouble(klCoeff);
+        for (PolicyTemplate.Mixin m : mixinsWithState()) {
+          double[] st = m.state();
+          out.writeInt(st.length);
+          for (double v : st) out.writeDouble(v);
+        }
       }
       Files.move(tmp, dir.resolve(OPTIMIZER_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
@@ -396,9 +418,13 @@ public final class TemplatePolicy implements Policy {
 
   @Override
   public void importCheckpoint(Path dir) throws IOException {
-    PolicyIO.deserialize(dir.resolve(MODEL_FILE), model);
+    // the optimizer's file is read and checked against this policy first: a mismatch changes nothing
     Path f = dir.resolve(OPTIMIZER_FILE);
     long size = Files.size(f);
+    OptimizerState state;
+    double ent, kl;
+    List<PolicyTemplate.Mixin> stateful = mixinsWithState();
+    double[][] mixinStates = new double[stateful.size()][];
     try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(f)))) {
       String kind = in.readUTF();
       long step = in.readLong();
@@ -411,13 +437,40 @@ public final class TemplatePolicy implements Policy {
         b[i] = new float[len];
         for (int j = 0; j < len; j++) b[i][j] = Float.intBitsToFloat(in.readInt());
       }
-      double ent = in.readDouble(), kl = in.readDouble();
-      optimizer.restore(new OptimizerState(kind, step, b));
-      entCoef = ent;
-      klCoeff = kl;
+      ent = in.readDouble();
+      kl = in.readDouble();
+      for (int i = 0; i < mixinStates.length; i++) {
+        int len = in.readInt();
+        if (len < 0 || len > size / 8) throw new IOException(f + ": state of mixin " + stateful.get(i).getClass().getName() + " of " + len + " values does not fit the file");
+        mixinStates[i] = new double[len];
+        for (int j = 0; j < len; j++) mixinStates[i][j] = in.readDouble();
+      }
+      if (in.read() != -1) throw new IOException(f + ": unexpected bytes after the optimizer state");
+      state = new OptimizerState(kind, step, b);
     } catch (java.io.EOFException e) {
       throw new IOException(f + ": truncated optimizer state", e);
     }
+    if (!(ent >= 0) || !Double.isFinite(ent) || !(kl >= 0) || !Double.isFinite(kl)) {
+      throw new IOException(f + ": entropy coefficient " + ent + " and KL coefficient " + kl + ", expected finite values >= 0");
+    }
+    Path mf = dir.resolve(MODEL_FILE);
+    byte[] modelBytes = Files.readAllBytes(mf);
+    if (modelBytes.length < 32 || !java.util.Arrays.equals(java.util.Arrays.copyOf(modelBytes, 32), PolicyIO.fingerprint(model))) {
+      PolicyIO.decode(modelBytes, mf.toString(), model); // a model of another structure: throws, naming the file and the difference
+    }
+    OptimizerState mine = optimizer.state();
+    boolean fits = state.kind().equals(mine.kind()) && state.buffers().length == mine.buffers().length;
+    for (int i = 0; fits && i < mine.buffers().length; i++) fits = state.buffers()[i].length == mine.buffers()[i].length;
+    if (!fits) {
+      throw new IOException(f + ": the state of a '" + state.kind() + "' optimizer with " + state.buffers().length
+          + " buffers does not fit this policy's '" + mine.kind() + "' optimizer with " + mine.buffers().length
+          + " buffers (an exported checkpoint goes into a policy of the same model structure and optimizer)");
+    }
+    PolicyIO.decode(modelBytes, mf.toString(), model);
+    optimizer.restore(state);
+    entCoef = ent;
+    klCoeff = kl;
+    for (int i = 0; i < mixinStates.length; i++) stateful.get(i).restore(mixinStates[i]);
   }
 
   @Override

@@ -88,25 +88,9 @@ final class Learner {
     for (float[] x : b) Checkpoint.writeFloats(out, x);
     out.writeDouble(policy.entCoef());
     out.writeDouble(policy.klCoeff());
-    for (PolicyTemplate.Mixin m : statefulMixins()) Checkpoint.writeDoubles(out, m.state());
+    for (PolicyTemplate.Mixin m : policy.mixinsWithState()) Checkpoint.writeDoubles(out, m.state());
   }
 
-  /**
-   * The policy's mixins that keep state of their own (they override {@link PolicyTemplate.Mixin#restore}),
-   * in the template's order: their {@code state()} follows the coefficients. The built-in mixins keep
-   * none (the coefficients live in the policy), so a built-in algorithm's checkpoint has no such part.
-   */
-  private java.util.List<PolicyTemplate.Mixin> statefulMixins() {
-    java.util.List<PolicyTemplate.Mixin> l = new java.util.ArrayList<>();
-    for (PolicyTemplate.Mixin m : policy.mixins()) {
-      try {
-        if (m.getClass().getMethod("restore", double[].class).getDeclaringClass() != PolicyTemplate.Mixin.class) l.add(m);
-      } catch (NoSuchMethodException e) {
-        throw new IllegalStateException(e); // every Mixin has restore
-      }
-    }
-    return l;
-  }
 
   /**
    * Reads and validates a state written by {@link #write}: the parameters (names, sizes, finite
@@ -137,7 +121,7 @@ final class Learner {
     double ent = in.readDouble(), kl = in.readDouble();
     if (!(ent >= 0) || !Double.isFinite(ent)) throw new Checkpoint.FieldException("entropy coefficient: " + ent + ", expected a finite value >= 0");
     if (!(kl >= 0) || !Double.isFinite(kl)) throw new Checkpoint.FieldException("KL coefficient: " + kl + ", expected a finite value >= 0");
-    java.util.List<PolicyTemplate.Mixin> mixins = statefulMixins();
+    java.util.List<PolicyTemplate.Mixin> mixins = policy.mixinsWithState();
     double[][] mixinStates = new double[mixins.size()][];
     for (int i = 0; i < mixinStates.length; i++) mixinStates[i] = Checkpoint.readDoubles(in, "state of mixin " + mixins.get(i).getClass().getName());
     OptimizerState state = new OptimizerState(kind, step, b);

@@ -93,4 +93,29 @@ final class MixinStateTest {
     }
     assertTrue(Files.size(tmp.resolve("counting.bin")) > Files.size(with), "the counting mixin's state is stored");
   }
+
+  /** exportCheckpoint carries the mixins' state; importing into a policy of another optimizer or structure changes nothing and says why. */
+  @Test
+  void exportedCheckpointsCarryMixinStateAndRefuseAnotherOptimizer() throws Exception {
+    Path dir = tmp.resolve("export");
+    try (Trainer a = trainer()) {
+      a.iterate(System.nanoTime(), 0);
+      a.iterate(System.nanoTime(), 0);
+      a.policy().exportCheckpoint(dir);
+    }
+    try (Trainer b = trainer()) {
+      b.policy().importCheckpoint(dir);
+      assertEquals(2, b.policy().mixin(UpdateCounter.class).updates);
+    }
+    try (Trainer sgd = new Trainer(config().with("optimizer", "sgd"), REG, PolicyRegistry.withDefaults(), SCALAR, null, COUNTING)) {
+      Map<String, vecrl.tensor.Tensor> before = sgd.policy().getWeights();
+      var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> sgd.policy().importCheckpoint(dir));
+      assertTrue(e.getMessage().contains("'adam' optimizer") && e.getMessage().contains("'sgd' optimizer"), e.getMessage());
+      for (var w : before.entrySet()) assertArrayEquals(w.getValue().toArray(), sgd.policy().getWeights().get(w.getKey()).toArray(), "unchanged");
+    }
+    try (Trainer wide = new Trainer(config().with("hidden", "12"), REG, PolicyRegistry.withDefaults(), SCALAR, null, COUNTING)) {
+      var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> wide.policy().importCheckpoint(dir));
+      assertTrue(e.getMessage().contains("policy.bin") && e.getMessage().contains("structur"), e.getMessage());
+    }
+  }
 }
