@@ -190,7 +190,8 @@ public final class TemplatePolicy implements Policy {
     if (model.memorySize() > 0) {
       if (stateBatches == null || stateBatches.size() != 1 || stateBatches.get(0).rows() != b || stateBatches.get(0).cols() != model.memorySize()) {
         throw new IllegalArgumentException("computeActions: a recurrent model needs one state batch [" + b + ", " + model.memorySize() + "], got "
-            + (stateBatches == null ? "none" : stateBatches.size() + " batches"));
+            + (stateBatches == null || stateBatches.isEmpty() ? "none" : stateBatches.size() != 1 ? stateBatches.size() + " batches"
+                : stateBatches.get(0).shapeString()) + " (getInitialState() gives one row; stack a row per observation)");
       }
       memory = stateBatches.get(0).copy();
     }

@@ -118,4 +118,20 @@ final class MixinStateTest {
       assertTrue(e.getMessage().contains("policy.bin") && e.getMessage().contains("structur"), e.getMessage());
     }
   }
+
+  /** A recurrent policy's computeActions with a state of the wrong shape says which shape it got. */
+  @Test
+  void recurrentComputeActionsNamesTheStateShape() {
+    TrainConfig c = vecrl.train.Presets.forEnv("ppo", "CartPoleNoVel-v1", "lstm").with(Map.of("totalSteps", "256", "cellSize", "8", "hidden", "8",
+        "evalEpisodes", "0"));
+    try (Trainer tr = new Trainer(c, REG, PolicyRegistry.withDefaults(), SCALAR, null, null)) {
+      var init = tr.policy().getInitialState();
+      var r = tr.policy().computeActions(vecrl.tensor.Tensor.zeros(1, 2), init, null, null, null, false);
+      assertEquals(0f, init.get(0).toArray()[0], "the caller's state is not modified");
+      assertEquals(1, r.stateOut().size());
+      var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> tr.policy().computeActions(vecrl.tensor.Tensor.zeros(3, 2), init, null, null, null, false));
+      assertTrue(e.getMessage().contains("[3, 16]") && e.getMessage().contains("[1, 16]"), e.getMessage());
+    }
+  }
 }
