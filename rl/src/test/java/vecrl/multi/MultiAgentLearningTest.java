@@ -2,14 +2,11 @@ package vecrl.multi;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import vecrl.algo.SampleBatch;
-import vecrl.tensor.Rng;
-import vecrl.train.TrainConfig;
 
 /**
- * Learning checks on 5 seeds (1..5) each. Every number below was measured on this code before the
+ * Learning checks on 5 seeds (1..5) each, of the setups in {@link MultiAgentRuns}. Every number below was measured on this code before the
  * thresholds were set; the statistic is always that of the last training iteration, with actions
  * sampled (exploration on), so it is what the policy does while it trains.
  *
@@ -34,19 +31,9 @@ import vecrl.train.TrainConfig;
  * <p>Time: about 3 s for all four tests on this machine (the rock-paper-scissors runs take 0.1–0.3 s each).
  */
 class MultiAgentLearningTest {
-  static TrainConfig config(long seed, double entCoef) {
-    return TrainConfig.defaults("multi").with(Map.of("hidden", "32", "learningRate", "0.003", "lrSchedule", "constant", "epochs", "4",
-        "minibatches", "4", "entCoef", "" + entCoef, "gamma", "0.9", "seed", "" + seed));
-  }
-
   /** Wins and losses per round of the learned player in the last of {@code iterations} iterations against heuristic {@code opponent}. */
   static double[] rockPaperScissors(String opponent, long seed, int iterations) {
-    var env = new RockPaperScissors(10);
-    var t = MultiAgentTrainer.builder().env(() -> new RockPaperScissors(10))
-        .policy("learned", MultiAgentTrainer.learnedPolicy(env, RockPaperScissors.P0, config(seed, 0.01), new Rng(seed)))
-        .policy(opponent, HeuristicPolicy.rockPaperScissors(opponent))
-        .policyMappingFn((agent, episode) -> agent.equals(RockPaperScissors.P0) ? "learned" : opponent).policiesToTrain("learned")
-        .seed(seed).numEnvs(8).episodesPerEnv(4).iterations(iterations).build();
+    var t = MultiAgentRuns.rockPaperScissors(opponent, seed, iterations);
     var last = t.train(iterations).getLast();
     SampleBatch.Floats r = last.batches().get("learned").floats(SampleBatch.REWARDS);
     double wins = 0, losses = 0;
@@ -59,13 +46,7 @@ class MultiAgentLearningTest {
 
   /** The mean shared reward in the last of {@code iterations} iterations of two PPO policies on Signaling-v0. */
   static double signaling(long seed, int iterations) {
-    var env = new SignalingGame(3);
-    Rng rng = new Rng(seed);
-    var t = MultiAgentTrainer.builder().env(() -> new SignalingGame(3))
-        .policy("speaker", MultiAgentTrainer.learnedPolicy(env, SignalingGame.SPEAKER, config(seed, 0.2), rng.split()))
-        .policy("listener", MultiAgentTrainer.learnedPolicy(env, SignalingGame.LISTENER, config(seed, 0.2), rng.split()))
-        .policyMappingFn((agent, episode) -> agent).policiesToTrain("speaker", "listener")
-        .seed(seed).numEnvs(8).episodesPerEnv(16).iterations(iterations).build();
+    var t = MultiAgentRuns.signaling(seed, iterations);
     return t.train(iterations).getLast().stats().get("listener").meanRewardPerStep();
   }
 
