@@ -45,6 +45,12 @@ final class Usage {
           explain [--env ID] [--algo ppo|a2c|reinforce] [--seed N]
               one small update laid open, on the scalar kernels: the sample batch, the postprocessing,
               the loss's tape, the gradients, the optimizer step and every stat""");
+    COMMANDS.put("train-multi", """
+          train-multi [--env RockPaperScissors-v0|Signaling-v0] [--opponent rock|alternate|beat_last]
+                      [--iterations N] [--seed N] [--out DIR]
+              a measured multi-agent setup: a PPO player against a heuristic, or two PPO policies
+              learning a signalling code; prints each policy's mean reward per agent step; --out
+              writes a checkpoint and one policy file per trained policy""");
     COMMANDS.put("devices", """
           devices
               list the OpenCL platforms and devices (choose one with -Dvecrl.opencl.device=INDEX_OR_NAME)""");
