@@ -139,7 +139,6 @@ public final class Main {
         case "bench-train" -> new BenchCommands(this).benchTrain(rest);
         case "bench-autodiff" -> new BenchCommands(this).benchAutodiff(rest);
         case "explain" -> new ExplainCommand(this).run(rest);
-        case "train-multi" -> new TrainMultiCommand(this).run(rest);
         case "help", "-h", "--help" -> {
           out.println(USAGE);
           yield 0;
@@ -330,6 +329,10 @@ public final class Main {
     if (o.positional().size() != 1) throw new UsageException("eval: expected one RUN_OR_POLICY argument, got " + o.positional().size());
     selectBackend(o);
     Path p = Path.of(o.positional().get(0));
+    if (Files.isDirectory(p) && Files.isRegularFile(p.resolve(vecrl.multi.MultiAgentSpec.FILE))) {
+      if (o.get("--env") != null) throw new UsageException("eval: --env does not apply to a multi-agent run (" + p + " records its env)");
+      return new MultiAgentCommand(this).eval(p, o);
+    }
     if (Files.isDirectory(p)) p = p.resolve(TrainingRun.POLICY);
     if (!Files.isRegularFile(p)) throw new UsageException("eval: " + p + " is neither a run directory nor a policy file");
     // the policy file holds parameters and a fingerprint; the constructor arguments come from the run's config

@@ -41,8 +41,18 @@ final class TrainCommand {
 
   int run(List<String> args) throws IOException {
     Opts o = Main.parse(args, List.of("--env", "--algo", "--policy", "--steps", "--seed", "--envs", "--preset", "--config", "--out", "--resume",
-        "--threads", "--env-threads", "--kernel-threads", "--tensorboard", "--backend", "--set"), List.of("--quiet"), "train");
+        "--threads", "--env-threads", "--kernel-threads", "--tensorboard", "--backend", "--set", "--policies", "--iterations"), List.of("--quiet"), "train");
     if (!o.positional().isEmpty()) throw new UsageException("train: unexpected argument \"" + o.positional().get(0) + "\"");
+    if (o.get("--env") != null && vecrl.multi.MultiAgentSpec.isMultiAgent(o.get("--env"))) {
+      main.selectBackend(o);
+      return new MultiAgentCommand(main).train(o, o.get("--env"), o.switches().contains("--quiet"));
+    }
+    for (String k : new String[] {"--policies", "--iterations"}) {
+      if (o.get(k) != null) {
+        throw new UsageException("train: " + k + " is for the multi-agent environments (" + String.join(", ", vecrl.multi.MultiAgentEnvRegistry.standard().names())
+            + "); a single-agent run takes --policy and --steps");
+      }
+    }
     if (o.get("--threads") != null && o.get("--env-threads") != null) {
       throw new UsageException("train: --threads is another name for --env-threads; give one of them");
     }

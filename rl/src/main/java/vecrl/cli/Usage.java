@@ -28,11 +28,15 @@ final class Usage {
                                       --threads N is the same)
               --kernel-threads N      threads of the tensor kernels (-Dvecrl.threads; default all cores)
               --backend vector|scalar|opencl  --quiet
+              --policies NAME=KIND,...  --iterations N
+                                      a multi-agent env (RockPaperScissors-v0, Signaling-v0): one policy
+                                      per agent, KIND ppo|a2c|reinforce (learned) or a heuristic
+                                      (rock|alternate|beat_last), e.g. learned=ppo,opponent=beat_last
               presets: cleanrl (CleanRL ppo.py's values), zoo-ppo-CartPole-v1, and one per
               environment, applied automatically (ppo-Acrobot-v1, a2c-CartPole-v1, ...)""");
     COMMANDS.put("eval", """
           eval RUN_OR_POLICY [--env ID] [--episodes N] [--seed N] [--backend NAME]
-              greedy evaluation of a saved policy: a run directory, or a policy.bin (best_policy.bin)
+              greedy evaluation of a saved policy (per policy for a multi-agent run directory): a run directory, or a policy.bin (best_policy.bin)
               with the run's config.properties beside it, or --env's default network when there is
               none; the env's action masks are used unless the run's config has useMasks = false""");
     COMMANDS.put("envs", """
@@ -45,12 +49,6 @@ final class Usage {
           explain [--env ID] [--algo ppo|a2c|reinforce] [--seed N]
               one small update laid open, on the scalar kernels: the sample batch, the postprocessing,
               the loss's tape, the gradients, the optimizer step and every stat""");
-    COMMANDS.put("train-multi", """
-          train-multi [--env RockPaperScissors-v0|Signaling-v0] [--opponent rock|alternate|beat_last]
-                      [--iterations N] [--seed N] [--out DIR]
-              a measured multi-agent setup: a PPO player against a heuristic, or two PPO policies
-              learning a signalling code; prints each policy's mean reward per agent step; --out
-              writes a checkpoint and one policy file per trained policy""");
     COMMANDS.put("devices", """
           devices
               list the OpenCL platforms and devices (choose one with -Dvecrl.opencl.device=INDEX_OR_NAME)""");

@@ -1,7 +1,6 @@
 package vecrl.multi;
 
 import java.util.Map;
-import vecrl.tensor.Rng;
 import vecrl.train.TrainConfig;
 
 /**
@@ -21,24 +20,23 @@ public final class MultiAgentRuns {
    * {@code RockPaperScissors-v0} (10 rounds): policy {@code learned} (PPO, entCoef 0.01, trained)
    * plays {@code player_0} against the heuristic {@code opponent} ({@link
    * HeuristicPolicy#rockPaperScissors}) as {@code player_1}; 8 envs x 4 episodes per iteration.
+   * The spec {@code learned=ppo,OPPONENT=OPPONENT} ({@link MultiAgentSpec}).
    */
   public static MultiAgentTrainer rockPaperScissors(String opponent, long seed, long iterations) {
-    var env = new RockPaperScissors(10);
-    return MultiAgentTrainer.builder().env(() -> new RockPaperScissors(10))
-        .policy("learned", MultiAgentTrainer.learnedPolicy(env, RockPaperScissors.P0, config("RockPaperScissors-v0", seed, 0.01), new Rng(seed)))
-        .policy(opponent, HeuristicPolicy.rockPaperScissors(opponent))
-        .policyMappingFn((agent, episode) -> agent.equals(RockPaperScissors.P0) ? "learned" : opponent).policiesToTrain("learned")
-        .seed(seed).numEnvs(8).episodesPerEnv(4).iterations(iterations).build();
+    return new MultiAgentSpec("RockPaperScissors-v0", ordered("learned", "ppo", opponent, opponent), seed, iterations).build();
   }
 
-  /** {@code Signaling-v0} (3 targets): policies {@code speaker} and {@code listener} (PPO, entCoef 0.2, both trained); 8 envs x 16 episodes per iteration. */
+  /**
+   * {@code Signaling-v0} (3 targets): policies {@code speaker} and {@code listener} (PPO, entCoef 0.2,
+   * both trained); 8 envs x 16 episodes per iteration. The spec {@code speaker=ppo,listener=ppo}.
+   */
   public static MultiAgentTrainer signaling(long seed, long iterations) {
-    var env = new SignalingGame(3);
-    Rng rng = new Rng(seed);
-    return MultiAgentTrainer.builder().env(() -> new SignalingGame(3))
-        .policy("speaker", MultiAgentTrainer.learnedPolicy(env, SignalingGame.SPEAKER, config("Signaling-v0", seed, 0.2), rng.split()))
-        .policy("listener", MultiAgentTrainer.learnedPolicy(env, SignalingGame.LISTENER, config("Signaling-v0", seed, 0.2), rng.split()))
-        .policyMappingFn((agent, episode) -> agent).policiesToTrain("speaker", "listener")
-        .seed(seed).numEnvs(8).episodesPerEnv(16).iterations(iterations).build();
+    return new MultiAgentSpec("Signaling-v0", ordered("speaker", "ppo", "listener", "ppo"), seed, iterations).build();
+  }
+
+  private static Map<String, String> ordered(String... kv) {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
+    return m;
   }
 }

@@ -57,6 +57,9 @@ public final class MultiAgentTrainer {
   private final MultiAgentCollector collector;
   private final int episodesPerEnv;
   private final long seed, iterations;
+  private final java.util.function.Supplier<? extends MultiAgentEnv> factory;
+  private final PolicyMappingFn mapping;
+  private final int numEnvs;
   private Rng actRng, shuffleRng;
   private Rng[] envRngs;
   private long iteration, nextEpisodeId;
@@ -81,6 +84,9 @@ public final class MultiAgentTrainer {
     List<MultiAgentEnv> envs = new ArrayList<>();
     for (int i = 0; i < b.numEnvs; i++) envs.add(b.factory.get());
     this.collector = new MultiAgentCollector(envs, policies, b.mapping, trained);
+    this.factory = b.factory;
+    this.mapping = b.mapping;
+    this.numEnvs = b.numEnvs;
     this.episodesPerEnv = b.episodesPerEnv;
     this.seed = b.seed;
     this.iterations = b.iterations;
@@ -114,6 +120,21 @@ public final class MultiAgentTrainer {
   public Set<String> trained() { return java.util.Collections.unmodifiableSet(trained); }
   /** Iterations run so far. */
   public long iteration() { return iteration; }
+
+  /**
+   * {@code episodesPerEnv} episodes on each of fresh copies of the env, seeded from {@code seed},
+   * with every learned policy taking its deterministic action and the others acting as they do:
+   * each policy's statistics (mean return per agent-episode, mean reward per step). Changes no
+   * training state.
+   */
+  public Map<String, MultiAgentCollector.PolicyStats> evaluate(int episodesPerEnv, long seed) {
+    List<MultiAgentEnv> envs = new ArrayList<>();
+    for (int i = 0; i < numEnvs; i++) envs.add(factory.get());
+    Rng root = new Rng(seed);
+    Rng[] rngs = new Rng[numEnvs];
+    for (int i = 0; i < numEnvs; i++) rngs[i] = root.split();
+    return new MultiAgentCollector(envs, policies, mapping, Set.of()).collect(episodesPerEnv, rngs, null, 0).stats();
+  }
 
   /** One iteration: collect, then update every trained policy. */
   public IterationResult train() {
