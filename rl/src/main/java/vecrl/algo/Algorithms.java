@@ -80,7 +80,9 @@ public final class Algorithms {
   /**
    * REINFORCE (RLlib's {@code policy_gradient_loss} example): discounted returns as postprocessing,
    * and the loss {@code -mean(log pi(a|s) * A)} with {@code A} the return, or the return minus the
-   * value (a baseline, trained with the value loss) when {@code reinforceBaseline} is on. Its defaults:
+   * value (a baseline, trained with the value loss) when {@code reinforceBaseline} is on; advantages
+   * standardised per minibatch ({@code normAdv}) or over the whole batch after postprocessing ({@code
+   * normAdvBatch}, then not per minibatch). Its defaults:
    * one epoch of one minibatch, no value clipping, no bootstrap from the critic at truncation.
    */
   public static PolicyTemplate reinforce() {
@@ -89,7 +91,7 @@ public final class Algorithms {
           TrainConfig c = policy.config();
           Evaluation ev = policy.evaluate(batch);
           Minibatch mb = policy.minibatch(batch);
-          if (c.normAdv()) Objective.normalize(mb.advantages, mb.size());
+          if (c.normAdv() && !c.normAdvBatch()) Objective.normalize(mb.advantages, mb.size());
           Tape t = policy.tape();
           Var adv = t.input(mb.advantagesAs(ev.logProb().value()));
           Var pgLoss = ev.logProb().mul(adv).mean().neg();
@@ -108,8 +110,8 @@ public final class Algorithms {
           s.loss = loss.item();
           return loss;
         })
-        .postprocessFn((policy, batch, others, episode) -> Returns.discounted(batch, (float) policy.config().gamma(),
-            policy.config().reinforceBaseline()))
+        .postprocessFn((policy, batch, others, episode) -> standardizeIfBatchWide(policy, Returns.discounted(batch,
+            (float) policy.config().gamma(), policy.config().reinforceBaseline())))
         .getDefaultConfig(() -> Map.of("epochs", "1", "minibatches", "1", "clipVloss", "false", "bootstrapTruncation", "false"))
         .mixin(Mixins.LearningRateSchedule::new)
         .mixin(Mixins.EntropyCoeffSchedule::new)

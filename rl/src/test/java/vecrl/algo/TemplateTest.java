@@ -225,6 +225,22 @@ final class TemplateTest {
     }
   }
 
+  /** REINFORCE with normAdvBatch standardises the whole batch's advantages after postprocessing, as PPO and A2C do. */
+  @Test
+  void reinforceBatchWideAdvantages() {
+    TrainConfig c = small("CartPole-v1", 1).with(Map.of("algo", "reinforce", "normAdvBatch", "true", "minibatches", "2"));
+    try (Trainer tr = trainer(c, Algorithms.reinforce())) {
+      tr.iterate(System.nanoTime(), 0);
+      float[] a = tr.lastBatch().floats(SampleBatch.ADVANTAGES).data();
+      double m = 0, s = 0;
+      for (float v : a) m += v;
+      m /= a.length;
+      for (float v : a) s += (v - m) * (v - m);
+      assertEquals(0, m, 1e-5);
+      assertEquals(1, Math.sqrt(s / (a.length - 1)), 1e-4);
+    }
+  }
+
   /** REINFORCE with a value baseline learns CartPole: its preset, 300,000 steps, greedy >= 475 on at least 4 of 5 seeds (measured: 500 on all 5). */
   @Test
   void reinforceLearnsCartPole() {
