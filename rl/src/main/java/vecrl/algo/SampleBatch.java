@@ -83,8 +83,11 @@ public final class SampleBatch {
       check(data.length, offset, rows, width);
     }
 
-    /** A column over all of {@code data}, {@code width} values per row. */
+    /** A column over all of {@code data}, {@code width} values per row; {@code data.length} must be a multiple of {@code width}. */
     public static Floats of(float[] data, int width) {
+      if (width < 0 || (width == 0 ? data.length != 0 : data.length % width != 0)) {
+        throw new IllegalArgumentException("SampleBatch.Floats.of: " + data.length + " values are not a whole number of rows of width " + width);
+      }
       return new Floats(data, 0, width == 0 ? 0 : data.length / width, width);
     }
 
@@ -237,11 +240,34 @@ public final class SampleBatch {
     return b;
   }
 
-  /** The batches one after another (copies); every batch must have the same columns and widths. */
+  /**
+   * The batches one after another (copies), with no rollout layout. Every batch must have the same
+   * columns, of the same types and widths: a column missing from some batch, or present in a later
+   * batch only, is an error naming it and the batch. Side arrays are kept when every batch has the
+   * same side array names: each is then the batches' arrays of that name one after another (per-row
+   * or per-sequence arrays line up with the rows; per-env arrays become one block per batch). When
+   * the batches' side array names differ, the result has no side arrays.
+   */
   public static SampleBatch concat(List<SampleBatch> batches) {
     if (batches.isEmpty()) return new SampleBatch(0);
     int total = 0;
     for (SampleBatch b : batches) total += b.rows;
+    SampleBatch first = batches.get(0);
+    for (int i = 1; i < batches.size(); i++) {
+      SampleBatch b = batches.get(i);
+      for (String name : first.columns.keySet()) {
+        if (!b.columns.containsKey(name)) {
+          throw new IllegalArgumentException("SampleBatch.concat: batch " + i + " has no column \"" + name + "\" (batch 0 has it); columns of batch 0: "
+              + first.names() + ", of batch " + i + ": " + b.names());
+        }
+      }
+      for (String name : b.columns.keySet()) {
+        if (!first.columns.containsKey(name)) {
+          throw new IllegalArgumentException("SampleBatch.concat: batch " + i + " has an extra column \"" + name + "\" (batch 0 has not); columns of batch 0: "
+              + first.names() + ", of batch " + i + ": " + b.names());
+        }
+      }
+    }
     SampleBatch out = new SampleBatch(total);
     for (var e : batches.get(0).columns.entrySet()) {
       String name = e.getKey();
@@ -265,6 +291,22 @@ public final class SampleBatch {
           at += f.rows() * width;
         }
         out.put(name, new Ints(d, 0, total, width));
+      }
+    }
+    boolean sameSide = true;
+    for (SampleBatch b : batches) sameSide &= b.side.keySet().equals(first.side.keySet());
+    if (sameSide) {
+      for (String name : first.side.keySet()) {
+        int len = 0;
+        for (SampleBatch b : batches) len += b.side.get(name).length;
+        float[] d = new float[len];
+        int at = 0;
+        for (SampleBatch b : batches) {
+          float[] v = b.side.get(name);
+          System.arraycopy(v, 0, d, at, v.length);
+          at += v.length;
+        }
+        out.side.put(name, d);
       }
     }
     return out;

@@ -53,6 +53,24 @@ final class SampleBatchTest {
     assertEquals("SampleBatch: slice [2, 4) of 3 rows", e.getMessage());
   }
 
+  /** concat: the batches must have the same columns (an error names the missing or extra one); side arrays concatenate per name when every batch has the same names, and are dropped otherwise. */
+  @Test
+  void concatChecksColumnsAndKeepsSideArrays() {
+    SampleBatch a = batch(2, 0), b = batch(3, 100);
+    b.put(SampleBatch.REWARDS, SampleBatch.Floats.of(new float[3], 1));
+    var e = assertThrows(IllegalArgumentException.class, () -> SampleBatch.concat(List.of(a, b)));
+    assertTrue(e.getMessage().contains("rewards") && e.getMessage().contains("batch 1"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> SampleBatch.concat(List.of(b, a)));
+    assertTrue(e.getMessage().contains("rewards") && e.getMessage().contains("batch 1"), e.getMessage());
+    SampleBatch c = batch(2, 0).putSide("v", new float[] {1, 2}), d = batch(3, 100).putSide("v", new float[] {3});
+    SampleBatch cd = SampleBatch.concat(List.of(c, d));
+    assertArrayEquals(new float[] {1, 2, 3}, cd.side("v"));
+    d.putSide("w", new float[] {4});
+    assertEquals(List.of(), SampleBatch.concat(List.of(c, d)).sideNames(), "different side array names: none kept");
+    e = assertThrows(IllegalArgumentException.class, () -> SampleBatch.Floats.of(new float[5], 2));
+    assertTrue(e.getMessage().contains("5") && e.getMessage().contains("width 2"), e.getMessage());
+  }
+
   /** Discounted returns by hand: one env, rewards 1, 2, 3, an episode boundary before step 2, gamma 0.5. */
   @Test
   void discountedReturnsRestartAtEpisodesAndBootstrapOnlyWithABaseline() {
