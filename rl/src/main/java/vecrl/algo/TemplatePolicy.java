@@ -185,7 +185,21 @@ public final class TemplatePolicy implements Policy {
   @Override
   public ActionsResult computeActions(Tensor obsBatch, List<Tensor> stateBatches, Tensor prevActionBatch, Tensor prevRewardBatch,
       List<Map<String, Object>> infoBatch, boolean explore) {
+    return computeActions(obsBatch, stateBatches, null, explore);
+  }
+
+  /**
+   * {@link #computeActions(Tensor, List, Tensor, Tensor, List, boolean)} under action masks: {@code
+   * actionMasks} [B, maskWidth] in the model's mask-row layout ({@link ActorCriticPolicy#maskWidth};
+   * {@link vecrl.policy.ActionMasks#write} turns an env's mask into a row), or null for none. Sampling
+   * and the deterministic mode both choose only allowed actions, as in training with {@code useMasks}.
+   */
+  public ActionsResult computeActions(Tensor obsBatch, List<Tensor> stateBatches, Tensor actionMasks, boolean explore) {
     int b = obsBatch.rows();
+    if (actionMasks != null && (actionMasks.rank() != 2 || actionMasks.rows() != b || actionMasks.cols() != model.maskWidth())) {
+      throw new IllegalArgumentException("computeActions: action masks " + actionMasks.shapeString() + ", expected [" + b + ", " + model.maskWidth()
+          + "] (one mask row per observation, the policy's mask-row layout)");
+    }
     Tensor memory = null;
     if (model.memorySize() > 0) {
       if (stateBatches == null || stateBatches.size() != 1 || stateBatches.get(0).rows() != b || stateBatches.get(0).cols() != model.memorySize()) {
@@ -196,7 +210,7 @@ public final class TemplatePolicy implements Policy {
       memory = stateBatches.get(0).copy();
     }
     if (actOut == null || actOut.batchSize() != b) actOut = model.newBatchOutput(b, kernels);
-    act(obsBatch, memory, null, explore ? actRng : null, null, actOut);
+    act(obsBatch, memory, null, explore ? actRng : null, actionMasks, actOut);
     Map<String, Tensor> extra = new LinkedHashMap<>();
     extra.put(SampleBatch.ACTION_LOGP, actOut.logProbs().copy());
     extra.put(SampleBatch.VF_PREDS, actOut.values().copy());

@@ -225,6 +225,27 @@ final class TemplateTest {
     }
   }
 
+  /** computeActions with action masks [B, maskWidth]: a forbidden action is never chosen, sampled or greedy. */
+  @Test
+  void computeActionsTakesMasks() {
+    try (Trainer tr = trainer(small("CartPole-v1", 1), Algorithms.ppo())) {
+      TemplatePolicy p = tr.policy();
+      assertEquals(2, p.model().maskWidth());
+      int b = 64;
+      Tensor obs = Tensor.zeros(b, 4), masks = Tensor.zeros(b, 2);
+      for (int i = 0; i < b; i++) {
+        obs.set(i, i % 4, (i % 7) * 0.3f - 1f);
+        masks.set(i, i % 2, 1f); // even rows allow only action 0, odd rows only action 1
+      }
+      for (int round = 0; round < 20; round++) {
+        Tensor a = p.computeActions(obs, List.of(), masks, round % 5 != 0).actions();
+        for (int i = 0; i < b; i++) assertEquals(i % 2, (int) a.get(i, 0), "row " + i + " round " + round);
+      }
+      var e = assertThrows(IllegalArgumentException.class, () -> p.computeActions(obs, List.of(), Tensor.zeros(b, 3), true));
+      assertTrue(e.getMessage().contains("[" + b + ", 2]"), e.getMessage());
+    }
+  }
+
   /** REINFORCE with normAdvBatch standardises the whole batch's advantages after postprocessing, as PPO and A2C do. */
   @Test
   void reinforceBatchWideAdvantages() {
