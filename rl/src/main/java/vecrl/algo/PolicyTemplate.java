@@ -269,7 +269,12 @@ public final class PolicyTemplate {
     public Builder beforeLossInit(Hook h) { beforeLossInit = h; return this; }
     public Builder afterInit(Hook h) { afterInit = h; return this; }
     public Builder afterOptimizerStep(AfterOptimizerStep h) { afterOptimizerStep = h; return this; }
-    /** Config keys (TrainConfig names) this algorithm sets by default, e.g. {@code Map.of("epochs", "1")}. */
+    /**
+     * Config keys (TrainConfig names) this algorithm sets by default, e.g. {@code Map.of("epochs", "1")}.
+     * The trainer takes its config as given and does not apply them: {@link
+     * vecrl.train.Presets#forTemplate Presets.forTemplate(template, env)} gives TrainConfig's defaults
+     * with these laid over them.
+     */
     public Builder getDefaultConfig(Supplier<Map<String, String>> f) { defaultConfig = f; return this; }
     /** Adds a mixin; {@code factory} makes one per policy (each policy has its own state). */
     public Builder mixin(Supplier<? extends Mixin> factory) { mixins.add(factory); return this; }

@@ -132,6 +132,17 @@ public final class Presets {
   }
 
   /**
+   * The config for a user's {@code template} on {@code env}: TrainConfig's defaults for the env, then
+   * the template's {@link vecrl.algo.PolicyTemplate#defaultConfig() default config}. The trainer takes
+   * the config as given, so this is how a run gets a template's defaults; lay the user's own keys over
+   * the result with {@link TrainConfig#with}.
+   */
+  public static TrainConfig forTemplate(vecrl.algo.PolicyTemplate template, String env) {
+    java.util.Objects.requireNonNull(template, "template");
+    return TrainConfig.defaults(env).with(template.defaultConfig());
+  }
+
+  /**
    * The config for {@code algo} with a {@code policy} ("mlp", "lstm", "gru") on {@code env}: {@link
    * #forEnv(String, String)}, then {@code policy = <policy>}, then the preset {@code
    * algo-policy-env} when there is one (for example {@code ppo-lstm-CartPoleNoVel-v1}).

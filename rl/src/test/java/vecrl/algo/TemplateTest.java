@@ -246,6 +246,20 @@ final class TemplateTest {
     }
   }
 
+  /** Presets.forTemplate: TrainConfig's defaults, then the template's default config. */
+  @Test
+  void presetsForTemplateAppliesItsDefaultConfig() {
+    PolicyTemplate t = PolicyTemplate.builder("mine").lossFn((p, m, d, b) -> null)
+        .getDefaultConfig(() -> Map.of("epochs", "1", "numSteps", "64", "entCoef", "0")).build();
+    TrainConfig c = Presets.forTemplate(t, "CartPole-v1");
+    assertEquals(TrainConfig.defaults("CartPole-v1").with(Map.of("epochs", "1", "numSteps", "64", "entCoef", "0")), c);
+    assertEquals(1, c.epochs());
+    assertEquals(64, c.numSteps());
+    PolicyTemplate none = PolicyTemplate.builder("plain").lossFn((p, m, d, b) -> null).build();
+    assertEquals(TrainConfig.defaults("Pendulum-v1"), Presets.forTemplate(none, "Pendulum-v1"));
+    assertEquals("1", Presets.forTemplate(Algorithms.reinforce(), "CartPole-v1").toMap().get("minibatches"));
+  }
+
   /** REINFORCE with normAdvBatch standardises the whole batch's advantages after postprocessing, as PPO and A2C do. */
   @Test
   void reinforceBatchWideAdvantages() {
