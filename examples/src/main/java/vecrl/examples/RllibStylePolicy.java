@@ -9,9 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 import vecrl.algo.Policy;
 import vecrl.algo.SampleBatch;
+import vecrl.algo.Weights;
 import vecrl.autodiff.Adam;
 import vecrl.autodiff.GradClip;
-import vecrl.autodiff.Parameter;
 import vecrl.autodiff.ParameterSet;
 import vecrl.autodiff.Tape;
 import vecrl.autodiff.Var;
@@ -178,40 +178,24 @@ public final class RllibStylePolicy implements Policy, Savable {
   public Gradients computeGradients(SampleBatch batch) {
     Var[] parts = loss(batch);
     tape.backward(parts[3]);
-    Map<String, Tensor> g = new LinkedHashMap<>();
-    for (Parameter p : params) g.put(p.name(), p.grad().copy());
-    return new Gradients(g, Map.of("total_loss", (double) parts[3].item()));
+    return new Gradients(Weights.gradientsOf(params), Map.of("total_loss", (double) parts[3].item()));
   }
 
   @Override
   public void applyGradients(Gradients gradients) {
-    for (Parameter p : params) {
-      Tensor g = gradients.grads().get(p.name());
-      if (g == null || !g.sameShape(p.value())) throw new IllegalArgumentException("applyGradients: no gradient of shape " + p.value().shapeString() + " for " + p.name());
-      p.grad().copyFrom(g);
-    }
+    Weights.setGradients(params, gradients.grads());
     optimizer.step();
   }
 
   @Override
   public Map<String, Tensor> getWeights() {
-    Map<String, Tensor> w = new LinkedHashMap<>();
-    for (Parameter p : params) w.put(p.name(), p.value().copy());
-    return w;
+    return Weights.copyOf(params);
   }
 
-  /** Sets every parameter; a missing or unknown name or a wrong shape is an error naming each problem. */
+  /** Sets every parameter; a missing or unknown name or a wrong shape is an error naming each problem ({@link Weights#set}). */
   @Override
   public void setWeights(Map<String, Tensor> weights) {
-    List<String> problems = new java.util.ArrayList<>();
-    for (Parameter p : params) {
-      Tensor v = weights.get(p.name());
-      if (v == null) problems.add("missing '" + p.name() + "'");
-      else if (!v.sameShape(p.value())) problems.add("'" + p.name() + "' is " + v.shapeString() + ", expected " + p.value().shapeString());
-    }
-    for (String k : weights.keySet()) if (!params.names().contains(k)) problems.add("unknown '" + k + "'");
-    if (!problems.isEmpty()) throw new IllegalArgumentException("setWeights: " + String.join("; ", problems));
-    for (Parameter p : params) p.value().copyFrom(weights.get(p.name()));
+    Weights.set(params, weights);
   }
 
   @Override

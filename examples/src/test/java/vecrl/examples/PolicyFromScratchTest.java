@@ -62,7 +62,7 @@ final class PolicyFromScratchTest {
     bad.put("pi.weight", Tensor.zeros(3));
     bad.put("extra", Tensor.zeros(1));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.setWeights(bad));
-    assertTrue(e.getMessage().contains("'pi.weight' is [3]") && e.getMessage().contains("unknown 'extra'"), e.getMessage());
+    assertTrue(e.getMessage().contains("pi.weight is [3]") && e.getMessage().contains("unknown parameter extra"), e.getMessage());
   }
 
   /**

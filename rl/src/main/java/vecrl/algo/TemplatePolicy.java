@@ -15,7 +15,6 @@ import vecrl.autodiff.GradClip;
 import vecrl.autodiff.LrSchedule;
 import vecrl.autodiff.Optimizer;
 import vecrl.autodiff.OptimizerState;
-import vecrl.autodiff.Parameter;
 import vecrl.autodiff.ParameterSet;
 import vecrl.autodiff.RmsProp;
 import vecrl.autodiff.Sgd;
@@ -355,46 +354,25 @@ public final class TemplatePolicy implements Policy {
     params.zeroGrad();
     tape.backward(loss);
     Map<String, Double> extra = processGradients();
-    Map<String, Tensor> g = new LinkedHashMap<>();
-    for (Parameter p : params) g.put(p.name(), p.grad().copy());
     Map<String, Double> stats = new LinkedHashMap<>(stats(batch));
     stats.putAll(extra);
-    return new Gradients(g, stats);
+    return new Gradients(Weights.gradientsOf(params), stats);
   }
 
   @Override
   public void applyGradients(Gradients gradients) {
-    for (Parameter p : params) {
-      Tensor g = gradients.grads().get(p.name());
-      if (g == null) throw new IllegalArgumentException("applyGradients: no gradient for parameter " + p.name());
-      if (!g.sameShape(p.value())) {
-        throw new IllegalArgumentException("applyGradients: gradient of " + p.name() + " is " + g.shapeString() + ", the parameter " + p.value().shapeString());
-      }
-      p.grad().copyFrom(g);
-    }
+    Weights.setGradients(params, gradients.grads());
     optimizer.step();
   }
 
   @Override
   public Map<String, Tensor> getWeights() {
-    Map<String, Tensor> w = new LinkedHashMap<>();
-    for (Parameter p : params) w.put(p.name(), p.value().copy());
-    return w;
+    return Weights.copyOf(params);
   }
 
   @Override
   public void setWeights(Map<String, Tensor> weights) {
-    for (String k : weights.keySet()) {
-      if (!params.names().contains(k)) throw new IllegalArgumentException("setWeights: unknown parameter " + k + "; parameters: " + params.names());
-    }
-    for (Parameter p : params) {
-      Tensor w = weights.get(p.name());
-      if (w == null) throw new IllegalArgumentException("setWeights: missing parameter " + p.name());
-      if (!w.sameShape(p.value())) {
-        throw new IllegalArgumentException("setWeights: " + p.name() + " is " + w.shapeString() + ", expected " + p.value().shapeString());
-      }
-    }
-    for (Parameter p : params) p.value().copyFrom(weights.get(p.name()));
+    Weights.set(params, weights);
   }
 
   /** The optimizer state's file inside an exported checkpoint. */
