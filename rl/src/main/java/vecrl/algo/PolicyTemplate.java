@@ -180,6 +180,11 @@ public final class PolicyTemplate {
     return name;
   }
 
+  /** Whether the template sets its own {@code statsFn} (otherwise its statistics are the built-in {@link LossStats}). */
+  public boolean hasStatsFn() {
+    return statsFn != null;
+  }
+
   /** The config keys this algorithm sets (laid over TrainConfig's defaults, under the user's own). */
   public Map<String, String> defaultConfig() {
     return defaultConfig == null ? Map.of() : defaultConfig.get();

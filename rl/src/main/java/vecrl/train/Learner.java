@@ -28,6 +28,7 @@ final class Learner {
   private double clipFracSum;
   private int clipFracCount;
   private double firstRatioDeviation = Double.NaN;
+  private java.util.Map<String, Double> lastStats = java.util.Map.of();
 
   Learner(TrainConfig config, TemplatePolicy policy) {
     this.config = config;
@@ -37,6 +38,9 @@ final class Learner {
   Optimizer optimizer() { return policy.optimizer(); }
 
   LossStats stats() { return policy.lossStats(); }
+
+  /** A copy of the statistics of the last update ({@link TemplatePolicy#stats} on its last minibatch); empty before the first. */
+  java.util.Map<String, Double> lastStats() { return lastStats; }
 
   /** Mean clip fraction over the last update's minibatches. */
   double clipFraction() {
@@ -73,7 +77,9 @@ final class Learner {
       epoch++;
       if (config.targetKl() > 0 && stats.approxKl > config.targetKl()) break;
     }
-    policy.afterUpdate(policy.stats(sampler.trainBatch()));
+    java.util.Map<String, Double> s = policy.stats(sampler.trainBatch());
+    lastStats = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(s));
+    policy.afterUpdate(s);
     return epoch;
   }
 

@@ -196,6 +196,13 @@ public final class Trainer implements AutoCloseable {
   public Optimizer optimizer() { return learner.optimizer(); }
   /** The policy the trainer trains: the algorithm's template around {@link #network()} ({@link vecrl.algo.Policy}'s methods). */
   public TemplatePolicy policy() { return policy; }
+  /**
+   * The statistics of the last update (unmodifiable; empty before the first): {@link
+   * TemplatePolicy#stats} on its last minibatch, that is the template's {@code statsFn} when it sets
+   * one, otherwise the built-in {@link vecrl.algo.LossStats} keys. {@link TrainingRun} writes them to
+   * {@code stats.jsonl} when the template has a {@code statsFn}.
+   */
+  public java.util.Map<String, Double> lastStats() { return learner.lastStats(); }
   /** The last rollout, postprocessed (its columns are reused by the next rollout). */
   public SampleBatch lastBatch() { return buf.batch(); }
   public long globalStep() { return collector.globalStep(); }

@@ -52,6 +52,12 @@ public final class TrainingRun {
   public static final String EVALUATIONS = "evaluations.txt";
   /** The metrics as JSON lines, one object per iteration with metrics.csv's column names (NaN as null). */
   public static final String METRICS_JSONL = "metrics.jsonl";
+  /**
+   * With a template that sets a {@code statsFn}: its statistics of each iteration ({@link
+   * Trainer#lastStats()}), one JSON object per line, {@code step} and {@code iteration} first (NaN and
+   * infinities as null).
+   */
+  public static final String STATS_JSONL = "stats.jsonl";
   /** The policy of the periodic evaluation with the highest mean greedy return (same format as policy.bin). */
   public static final String BEST_POLICY = "best_policy.bin";
   /** Which step {@link #BEST_POLICY} came from, and its evaluation ({@code key = value} lines). */
@@ -119,14 +125,26 @@ public final class TrainingRun {
    */
   public static Result train(TrainConfig config, EnvRegistry registry, PolicyRegistry policies, vecrl.policy.ActorCriticPolicy policy,
       Path dir, List<Callback> callbacks, Kernels kernels) throws IOException {
+    return train(config, registry, policies, policy, null, dir, callbacks, kernels);
+  }
+
+  /**
+   * As above, trained by {@code template} (a user's algorithm; null: the built-in template of the
+   * config's {@code algo}). When the template sets a {@code statsFn}, its statistics of each iteration
+   * go to {@link #STATS_JSONL}. The run records the config only: {@link #resume} continues it with the
+   * built-in template of its {@code algo}.
+   */
+  public static Result train(TrainConfig config, EnvRegistry registry, PolicyRegistry policies, vecrl.policy.ActorCriticPolicy policy,
+      vecrl.algo.PolicyTemplate template, Path dir, List<Callback> callbacks, Kernels kernels) throws IOException {
     java.util.Objects.requireNonNull(dir, "dir");
     java.util.Objects.requireNonNull(callbacks, "callbacks");
-    Trainer t = new Trainer(config, registry, policies, kernels, policy);
+    Trainer t = new Trainer(config, registry, policies, kernels, policy, template);
     try {
       Files.createDirectories(dir);
       writeConfig(dir.resolve(CONFIG), t.config(), Provenance.now(kernels, t.config().envThreads()).comments("provenance of the run"));
       Files.writeString(dir.resolve(METRICS), IterationStats.HEADER + "\n", StandardCharsets.UTF_8);
       Files.writeString(dir.resolve(METRICS_JSONL), "", StandardCharsets.UTF_8);
+      if (t.policy().template().hasStatsFn()) Files.writeString(dir.resolve(STATS_JSONL), "", StandardCharsets.UTF_8);
       firstCheckpoint(t, dir);
     } catch (IOException | RuntimeException e) {
       t.close();
@@ -229,7 +247,10 @@ public final class TrainingRun {
     TensorBoardWriter tb = null;
     try (BufferedWriter metrics = Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         BufferedWriter jsonl = Files.newBufferedWriter(dir.resolve(METRICS_JSONL), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND)) {
+            StandardOpenOption.APPEND);
+        BufferedWriter statsOut = t.policy().template().hasStatsFn()
+            ? Files.newBufferedWriter(dir.resolve(STATS_JSONL), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)
+            : null) {
       if (!c.tensorboard().isBlank()) {
         tb = TensorBoardWriter.open(Path.of(c.tensorboard()).resolve(dir.toAbsolutePath().getFileName().toString()));
         tb.text("provenance", startStep, markdown(Provenance.now(t.kernels(), c.envThreads()).text()));
@@ -249,6 +270,11 @@ public final class TrainingRun {
             jsonl.write(jsonLine(row));
             jsonl.write('\n');
             jsonl.flush();
+            if (statsOut != null) {
+              statsOut.write(statsLine(s.step(), s.iteration(), tr.lastStats()));
+              statsOut.write('\n');
+              statsOut.flush();
+            }
             if (board != null) {
               String[] f = row.split(",", -1);
               Map<String, Double> values = new LinkedHashMap<>();
@@ -370,6 +396,37 @@ public final class TrainingRun {
   }
 
   /** A metrics.csv row as a JSON object with the header's names; NaN and infinities (not JSON numbers) as null. */
+  /** One line of {@link #STATS_JSONL}: step, iteration, then {@code stats} by name (non-finite values as null). */
+  static String statsLine(long step, long iteration, Map<String, Double> stats) {
+    StringBuilder b = new StringBuilder("{\"step\":").append(step).append(",\"iteration\":").append(iteration);
+    for (var e : stats.entrySet()) {
+      b.append(',');
+      jsonString(b, e.getKey());
+      Double v = e.getValue();
+      b.append(':').append(v != null && Double.isFinite(v) ? v.toString() : "null");
+    }
+    return b.append('}').toString();
+  }
+
+  private static void jsonString(StringBuilder b, String s) {
+    b.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      switch (ch) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (ch < 0x20) b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) ch));
+          else b.append(ch);
+        }
+      }
+    }
+    b.append('"');
+  }
+
   static String jsonLine(String csvRow) {
     String[] names = IterationStats.HEADER.split(",");
     String[] f = csvRow.split(",", -1);

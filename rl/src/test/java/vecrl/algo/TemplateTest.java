@@ -260,6 +260,41 @@ final class TemplateTest {
     assertEquals("1", Presets.forTemplate(Algorithms.reinforce(), "CartPole-v1").toMap().get("minibatches"));
   }
 
+  /**
+   * A template's statsFn values: Trainer.lastStats() holds the last update's map, and TrainingRun
+   * writes one JSON line per iteration into stats.jsonl (only when a statsFn is set).
+   */
+  @Test
+  void statsFnValuesReachStatsJsonl() throws Exception {
+    int[] calls = {0};
+    PolicyTemplate t = Algorithms.ppo().withUpdates(b -> b.statsFn((p, batch) -> {
+      calls[0]++;
+      Map<String, Double> m = new LinkedHashMap<>();
+      m.put("my_metric", (double) calls[0]);
+      m.put("rows", (double) batch.rows());
+      m.put("odd", Double.NaN);
+      return m;
+    }));
+    TrainConfig c = small("CartPole-v1", 3);
+    try (Trainer tr = trainer(c, t)) {
+      assertEquals(Map.of(), tr.lastStats());
+      tr.iterate(System.nanoTime(), 0);
+      assertEquals(1.0, tr.lastStats().get("my_metric"));
+    }
+    Path dir = tmp.resolve("run");
+    vecrl.train.TrainingRun.train(c, REG, PolicyRegistry.withDefaults(), null, t, dir, List.of(), SCALAR);
+    List<String> lines = java.nio.file.Files.readAllLines(dir.resolve(vecrl.train.TrainingRun.STATS_JSONL));
+    assertEquals(3, lines.size(), lines.toString());
+    for (int i = 0; i < 3; i++) {
+      assertEquals("{\"step\":" + (i + 1) * c.batchSize() + ",\"iteration\":" + (i + 1) + ",\"my_metric\":" + (double) (calls[0] - 2 + i)
+          + ",\"rows\":" + c.batchSize() / c.minibatches() + ".0,\"odd\":null}", lines.get(i));
+    }
+    // the built-in templates have no statsFn: no stats.jsonl
+    Path plain = tmp.resolve("plain");
+    vecrl.train.TrainingRun.train(small("CartPole-v1", 1), REG, PolicyRegistry.withDefaults(), null, null, plain, List.of(), SCALAR);
+    assertTrue(!java.nio.file.Files.exists(plain.resolve(vecrl.train.TrainingRun.STATS_JSONL)));
+  }
+
   /** REINFORCE with normAdvBatch standardises the whole batch's advantages after postprocessing, as PPO and A2C do. */
   @Test
   void reinforceBatchWideAdvantages() {
