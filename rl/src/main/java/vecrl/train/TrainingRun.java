@@ -180,6 +180,16 @@ public final class TrainingRun {
    */
   public static Result resume(Path dir, EnvRegistry registry, PolicyRegistry policies, long totalSteps, List<Callback> callbacks,
       Kernels kernels) throws IOException {
+    return resume(dir, registry, policies, null, totalSteps, callbacks, kernels);
+  }
+
+  /**
+   * As above, for a run trained by {@code template} (pass the same one; null: the built-in template of
+   * the config's {@code algo}). Lines of {@link #STATS_JSONL} past the checkpoint are dropped, and a
+   * template with a {@code statsFn} appends to it.
+   */
+  public static Result resume(Path dir, EnvRegistry registry, PolicyRegistry policies, vecrl.algo.PolicyTemplate template, long totalSteps,
+      List<Callback> callbacks, Kernels kernels) throws IOException {
     java.util.Objects.requireNonNull(dir, "dir");
     java.util.Objects.requireNonNull(registry, "registry");
     java.util.Objects.requireNonNull(callbacks, "callbacks");
@@ -189,7 +199,7 @@ public final class TrainingRun {
     }
     TrainConfig config = TrainConfig.load(cfg);
     if (totalSteps > 0) config = config.with("totalSteps", String.valueOf(totalSteps));
-    Trainer t = new Trainer(config, registry, policies, kernels, null);
+    Trainer t = new Trainer(config, registry, policies, kernels, null, template);
     try {
       t.restoreCheckpoint(dir.resolve(CHECKPOINT));
     } catch (IOException | RuntimeException e) {
@@ -213,8 +223,19 @@ public final class TrainingRun {
     List<String> json = new ArrayList<>();
     for (String line : keep.subList(1, keep.size())) json.add(jsonLine(line));
     Files.write(dir.resolve(METRICS_JSONL), json, StandardCharsets.UTF_8);
+    Path stats = dir.resolve(STATS_JSONL);
+    if (Files.exists(stats)) {
+      List<String> kept = new ArrayList<>();
+      for (String line : Files.readAllLines(stats, StandardCharsets.UTF_8)) {
+        java.util.regex.Matcher im = STATS_ITERATION.matcher(line);
+        if (line.endsWith("}") && im.find() && Long.parseLong(im.group(1)) <= t.iteration()) kept.add(line);
+      }
+      Files.write(stats, kept, StandardCharsets.UTF_8);
+    }
     return run(t, dir, callbacks);
   }
+
+  private static final java.util.regex.Pattern STATS_ITERATION = java.util.regex.Pattern.compile("^\\{\"step\":\\d+,\"iteration\":(\\d+)");
 
   /** The iteration column of a metrics row, or -1 for a row cut short (a run killed while writing it). */
   private static long iterationOf(String line) {

@@ -289,6 +289,13 @@ final class TemplateTest {
       assertEquals("{\"step\":" + (i + 1) * c.batchSize() + ",\"iteration\":" + (i + 1) + ",\"my_metric\":" + (double) (calls[0] - 2 + i)
           + ",\"rows\":" + c.batchSize() / c.minibatches() + ".0,\"odd\":null}", lines.get(i));
     }
+    // resumed with the same template: lines past the checkpoint are dropped, the new iterations appended
+    java.nio.file.Files.writeString(dir.resolve(vecrl.train.TrainingRun.STATS_JSONL), "{\"step\":9999,\"iteration\":99}\n{\"step\":1",
+        java.nio.file.StandardOpenOption.APPEND);
+    vecrl.train.TrainingRun.resume(dir, REG, PolicyRegistry.withDefaults(), t, 5 * c.batchSize(), List.of(), SCALAR);
+    lines = java.nio.file.Files.readAllLines(dir.resolve(vecrl.train.TrainingRun.STATS_JSONL));
+    assertEquals(5, lines.size(), lines.toString());
+    for (int i = 0; i < 5; i++) assertTrue(lines.get(i).startsWith("{\"step\":" + (i + 1) * c.batchSize() + ",\"iteration\":" + (i + 1) + ",\"my_metric\":"), lines.get(i));
     // the built-in templates have no statsFn: no stats.jsonl
     Path plain = tmp.resolve("plain");
     vecrl.train.TrainingRun.train(small("CartPole-v1", 1), REG, PolicyRegistry.withDefaults(), null, null, plain, List.of(), SCALAR);
