@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -312,22 +311,7 @@ public record TrainConfig(
 
   /** Every field as key to text, in declaration order. */
   public Map<String, String> toMap() {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (var c : TrainConfig.class.getRecordComponents()) {
-      try {
-        Object v = c.getAccessor().invoke(this);
-        m.put(c.getName(), v instanceof Double d ? fmt(d) : String.valueOf(v));
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    return m;
-  }
-
-  private static String fmt(double d) {
-    if (Double.isNaN(d)) return "NaN";
-    if (d == Math.rint(d) && Math.abs(d) < 1e15) return String.valueOf((long) d);
-    return String.valueOf(d);
+    return ConfigText.toMap(this);
   }
 
   /**
@@ -335,65 +319,7 @@ public record TrainConfig(
    * ones; unparsable values name the key and the expected type.
    */
   public static TrainConfig fromMap(TrainConfig base, Map<String, String> values) {
-    Map<String, String> m = base.toMap();
-    for (var e : values.entrySet()) {
-      String k = e.getKey().trim();
-      if (k.equals("annealLr")) { // the key of older config files
-        m.put("lrSchedule", parseBool(e.getValue().trim()) ? "linear" : "constant");
-        continue;
-      }
-      if (!m.containsKey(k)) throw new IllegalArgumentException("config: unknown key \"" + vecrl.io.Text.show(k) + "\"; valid keys: " + String.join(", ", m.keySet()));
-      m.put(k, e.getValue().trim());
-    }
-    var comps = TrainConfig.class.getRecordComponents();
-    Object[] args = new Object[comps.length];
-    Class<?>[] types = new Class<?>[comps.length];
-    for (int i = 0; i < comps.length; i++) {
-      types[i] = comps[i].getType();
-      String k = comps[i].getName();
-      String v = m.get(k);
-      try {
-        args[i] = switch (types[i].getName()) {
-          case "long" -> parseInteger(v);
-          case "int" -> Math.toIntExact(parseInteger(v));
-          case "double" -> Double.parseDouble(v);
-          case "boolean" -> parseBool(v);
-          default -> types[i].isEnum() ? parseEnum(k, v, types[i]) : k.equals("policy") ? policyName(v) : v;
-        };
-      } catch (NumberFormatException | ArithmeticException e) {
-        throw new IllegalArgumentException("config: " + k + " = " + vecrl.io.Text.show(v) + ", expected a" + (types[i] == int.class
-            ? "n integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE : types[i] == long.class ? "n integer" : " number"));
-      }
-    }
-    try {
-      return TrainConfig.class.getDeclaredConstructor(types).newInstance(args);
-    } catch (java.lang.reflect.InvocationTargetException e) {
-      if (e.getCause() instanceof RuntimeException r) throw r;
-      throw new IllegalStateException(e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Object parseEnum(String key, String v, Class<?> type) {
-    for (Object c : type.getEnumConstants()) {
-      if (c.toString().equalsIgnoreCase(v) || ((Enum<?>) c).name().equalsIgnoreCase(v)) return c;
-    }
-    throw new IllegalArgumentException("config: " + key + " = " + vecrl.io.Text.show(v) + ", expected one of " + java.util.Arrays.toString(type.getEnumConstants()));
-  }
-
-  /** The built-in kinds are case-insensitive; registry and class names are kept as written. */
-  private static String policyName(String v) {
-    String lower = v.toLowerCase(Locale.ROOT);
-    return POLICIES.contains(lower) ? lower : v;
-  }
-
-  private static boolean parseBool(String v) {
-    return switch (v.toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "on", "1" -> true;
-      case "false", "no", "off", "0" -> false;
-      default -> throw new IllegalArgumentException("config: \"" + vecrl.io.Text.show(v) + "\" is not a boolean (true/false)");
-    };
+    return ConfigText.fromMap(base, values);
   }
 
   /** This config with {@code key} set to {@code value}. */
@@ -415,17 +341,7 @@ public record TrainConfig(
 
   /** Parses {@code key = value} lines (blank lines and # comments skipped). */
   public static Map<String, String> parse(String text) {
-    Map<String, String> m = new LinkedHashMap<>();
-    int line = 0;
-    for (String raw : text.split("\n", -1)) {
-      line++;
-      String s = raw.strip();
-      if (s.isEmpty() || s.startsWith("#")) continue;
-      int eq = s.indexOf('=');
-      if (eq <= 0) throw new IllegalArgumentException("config line " + line + ": \"" + vecrl.io.Text.show(s) + "\" is not key = value");
-      m.put(s.substring(0, eq).strip(), s.substring(eq + 1).strip());
-    }
-    return m;
+    return ConfigText.parse(text);
   }
 
   /** Loads a config file over {@code base}; errors name the file. */
@@ -449,19 +365,8 @@ public record TrainConfig(
     }
   }
 
-  /** The key = value lines of a UTF-8 text file; a binary file is an error that says so. */
   private static Map<String, String> parse(Path file) throws IOException {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (java.nio.charset.CharacterCodingException e) {
-      throw new IOException(file + ": not a config file (not UTF-8 text; a config is key = value lines)", e);
-    }
-    try {
-      return parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-    }
+    return ConfigText.parse(file);
   }
 
   /** Writes {@link #toText()} to {@code file}. */

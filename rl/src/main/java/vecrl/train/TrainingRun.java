@@ -221,7 +221,7 @@ public final class TrainingRun {
     }
     Files.write(m, keep, StandardCharsets.UTF_8);
     List<String> json = new ArrayList<>();
-    for (String line : keep.subList(1, keep.size())) json.add(jsonLine(line));
+    for (String line : keep.subList(1, keep.size())) json.add(RunFiles.jsonLine(line));
     Files.write(dir.resolve(METRICS_JSONL), json, StandardCharsets.UTF_8);
     Path stats = dir.resolve(STATS_JSONL);
     if (Files.exists(stats)) {
@@ -288,11 +288,11 @@ public final class TrainingRun {
             metrics.write(row);
             metrics.write('\n');
             metrics.flush();
-            jsonl.write(jsonLine(row));
+            jsonl.write(RunFiles.jsonLine(row));
             jsonl.write('\n');
             jsonl.flush();
             if (statsOut != null) {
-              statsOut.write(statsLine(s.step(), s.iteration(), tr.lastStats()));
+              statsOut.write(RunFiles.statsLine(s.step(), s.iteration(), tr.lastStats()));
               statsOut.write('\n');
               statsOut.flush();
             }
@@ -321,7 +321,7 @@ public final class TrainingRun {
           }
         });
       }
-      if (c.evalEvery() > 0) cbs.add(Callbacks.evaluation(c.evalEvery(), Math.max(1, c.evalEpisodes()), evalSeed(c), new BestModel(dir, c, board, stopped)));
+      if (c.evalEvery() > 0) cbs.add(Callbacks.evaluation(c.evalEvery(), Math.max(1, c.evalEpisodes()), evalSeed(c), new RunFiles.BestModel(dir, c, board, stopped)));
       cbs.addAll(user);
       t.run(cbs);
     } finally {
@@ -337,76 +337,9 @@ public final class TrainingRun {
     return new Result(dir, t, e, last[0], t.globalStep() - startStep, seconds, t.globalStep(), totalSeconds, stopped[0]);
   }
 
-  /**
-   * The periodic evaluations: a line each in evaluations.txt, TensorBoard scalars, best_policy.bin and
-   * best_policy.txt at each new best mean return (as Stable-Baselines3's EvalCallback), and the stop
-   * after {@code stopNoImprovement} evaluations in a row without a new best. The best so far survives
-   * a resume (read from best_policy.txt); the count without improvement starts again at 0.
-   */
-  private static final class BestModel implements Callbacks.EvaluationListener {
-    private final Path dir;
-    private final TrainConfig c;
-    private final TensorBoardWriter board;
-    private final String[] stopped;
-    private double best;
-    private int sinceBest;
-
-    BestModel(Path dir, TrainConfig c, TensorBoardWriter board, String[] stopped) {
-      this.dir = dir;
-      this.c = c;
-      this.board = board;
-      this.stopped = stopped;
-      this.best = bestSoFar(dir);
-    }
-
-    @Override
-    public boolean onEvaluation(Trainer t, long step, Evaluation e) {
-      try {
-        boolean improved = e.mean() > best;
-        if (improved) {
-          best = e.mean();
-          sinceBest = 0;
-          PolicyFile.save(dir.resolve(BEST_POLICY), t.network(), t.observationNormalizer(), (float) c.clipObs());
-          writeAtomically(dir.resolve(BEST_POLICY_INFO), String.format(java.util.Locale.ROOT,
-              "# the periodic evaluation with the highest mean greedy return; best_policy.bin is the policy at that step\n"
-                  + "step = %d\nmean_return = %s\nstd_return = %s\nepisodes = %d\n", step, e.mean(), e.std(), e.returns().length));
-        } else {
-          sinceBest++;
-        }
-        Files.writeString(dir.resolve(EVALUATIONS), "eval at step " + step + ": " + e + (improved ? " (new best)" : "") + "\n",
-            StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        if (board != null) {
-          Map<String, Double> v = new LinkedHashMap<>();
-          v.put("eval/mean_return", e.mean());
-          v.put("eval/std_return", e.std());
-          v.put("eval/best_mean_return", best);
-          board.scalars(step, v);
-        }
-      } catch (IOException x) {
-        throw new UncheckedIOException(x);
-      }
-      if (c.stopNoImprovement() > 0 && sinceBest >= c.stopNoImprovement()) {
-        stopped[0] = String.format(java.util.Locale.ROOT, "%d evaluations in a row without a new best (stopNoImprovement = %d; best %.2f) at step %,d",
-            sinceBest, c.stopNoImprovement(), best, step);
-        return false;
-      }
-      return true;
-    }
-
-    private static double bestSoFar(Path dir) {
-      try {
-        Map<String, String> m = TrainConfig.parse(Files.readString(dir.resolve(BEST_POLICY_INFO), StandardCharsets.UTF_8));
-        return Double.parseDouble(m.get("mean_return"));
-      } catch (IOException | RuntimeException e) {
-        return Double.NEGATIVE_INFINITY;
-      }
-    }
-  }
-
-  private static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  /** Writes {@code text} to {@code file} atomically ({@link vecrl.io.AtomicFiles}). */
+  static void writeAtomically(Path file, String text) throws IOException {
+    vecrl.io.AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Text shown as-is by TensorBoard's Markdown text plugin (indented: a code block). */
@@ -414,56 +347,6 @@ public final class TrainingRun {
     StringBuilder b = new StringBuilder();
     for (String line : text.split("\n")) b.append("    ").append(line).append('\n');
     return b.toString();
-  }
-
-  /** A metrics.csv row as a JSON object with the header's names; NaN and infinities (not JSON numbers) as null. */
-  /** One line of {@link #STATS_JSONL}: step, iteration, then {@code stats} by name (non-finite values as null). */
-  static String statsLine(long step, long iteration, Map<String, Double> stats) {
-    StringBuilder b = new StringBuilder("{\"step\":").append(step).append(",\"iteration\":").append(iteration);
-    for (var e : stats.entrySet()) {
-      b.append(',');
-      jsonString(b, e.getKey());
-      Double v = e.getValue();
-      b.append(':').append(v != null && Double.isFinite(v) ? v.toString() : "null");
-    }
-    return b.append('}').toString();
-  }
-
-  private static void jsonString(StringBuilder b, String s) {
-    b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      switch (ch) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (ch < 0x20) b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) ch));
-          else b.append(ch);
-        }
-      }
-    }
-    b.append('"');
-  }
-
-  static String jsonLine(String csvRow) {
-    String[] names = IterationStats.HEADER.split(",");
-    String[] f = csvRow.split(",", -1);
-    StringBuilder b = new StringBuilder("{");
-    for (int i = 0; i < names.length && i < f.length; i++) {
-      if (i > 0) b.append(',');
-      String v = f[i];
-      boolean finite;
-      try {
-        finite = Double.isFinite(Double.parseDouble(v));
-      } catch (NumberFormatException e) {
-        finite = false;
-      }
-      b.append('"').append(names[i]).append("\":").append(finite ? v : "null");
-    }
-    return b.append('}').toString();
   }
 
   /**

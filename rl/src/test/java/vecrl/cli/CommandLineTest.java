@@ -128,7 +128,7 @@ final class CommandLineTest {
 
   @Test
   void logRecordsAreOneUndatedLine() {
-    Main.OneLineFormatter f = new Main.OneLineFormatter();
+    CliLogging.OneLineFormatter f = new CliLogging.OneLineFormatter();
     assertEquals("vecrl: kernels backend 'vector'" + System.lineSeparator(),
         f.format(new LogRecord(Level.INFO, "vecrl: kernels backend 'vector'")));
     assertEquals("vecrl: WARNING: slow" + System.lineSeparator(), f.format(new LogRecord(Level.WARNING, "slow")));

@@ -98,26 +98,26 @@ final class RunComparisonTest {
   @Test
   void ticksAreOneTwoOrFiveTimesAPowerOfTen() {
     // the steps of a 100k CartPole run end at 99,840: ticks every 20,000, not 19,968
-    Chart.Axis x = Chart.Axis.linear(0, 99_840);
+    ChartAxis x = ChartAxis.linear(0, 99_840);
     assertArrayEquals(new double[] {0, 20_000, 40_000, 60_000, 80_000, 100_000}, x.ticks, 0);
     assertEquals("20k", x.stepLabel(20_000));
     assertEquals("1.5M", x.stepLabel(1_500_000));
-    Chart.Axis y = Chart.Axis.linear(-0.013, 0.0061);
+    ChartAxis y = ChartAxis.linear(-0.013, 0.0061);
     assertArrayEquals(new double[] {-0.015, -0.01, -0.005, 0, 0.005, 0.01}, y.ticks, 1e-15);
     assertEquals("-0.015", y.label(-0.015));
     assertEquals("0.005", y.label(0.005));
-    assertEquals("500", Chart.Axis.linear(8.5, 500).label(500));
+    assertEquals("500", ChartAxis.linear(8.5, 500).label(500));
     for (double[] range : new double[][] {{0, 1}, {-200, -80}, {3, 7.3}, {0, 0.018}, {21, 487}}) {
-      Chart.Axis a = Chart.Axis.linear(range[0], range[1]);
+      ChartAxis a = ChartAxis.linear(range[0], range[1]);
       assertTrue(a.ticks.length >= 4 && a.ticks.length <= 9, java.util.Arrays.toString(a.ticks));
       assertTrue(a.lo <= range[0] && a.hi >= range[1]);
       double step = a.ticks[1] - a.ticks[0];
       double m = step / Math.pow(10, Math.floor(Math.log10(step) + 1e-9));
       assertTrue(Math.abs(m - 1) < 1e-9 || Math.abs(m - 2) < 1e-9 || Math.abs(m - 5) < 1e-9, "step " + step);
     }
-    Chart.Axis log = Chart.Axis.log(22, 95);
+    ChartAxis log = ChartAxis.log(22, 95);
     assertArrayEquals(new double[] {20, 50, 100}, log.ticks, 1e-9);
-    Chart.Axis wide = Chart.Axis.log(0.003, 40);
+    ChartAxis wide = ChartAxis.log(0.003, 40);
     assertArrayEquals(new double[] {0.001, 0.01, 0.1, 1, 10, 100}, wide.ticks, 1e-12);
     assertEquals("1e-3", wide.label(0.001));
   }
