@@ -4,7 +4,7 @@ import java.util.Map;
 import vecrl.train.TrainConfig;
 
 /**
- * The measured multi-agent setups of the README (and {@code vecrl train-multi}): PPO with an MLP of
+ * The measured multi-agent setups of the README (and {@code vecrl train --env ... --policies ...}): PPO with an MLP of
  * 32,32, Adam 3e-3 constant, 4 epochs x 4 minibatches, gamma 0.9.
  */
 public final class MultiAgentRuns {
