@@ -3,7 +3,14 @@ package vecrl.onnx;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import vecrl.autodiff.ParameterSet;
+import vecrl.nn.ActionLayer;
 import vecrl.nn.Activation;
+import vecrl.nn.LSTMCell;
+import vecrl.nn.RecurrentCell;
+import vecrl.policy.RecurrentActorCriticPolicy;
+import vecrl.policy.RecurrentPolicyConfig;
+import vecrl.tensor.Tensor;
 import vecrl.nn.Linear;
 import vecrl.nn.MLP;
 import vecrl.policy.MlpActorCriticPolicy;
@@ -59,9 +66,51 @@ public final class OnnxExport {
     build(policy, norm).write(out, "vecrl MlpActorCriticPolicy\n" + policy.describe());
   }
 
+  /**
+   * Exports a recurrent policy as one step: inputs {@code obs} and {@code state_in} [batch,
+   * memorySize] (the packed memory, zeros at an episode start), outputs as for an MLP policy plus
+   * {@code state_out}, to feed back as the next step's {@code state_in}.
+   */
+  public static void export(RecurrentActorCriticPolicy policy, Normalization norm, Path out) throws IOException {
+    build(policy, norm).write(out, "vecrl RecurrentActorCriticPolicy " + policy.config());
+  }
+
   static OnnxGraph build(MlpActorCriticPolicy policy, Normalization norm) {
-    int obsSize = policy.observationSize();
     OnnxGraph g = new OnnxGraph("vecrl_policy");
+    String x = observation(g, policy.observationSize(), norm);
+    String h = mlp(g, policy.shared(), x);
+    String p = mlp(g, policy.actionLayer().mlp(), mlp(g, policy.policyBranch(), h));
+    String v = mlp(g, policy.valueHead(), mlp(g, policy.valueBranch(), h));
+    heads(g, policy.actionLayer(), policy.actionWidth(), p, v);
+    return g;
+  }
+
+  static OnnxGraph build(RecurrentActorCriticPolicy policy, Normalization norm) {
+    OnnxGraph g = new OnnxGraph("vecrl_recurrent_policy");
+    String x = observation(g, policy.observationSize(), norm);
+    g.input("state_in", OnnxGraph.FLOAT, null, (long) policy.memorySize());
+    RecurrentPolicyConfig c = policy.config();
+    ParameterSet params = policy.parameters();
+    int sharedLayers = c.netArch().shared().length;
+    RecurrentCell actorCell = policy.cell(), criticCell = policy.criticCell();
+    String[] actor = cellStep(g, actorCell, encoder(g, params, c.sharedCell() ? "shared" : "actor.shared", sharedLayers,
+        c.activation(), x), 0);
+    String[] critic = criticCell == null ? null
+        : cellStep(g, criticCell, encoder(g, params, "critic.shared", sharedLayers, c.activation(), x), actorCell.stateSize());
+    java.util.List<String> state = new java.util.ArrayList<>(java.util.Arrays.asList(actor).subList(0, actor[1] == null ? 1 : 2));
+    if (critic != null) state.addAll(java.util.Arrays.asList(critic).subList(0, critic[1] == null ? 1 : 2));
+    g.node(state.size() == 1 ? "Identity" : "Concat", "state_out", state.toArray(String[]::new),
+        state.size() == 1 ? new ProtoWriter[0] : new ProtoWriter[] {OnnxGraph.attrInt("axis", 1)});
+    g.output("state_out", OnnxGraph.FLOAT, null, (long) policy.memorySize());
+    String p = mlp(g, policy.actionLayer().mlp(), mlp(g, policy.policyBranch(), actor[0]));
+    String v = mlp(g, policy.valueBranch(), critic == null ? actor[0] : critic[0]);
+    v = dense(g, params.get("value.layers.0.weight").value(), params.get("value.layers.0.bias").value(), Activation.IDENTITY, v);
+    heads(g, policy.actionLayer(), policy.actionWidth(), p, v);
+    return g;
+  }
+
+  /** The graph input {@code obs}, then the normaliser's nodes if any; returns the value the network reads. */
+  private static String observation(OnnxGraph g, int obsSize, Normalization norm) {
     g.input("obs", OnnxGraph.FLOAT, null, (long) obsSize);
     String x = "obs";
     if (norm != null) {
@@ -76,12 +125,14 @@ public final class OnnxExport {
         x = g.node("Clip", new String[] {x, g.constant("norm_min", new float[] {-norm.clip()}), g.constant("norm_max", new float[] {norm.clip()})});
       }
     }
-    String h = mlp(g, policy.shared(), x);
-    String p = mlp(g, policy.actionLayer().mlp(), mlp(g, policy.policyBranch(), h));
-    String v = mlp(g, policy.valueHead(), mlp(g, policy.valueBranch(), h));
+    return x;
+  }
+
+  /** The outputs {@code value}, {@code action} and the distribution's parameters, from the action MLP's output p and the value v. */
+  private static void heads(OnnxGraph g, ActionLayer layer, int actionWidth, String p, String v) {
     g.node("Reshape", "value", new String[] {v, g.constantInt64("shape_flat", new long[] {-1}, 1)});
     g.output("value", OnnxGraph.FLOAT, (Long) null);
-    switch (policy.actionSpace()) {
+    switch (layer.actionSpace()) {
       case Discrete d -> {
         g.node("Identity", "logits", new String[] {p});
         g.node("Cast", "action", new String[] {g.node("ArgMax", new String[] {p}, OnnxGraph.attrInt("axis", 1),
@@ -113,8 +164,8 @@ public final class OnnxExport {
       case Box b -> {
         int n = b.size();
         g.node("Identity", "mean", new String[] {p});
-        g.node("Identity", "log_std", new String[] {g.constant("log_std_param", policy.actionLayer().logStd().value().toArray(), n)});
-        if (policy.actionLayer().squashed()) {
+        g.node("Identity", "log_std", new String[] {g.constant("log_std_param", layer.logStd().value().toArray(), n)});
+        if (layer.squashed()) {
           float[] mid = new float[n], half = new float[n];
           for (int i = 0; i < n; i++) {
             half[i] = (float) (0.5 * ((double) b.high(i) - b.low(i)));
@@ -130,22 +181,64 @@ public final class OnnxExport {
         g.output("mean", OnnxGraph.FLOAT, null, (long) n);
         g.output("log_std", OnnxGraph.FLOAT, (long) n);
       }
-      default -> throw new IllegalArgumentException("OnnxExport: unsupported action space " + policy.actionSpace());
+      default -> throw new IllegalArgumentException("OnnxExport: unsupported action space " + layer.actionSpace());
     }
-    g.output("action", OnnxGraph.FLOAT, null, (long) policy.actionWidth());
-    return g;
+    g.output("action", OnnxGraph.FLOAT, null, (long) actionWidth);
   }
 
   /** Appends {@code m}'s layers (Gemm then activation); returns the output value's name. */
   private static String mlp(OnnxGraph g, MLP m, String x) {
     for (int i = 0; i < m.layers().size(); i++) {
       Linear l = m.layers().get(i);
-      String w = g.constant(g.fresh(l.name() + ".weight"), l.weight().value().toArray(), l.out(), l.in());
-      String b = g.constant(g.fresh(l.name() + ".bias"), l.bias().value().toArray(), l.out());
-      x = g.node("Gemm", new String[] {x, w, b}, OnnxGraph.attrInt("transB", 1));
-      x = activation(g, i + 1 == m.layers().size() ? m.finalActivation() : m.activation(), x);
+      x = dense(g, l.weight().value(), l.bias().value(), i + 1 == m.layers().size() ? m.finalActivation() : m.activation(), x);
     }
     return x;
+  }
+
+  /** {@code act(x W^T + b)} as Gemm (transB) and the activation's node; W is [out, in]. */
+  private static String dense(OnnxGraph g, Tensor w, Tensor b, Activation act, String x) {
+    String wn = g.constant(g.fresh("weight"), w.toArray(), w.rows(), w.cols());
+    String bn = g.constant(g.fresh("bias"), b.toArray(), b.size());
+    return activation(g, act, g.node("Gemm", new String[] {x, wn, bn}, OnnxGraph.attrInt("transB", 1)));
+  }
+
+  /** A recurrent policy's feed-forward trunk: layers {@code prefix.layers.i}, each followed by {@code act}. */
+  private static String encoder(OnnxGraph g, ParameterSet params, String prefix, int layers, Activation act, String x) {
+    for (int i = 0; i < layers; i++) {
+      x = dense(g, params.get(prefix + ".layers." + i + ".weight").value(), params.get(prefix + ".layers." + i + ".bias").value(), act, x);
+    }
+    return x;
+  }
+
+  /** Columns [from, to) of x. */
+  private static String slice(OnnxGraph g, String x, int from, int to) {
+    return g.node("Slice", new String[] {x, g.constantInt64(g.fresh("start"), new long[] {from}, 1),
+        g.constantInt64(g.fresh("end"), new long[] {to}, 1), g.constantInt64(g.fresh("axis"), new long[] {1}, 1)});
+  }
+
+  private static String op(OnnxGraph g, String op, String... in) { return g.node(op, in); }
+
+  /**
+   * One step of {@code cell} from input e and the packed state at columns [off, off + stateSize) of
+   * {@code state_in}, with the cell's gate equations (PyTorch's gate order); returns {new h, new c or null}.
+   */
+  private static String[] cellStep(OnnxGraph g, RecurrentCell cell, String e, int off) {
+    int h = cell.hiddenSize();
+    String hPrev = slice(g, "state_in", off, off + h);
+    String xp = dense(g, cell.inputLayer().weight().value(), cell.inputLayer().bias().value(), Activation.IDENTITY, e);
+    String hp = dense(g, cell.hiddenLayer().weight().value(), cell.hiddenLayer().bias().value(), Activation.IDENTITY, hPrev);
+    if (cell instanceof LSTMCell) {
+      String cPrev = slice(g, "state_in", off + h, off + 2 * h);
+      String z = op(g, "Add", xp, hp);
+      String i = op(g, "Sigmoid", slice(g, z, 0, h)), f = op(g, "Sigmoid", slice(g, z, h, 2 * h));
+      String gg = op(g, "Tanh", slice(g, z, 2 * h, 3 * h)), o = op(g, "Sigmoid", slice(g, z, 3 * h, 4 * h));
+      String c = op(g, "Add", op(g, "Mul", f, cPrev), op(g, "Mul", i, gg));
+      return new String[] {op(g, "Mul", o, op(g, "Tanh", c)), c};
+    }
+    String r = op(g, "Sigmoid", op(g, "Add", slice(g, xp, 0, h), slice(g, hp, 0, h)));
+    String z = op(g, "Sigmoid", op(g, "Add", slice(g, xp, h, 2 * h), slice(g, hp, h, 2 * h)));
+    String n = op(g, "Tanh", op(g, "Add", slice(g, xp, 2 * h, 3 * h), op(g, "Mul", r, slice(g, hp, 2 * h, 3 * h))));
+    return new String[] {op(g, "Add", n, op(g, "Mul", z, op(g, "Sub", hPrev, n))), null};
   }
 
   private static String activation(OnnxGraph g, Activation a, String x) {
