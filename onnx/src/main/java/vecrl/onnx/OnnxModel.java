@@ -27,7 +27,8 @@ public final class OnnxModel {
 
   private final String inputName;
   private final float[] input;
-  private final List<Step> steps = new ArrayList<>();
+  private final List<Step> compiling = new ArrayList<>();
+  private final Step[] steps;
   private final Map<String, float[]> outputs = new LinkedHashMap<>();
   /** Row buffers of computed values, and the constants (initializers, Constant nodes, Shape results). */
   private final Map<String, float[]> values = new HashMap<>();
@@ -46,6 +47,7 @@ public final class OnnxModel {
     values.put(inputName, input);
     constants.putAll(g.initializers());
     for (Node n : g.nodes()) compile(n);
+    steps = compiling.toArray(Step[]::new);
     for (var o : g.outputs()) {
       float[] buf = values.get(o.name());
       if (buf == null) throw new IllegalArgumentException("OnnxImport: output '" + o.name() + "' is not computed from the input");
@@ -64,7 +66,7 @@ public final class OnnxModel {
       throw new IllegalArgumentException("OnnxModel: input of " + (x.length - offset) + " values from offset " + offset + ", expected " + input.length);
     }
     System.arraycopy(x, offset, input, 0, input.length);
-    for (Step s : steps) s.run();
+    for (int i = 0; i < steps.length; i++) steps[i].run();
     return this;
   }
 
@@ -100,19 +102,19 @@ public final class OnnxModel {
       case "Exp", "Neg" -> {
         float[] x = value(n, 0), y = out(n, x.length);
         boolean exp = op.equals("Exp");
-        steps.add(() -> { for (int i = 0; i < y.length; i++) y[i] = exp ? (float) Math.exp(x[i]) : -x[i]; });
+        compiling.add(() -> { for (int i = 0; i < y.length; i++) y[i] = exp ? (float) Math.exp(x[i]) : -x[i]; });
       }
       case "Softmax", "LogSoftmax" -> {
         long axis = n.intAttr("axis", -1);
         if (axis != -1 && axis != 1) throw unsupported(n, op + " over axis " + axis + " (only the last axis)");
         float[] x = value(n, 0), y = out(n, x.length);
         boolean log = op.equals("LogSoftmax");
-        steps.add(() -> softmax(x, y, log));
+        compiling.add(() -> softmax(x, y, log));
       }
       case "Clip" -> {
         float[] x = value(n, 0), y = out(n, x.length);
         float lo = n.input(1) == null ? Float.NEGATIVE_INFINITY : scalar(n, 1), hi = n.input(2) == null ? Float.POSITIVE_INFINITY : scalar(n, 2);
-        steps.add(() -> { for (int i = 0; i < y.length; i++) y[i] = Math.min(Math.max(x[i], lo), hi); });
+        compiling.add(() -> { for (int i = 0; i < y.length; i++) y[i] = Math.min(Math.max(x[i], lo), hi); });
       }
       case "Identity", "Flatten" -> values.put(n.outputs().get(0), value(n, 0));
       case "Reshape" -> {
@@ -136,7 +138,7 @@ public final class OnnxModel {
         float[] x = values.containsKey(n.input(0)) ? values.get(n.input(0)) : constantFloats(n, 0);
         if (x.length != 1 && x.length != w) throw unsupported(n, "Expand of " + x.length + " values to " + Arrays.toString(shape));
         float[] y = out(n, w);
-        steps.add(() -> { for (int i = 0; i < w; i++) y[i] = x[x.length == 1 ? 0 : i]; });
+        compiling.add(() -> { for (int i = 0; i < w; i++) y[i] = x[x.length == 1 ? 0 : i]; });
       }
       default -> throw unsupported(n, "op '" + op + "'; supported: " + OnnxImport.SUPPORTED);
     }
@@ -159,12 +161,12 @@ public final class OnnxModel {
     l.weight().value().copyFrom(Tensor.of(w, outSize, in));
     l.bias().value().copyFrom(c);
     float[] y = out(n, outSize);
-    steps.add(() -> l.forwardRow(x, 0, y, 0, Activation.IDENTITY, red));
+    compiling.add(() -> l.forwardRow(x, 0, y, 0, Activation.IDENTITY, red));
   }
 
   private void activation(Node n, Activation a) {
     float[] x = value(n, 0), y = out(n, x.length);
-    steps.add(() -> {
+    compiling.add(() -> {
       System.arraycopy(x, 0, y, 0, y.length);
       a.applyInPlace(y, 0, y.length);
     });
@@ -181,7 +183,7 @@ public final class OnnxModel {
     }
     float[] y = out(n, w);
     int sa = a.length == 1 ? 0 : 1, sb = b.length == 1 ? 0 : 1;
-    steps.add(switch (op) {
+    compiling.add(switch (op) {
       case "Add" -> () -> { for (int i = 0; i < w; i++) y[i] = a[i * sa] + b[i * sb]; };
       case "Sub" -> () -> { for (int i = 0; i < w; i++) y[i] = a[i * sa] - b[i * sb]; };
       case "Mul" -> () -> { for (int i = 0; i < w; i++) y[i] = a[i * sa] * b[i * sb]; };

@@ -35,6 +35,19 @@ class OnnxImportTest {
     compare(m, "pendulum_actor");
   }
 
+  @Test void runAllocatesNothingAfterWarmUp() throws IOException {
+    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    OnnxModel m = fixture("pendulum_actor");
+    float[] obs = {0.3f, -0.8f, 1.5f};
+    for (int i = 0; i < 20000; i++) m.run(obs, 0);
+    long tid = Thread.currentThread().threadId();
+    long before = mx.getThreadAllocatedBytes(tid);
+    for (int i = 0; i < 20000; i++) m.run(obs, 0);
+    long after = mx.getThreadAllocatedBytes(tid);
+    // allow for the measurement call itself; 20000 runs allocating even 8 bytes each would be 160 kB
+    assertTrue(after - before < 1024, "allocated " + (after - before) + " bytes in 20000 runs");
+  }
+
   @Test void matMulAddLogSoftmax() throws IOException {
     OnnxGraph g = new OnnxGraph("t");
     g.input("x", OnnxGraph.FLOAT, null, 2L);
