@@ -49,6 +49,10 @@ final class Usage {
           explain [--env ID] [--algo ppo|a2c|reinforce] [--seed N]
               one small update laid open, on the scalar kernels: the sample batch, the postprocessing,
               the loss's tape, the gradients, the optimizer step and every stat""");
+    COMMANDS.put("export-onnx", """
+          export-onnx RUN_OR_POLICY OUT.onnx
+              the run's policy as an ONNX model: greedy action, distribution parameters and value from
+              the raw observation (the run's normaliser included); MLP and recurrent policies""");
     COMMANDS.put("devices", """
           devices
               list the OpenCL platforms and devices (choose one with -Dvecrl.opencl.device=INDEX_OR_NAME)""");
