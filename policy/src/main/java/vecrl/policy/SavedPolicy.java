@@ -192,6 +192,20 @@ public final class SavedPolicy {
     return b.toString();
   }
 
+  /**
+   * What {@code vecrl inspect} prints for the bytes of a policy file of either version: for version
+   * 2, {@link #describe()} (after loading it); for version 1, the format, the fingerprint and the
+   * parameter table (a version-1 file holds nothing else).
+   */
+  public static String inspect(byte[] bytes, String source) throws PolicyFormatException {
+    int version = PolicyIO.checkHeader(bytes, source);
+    String head = "format version " + version + ", " + bytes.length + " bytes, structural fingerprint "
+        + java.util.HexFormat.of().formatHex(bytes, 0, 32) + "\n";
+    if (version == PolicyIO.VERSION_2) return head + decode(bytes, source).describe();
+    return head + "policy " + source + ": version 1 holds no structure spec and no provenance (load it with PolicyIO.deserialize"
+        + " and a skeleton built with the saved policy's constructor arguments)\n" + parameterTable(PolicyIO.records(bytes, source));
+  }
+
   /** A table of the parameters' names, shapes and sizes, with the total. */
   public static String parameterTable(List<PolicyIO.Record> records) {
     StringBuilder b = new StringBuilder("parameters\n");
