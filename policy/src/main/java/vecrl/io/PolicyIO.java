@@ -42,6 +42,25 @@ import vecrl.autodiff.ParameterSet;
  * Text from the file (parameter names) is quoted with {@link Text#quote}: escaped, at most 100
  * characters.
  *
+ * <p><b>Format version 2</b> (the self-describing file, written by {@link #encode(Savable, String)})
+ * adds a structure spec between the header and the records, and is otherwise the same:
+ *
+ * <pre>
+ * offset  size        content
+ * 0       32          structural fingerprint, as version 1
+ * 32      8           magic "VECRLPOL"
+ * 40      4           format version (2)
+ * 44      4           spec length S (at most {@value #MAX_SPEC} bytes)
+ * 48      S           spec: UTF-8 text, one key=value line each (see vecrl.policy.PolicySpec)
+ * 48+S    4           parameter count N
+ * ...                 N records, as version 1
+ * end-32  32          checksum: SHA-256 of every preceding byte
+ * </pre>
+ *
+ * {@link #deserialize} and {@link #decode} read both versions into a skeleton (ignoring the spec);
+ * {@link #spec} returns a version-2 file's spec after the same magic, version and checksum checks,
+ * and {@link #records} lists the saved parameters' names and shapes without a skeleton.
+ *
  * <p>Writing ({@link #serialize}) goes through {@link AtomicFiles}: a temporary file in the target's
  * directory, forced to disk and renamed over the target with an atomic move, so a crash leaves either
  * the old file or the new one.
@@ -49,8 +68,12 @@ import vecrl.autodiff.ParameterSet;
 public final class PolicyIO {
   /** The 8 magic bytes after the fingerprint. */
   public static final String MAGIC = "VECRLPOL";
-  /** The current format version. */
+  /** The bare format version that {@link #serialize} and {@link #encode(Savable)} write (no spec). */
   public static final int VERSION = 1;
+  /** The self-describing format version that {@link #encode(Savable, String)} writes. */
+  public static final int VERSION_2 = 2;
+  /** The largest spec a version-2 file may hold, in bytes. */
+  public static final int MAX_SPEC = 1 << 20;
   static final int HEADER = 48, CHECKSUM = 32, MAX_RANK = 8;
 
   private PolicyIO() {}
@@ -67,11 +90,23 @@ public final class PolicyIO {
     AtomicFiles.write(path, encode(s));
   }
 
-  /** The file's bytes for {@code s}. */
+  /** The version-1 file's bytes for {@code s}. */
   public static byte[] encode(Savable s) {
+    return encode(s, null);
+  }
+
+  /**
+   * The version-2 file's bytes for {@code s} with the structure spec {@code spec} (UTF-8, at most
+   * {@value #MAX_SPEC} bytes), or the version-1 bytes when {@code spec} is null.
+   */
+  public static byte[] encode(Savable s, String spec) {
     Objects.requireNonNull(s, "s");
     ParameterSet params = s.parameters();
-    long size = HEADER + CHECKSUM;
+    byte[] specBytes = spec == null ? null : spec.getBytes(StandardCharsets.UTF_8);
+    if (specBytes != null && specBytes.length > MAX_SPEC) {
+      throw new IllegalArgumentException("PolicyIO: spec of " + specBytes.length + " bytes is larger than " + MAX_SPEC);
+    }
+    long size = HEADER + CHECKSUM + (specBytes == null ? 0 : 4 + specBytes.length);
     byte[][] names = new byte[params.size()][];
     for (int i = 0; i < params.size(); i++) {
       Parameter p = params.get(i);
@@ -82,7 +117,12 @@ public final class PolicyIO {
     ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
     b.put(fingerprint(s));
     b.put(MAGIC.getBytes(StandardCharsets.US_ASCII));
-    b.putInt(VERSION);
+    if (specBytes == null) {
+      b.putInt(VERSION);
+    } else {
+      b.putInt(VERSION_2);
+      b.putInt(specBytes.length).put(specBytes);
+    }
     b.putInt(params.size());
     for (int i = 0; i < params.size(); i++) {
       Parameter p = params.get(i);
@@ -122,26 +162,8 @@ public final class PolicyIO {
     Objects.requireNonNull(all, "all");
     Objects.requireNonNull(skeleton, "skeleton");
     String path = source;
-    if (all.length < HEADER + CHECKSUM) {
-      if (all.length >= 40 && Arrays.equals(Arrays.copyOfRange(all, 32, 40), MAGIC.getBytes(StandardCharsets.US_ASCII))) {
-        throw new PolicyFormatException(path + ": truncated policy file (" + all.length + " bytes; the smallest policy file has "
-            + (HEADER + CHECKSUM) + ")");
-      }
-      throw new PolicyFormatException(path + ": not a vecrl policy file (" + all.length + " bytes, no '" + MAGIC + "' magic at offset 32)");
-    }
-    if (!Arrays.equals(Arrays.copyOfRange(all, 32, 40), MAGIC.getBytes(StandardCharsets.US_ASCII))) {
-      throw new PolicyFormatException(path + ": not a vecrl policy file (no '" + MAGIC + "' magic at offset 32)");
-    }
-    int version = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).getInt(40);
-    if (version != VERSION) {
-      throw new PolicyFormatException(path + ": unsupported policy format version " + Integer.toUnsignedString(version)
-          + "; this build reads version " + VERSION);
-    }
+    int version = checkHeader(all, path);
     int bodyEnd = all.length - CHECKSUM;
-    if (!MessageDigest.isEqual(sha256(all, 0, bodyEnd), Arrays.copyOfRange(all, bodyEnd, all.length))) {
-      throw new PolicyFormatException(path + ": corrupted or truncated policy file (the SHA-256 checksum of its " + bodyEnd
-          + " bytes does not match the stored one)");
-    }
     byte[] expected = fingerprint(skeleton);
     byte[] saved = Arrays.copyOfRange(all, 0, 32);
     if (!MessageDigest.isEqual(expected, saved)) {
@@ -150,8 +172,7 @@ public final class PolicyIO {
           + HexFormat.of().formatHex(saved) + ", skeleton " + HexFormat.of().formatHex(expected) + " of " + skeleton.getClass().getName() + ")");
     }
     ParameterSet params = skeleton.parameters();
-    ByteBuffer b = ByteBuffer.wrap(all, 0, bodyEnd).order(ByteOrder.LITTLE_ENDIAN);
-    b.position(44);
+    ByteBuffer b = records(all, bodyEnd, version, path);
     int count = b.getInt();
     if (count != params.size()) {
       throw new PolicyFormatException(path + ": " + Integer.toUnsignedString(count) + " parameters saved, the skeleton has " + params.size());
@@ -195,6 +216,109 @@ public final class PolicyIO {
     if (b.remaining() != 0) throw new PolicyFormatException(path + ": " + b.remaining() + " unexpected bytes after the last parameter");
     for (int i = 0; i < count; i++) params.get(i).value().copyFrom(staged[i]);
     return skeleton;
+  }
+
+  /**
+   * Checks the magic, the version (1 or 2) and the checksum of a policy file's bytes, in that
+   * order, and returns the version.
+   */
+  public static int checkHeader(byte[] all, String path) throws PolicyFormatException {
+    Objects.requireNonNull(all, "all");
+    if (all.length < HEADER + CHECKSUM) {
+      if (all.length >= 40 && Arrays.equals(Arrays.copyOfRange(all, 32, 40), MAGIC.getBytes(StandardCharsets.US_ASCII))) {
+        throw new PolicyFormatException(path + ": truncated policy file (" + all.length + " bytes; the smallest policy file has "
+            + (HEADER + CHECKSUM) + ")");
+      }
+      throw new PolicyFormatException(path + ": not a vecrl policy file (" + all.length + " bytes, no '" + MAGIC + "' magic at offset 32)");
+    }
+    if (!Arrays.equals(Arrays.copyOfRange(all, 32, 40), MAGIC.getBytes(StandardCharsets.US_ASCII))) {
+      throw new PolicyFormatException(path + ": not a vecrl policy file (no '" + MAGIC + "' magic at offset 32)");
+    }
+    int version = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).getInt(40);
+    if (version != VERSION && version != VERSION_2) {
+      throw new PolicyFormatException(path + ": unsupported policy format version " + Integer.toUnsignedString(version)
+          + "; this build reads versions " + VERSION + " and " + VERSION_2);
+    }
+    int bodyEnd = all.length - CHECKSUM;
+    if (!MessageDigest.isEqual(sha256(all, 0, bodyEnd), Arrays.copyOfRange(all, bodyEnd, all.length))) {
+      throw new PolicyFormatException(path + ": corrupted or truncated policy file (the SHA-256 checksum of its " + bodyEnd
+          + " bytes does not match the stored one)");
+    }
+    return version;
+  }
+
+  /** A buffer over the body positioned at the parameter count (after the spec in version 2). */
+  private static ByteBuffer records(byte[] all, int bodyEnd, int version, String path) throws PolicyFormatException {
+    ByteBuffer b = ByteBuffer.wrap(all, 0, bodyEnd).order(ByteOrder.LITTLE_ENDIAN);
+    b.position(44);
+    if (version == VERSION_2) {
+      int len = readLength(b, path, "spec length");
+      if (len > MAX_SPEC) throw new PolicyFormatException(path + ": spec of " + len + " bytes; at most " + MAX_SPEC + " are read");
+      b.position(b.position() + len);
+      if (b.remaining() < 4) throw new PolicyFormatException(path + ": truncated before the parameter count");
+    }
+    return b;
+  }
+
+  /**
+   * The structure spec of a version-2 policy file's bytes (after {@link #checkHeader}'s checks).
+   *
+   * @throws PolicyFormatException for a damaged file, or a version-1 file (which has no spec: load it
+   *     with {@link #deserialize} and a skeleton built with the original constructor arguments)
+   */
+  public static String spec(byte[] all, String path) throws PolicyFormatException {
+    int version = checkHeader(all, path);
+    if (version == VERSION) {
+      throw new PolicyFormatException(path + ": a version-1 policy file holds no structure spec; load it with"
+          + " PolicyIO.deserialize(path, skeleton), the skeleton built with the constructor arguments of the saved policy");
+    }
+    ByteBuffer b = ByteBuffer.wrap(all, 0, all.length - CHECKSUM).order(ByteOrder.LITTLE_ENDIAN);
+    b.position(44);
+    int len = readLength(b, path, "spec length");
+    if (len > MAX_SPEC) throw new PolicyFormatException(path + ": spec of " + len + " bytes; at most " + MAX_SPEC + " are read");
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(all, 48, len)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new PolicyFormatException(path + ": the spec is not valid UTF-8");
+    }
+  }
+
+  /** One saved parameter's name and shape, as {@link #records} lists them. */
+  public record Record(String name, int[] shape, long size) {
+    public Record {
+      shape = shape.clone();
+    }
+    @Override public int[] shape() { return shape.clone(); }
+  }
+
+  /** The saved parameters' names and shapes (either version), every length checked against the bytes left. */
+  public static java.util.List<Record> records(byte[] all, String path) throws PolicyFormatException {
+    int version = checkHeader(all, path);
+    int bodyEnd = all.length - CHECKSUM;
+    ByteBuffer b = records(all, bodyEnd, version, path);
+    int count = readLength(b, path, "parameter count");
+    java.util.List<Record> out = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int nameLen = readLength(b, path, "name length of parameter " + i);
+      String name = new String(all, b.position(), nameLen, StandardCharsets.UTF_8);
+      b.position(b.position() + nameLen);
+      int rank = readLength(b, path, "rank of " + Text.quote(name));
+      if (rank > MAX_RANK) throw new PolicyFormatException(path + ": parameter " + Text.quote(name) + " has rank " + rank + " (at most " + MAX_RANK + ")");
+      if ((long) rank * 4 > b.remaining()) throw new PolicyFormatException(path + ": truncated in the shape of " + Text.quote(name));
+      int[] shape = new int[rank];
+      long n = 1;
+      for (int r = 0; r < rank; r++) {
+        shape[r] = b.getInt();
+        n *= Integer.toUnsignedLong(shape[r]);
+        if (n * 4 > b.remaining()) {
+          throw new PolicyFormatException(path + ": parameter " + Text.quote(name) + " claims " + n + "+ values but only " + b.remaining() + " bytes remain");
+        }
+      }
+      b.position(b.position() + (int) (n * 4));
+      out.add(new Record(name, shape, n));
+    }
+    if (b.remaining() != 0) throw new PolicyFormatException(path + ": " + b.remaining() + " unexpected bytes after the last parameter");
+    return out;
   }
 
   private static int readLength(ByteBuffer b, String path, String what) throws PolicyFormatException {

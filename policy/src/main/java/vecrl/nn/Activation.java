@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import vecrl.tensor.VectorSupport;
 import vecrl.tensor.UnaryOp;
 
 /**
@@ -17,7 +18,6 @@ public enum Activation {
   SIGMOID(UnaryOp.SIGMOID),
   SOFTPLUS(UnaryOp.SOFTPLUS);
 
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private final UnaryOp op;
 
   Activation(UnaryOp op) {
@@ -43,27 +43,7 @@ public enum Activation {
     switch (this) {
       case IDENTITY -> { }
       case TANH -> {
-        int i = 0;
-        // The vector form of tanh(float) below, written inline: a helper taking a FloatVector that
-        // C2 does not inline would box the vector on every call.
-        for (int up = S.loopBound(n); i < up; i += S.length()) {
-          FloatVector x = FloatVector.fromArray(S, y, off + i);
-          FloatVector a = x.abs().mul(-2f).max(-87f);
-          IntVector ki = (IntVector) a.mul(LOG2E).sub(0.5f).convert(VectorOperators.F2I, 0);
-          FloatVector k = (FloatVector) ki.convert(VectorOperators.I2F, 0);
-          FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), a);
-          r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
-          FloatVector p = r.fma(FloatVector.broadcast(S, C7), FloatVector.broadcast(S, C6));
-          p = p.fma(r, FloatVector.broadcast(S, C5));
-          p = p.fma(r, FloatVector.broadcast(S, C4));
-          p = p.fma(r, FloatVector.broadcast(S, C3));
-          p = p.fma(r, FloatVector.broadcast(S, C2));
-          p = p.fma(r, FloatVector.broadcast(S, 1f));
-          p = p.fma(r, FloatVector.broadcast(S, 1f));
-          FloatVector e = p.mul(ki.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-          FloatVector t = FloatVector.broadcast(S, 1f).sub(e).div(e.add(1f));
-          t.blend(t.neg(), x.compare(VectorOperators.LT, 0f)).intoArray(y, off + i);
-        }
+        int i = VectorSupport.available() ? Vec.tanh(y, off, n) : 0;
         for (; i < n; i++) y[off + i] = tanh(y[off + i]);
       }
       case RELU -> {
@@ -105,6 +85,37 @@ public enum Activation {
     float e = p * scale;
     float t = (1f - e) / (e + 1f);
     return x < 0f ? -t : t;
+  }
+
+  /** The Vector API loop, in a class of its own: loaded only when the module is there ({@link VectorSupport}). */
+  private static final class Vec {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    /** Vector tanh over the whole vectors of {@code y[off .. off+n)}; returns how many were done. */
+    static int tanh(float[] y, int off, int n) {
+      int i = 0;
+      // The vector form of tanh(float) below, written inline: a helper taking a FloatVector that
+      // C2 does not inline would box the vector on every call.
+      for (int up = S.loopBound(n); i < up; i += S.length()) {
+        FloatVector x = FloatVector.fromArray(S, y, off + i);
+        FloatVector a = x.abs().mul(-2f).max(-87f);
+        IntVector ki = (IntVector) a.mul(LOG2E).sub(0.5f).convert(VectorOperators.F2I, 0);
+        FloatVector k = (FloatVector) ki.convert(VectorOperators.I2F, 0);
+        FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), a);
+        r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = r.fma(FloatVector.broadcast(S, C7), FloatVector.broadcast(S, C6));
+        p = p.fma(r, FloatVector.broadcast(S, C5));
+        p = p.fma(r, FloatVector.broadcast(S, C4));
+        p = p.fma(r, FloatVector.broadcast(S, C3));
+        p = p.fma(r, FloatVector.broadcast(S, C2));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        FloatVector e = p.mul(ki.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+        FloatVector t = FloatVector.broadcast(S, 1f).sub(e).div(e.add(1f));
+        t.blend(t.neg(), x.compare(VectorOperators.LT, 0f)).intoArray(y, off + i);
+      }
+      return i;
+    }
   }
 
   /** Parses a name case-insensitively ({@code tanh}, {@code relu}, ...); unknown names list the valid ones. */

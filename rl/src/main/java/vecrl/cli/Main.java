@@ -132,6 +132,7 @@ public final class Main {
       return switch (cmd) {
         case "train" -> new TrainCommand(this).run(rest);
         case "eval" -> eval(rest);
+        case "inspect" -> inspect(rest);
         case "chart" -> chart(rest);
         case "envs" -> envs(rest);
         case "check-env" -> CheckEnvCommand.run(rest, registry, out, err);
@@ -378,6 +379,18 @@ public final class Main {
   private static String reach(long step, double threshold) {
     if (Double.isNaN(threshold)) return "no threshold";
     return step < 0 ? "never reaches " + threshold : String.format(Locale.ROOT, "reaches %s at step %,d", threshold, step);
+  }
+
+  /** {@code inspect POLICY_FILE}: the policy module alone reads the file (vecrl.policy.SavedPolicy#inspect). */
+  private int inspect(List<String> args) throws IOException {
+    if (args.size() != 1) throw new UsageException("inspect: expected one POLICY_FILE argument, got " + args.size());
+    Path p = Path.of(args.get(0));
+    if (Files.isDirectory(p)) p = p.resolve(TrainingRun.POLICY);
+    if (!Files.isRegularFile(p)) throw new UsageException("inspect: " + p + " is not a policy file");
+    long size = Files.size(p);
+    if (size > Integer.MAX_VALUE - 64) throw new vecrl.io.PolicyFormatException(p + ": " + size + " bytes is larger than any policy file");
+    out.print(vecrl.policy.SavedPolicy.inspect(Files.readAllBytes(p), p.toString()));
+    return 0;
   }
 
   private int envs(List<String> args) {

@@ -39,6 +39,10 @@ final class Usage {
               greedy evaluation of a saved policy (per policy for a multi-agent run directory): a run directory, or a policy.bin (best_policy.bin)
               with the run's config.properties beside it, or --env's default network when there is
               none; the env's action masks are used unless the run's config has useMasks = false""");
+    COMMANDS.put("inspect", """
+          inspect POLICY_FILE
+              print a policy file's format, structure, provenance and parameter table (policy.bin,
+              best_policy.bin; reads the file alone, loads no trainer or environment)""");
     COMMANDS.put("envs", """
           envs
               list the environments with their spaces""");

@@ -19,7 +19,10 @@ import vecrl.tensor.Rng;
  * The trained policy of a run directory.
  *
  * <ul>
- *   <li>{@code policy.bin} ({@link TrainingRun#POLICY}): the {@link MlpActorCriticPolicy} (or, for
+ *   <li>{@code policy.bin} ({@link TrainingRun#POLICY}): a self-describing (format version 2) file
+ *       that an application loads with {@code vecrl.policy.SavedPolicy.load(path)} alone: the spec
+ *       (kind, network config, spaces), the weights, the normaliser and the run's provenance. It is
+ *       also, as before, the {@link MlpActorCriticPolicy} (or, for
  *       {@code policy = lstm|gru}, the {@link RecurrentActorCriticPolicy}) in the policy module's
  *       serialization format ({@link PolicyIO}: SHA-256 structural fingerprint, parameters by name,
  *       checksum). An application loads it with {@code PolicyIO.deserialize(path, new
@@ -76,9 +79,23 @@ public final class PolicyFile {
    * (or removes a stale normaliser file when {@code obsRms} is null).
    */
   public static void save(Path policyFile, ActorCriticPolicy policy, RunningMeanStd obsRms, float clipObs) throws IOException {
+    save(policyFile, policy, obsRms, clipObs, Map.of());
+  }
+
+  /**
+   * As {@link #save(Path, ActorCriticPolicy, RunningMeanStd, float)}, the policy file being the
+   * self-describing version 2 ({@link vecrl.policy.SavedPolicy}: spec, normaliser and {@code
+   * provenance} inside) for an MLP or recurrent policy, version 1 for any other policy class.
+   */
+  public static void save(Path policyFile, ActorCriticPolicy policy, RunningMeanStd obsRms, float clipObs, Map<String, String> provenance)
+      throws IOException {
     java.util.Objects.requireNonNull(policyFile, "policyFile");
     java.util.Objects.requireNonNull(policy, "policy");
-    PolicyIO.serialize(policy, policyFile);
+    if (policy instanceof MlpActorCriticPolicy || policy instanceof RecurrentActorCriticPolicy) {
+      vecrl.policy.SavedPolicy.save(policyFile, policy, normalizer(obsRms, clipObs), provenance);
+    } else {
+      PolicyIO.serialize(policy, policyFile);
+    }
     Path norm = normalizerFile(policyFile);
     if (obsRms == null) {
       Files.deleteIfExists(norm);
@@ -92,6 +109,13 @@ public final class PolicyFile {
         + "mean = " + join(s.mean()) + "\n"
         + "var = " + join(s.var()) + "\n";
     vecrl.io.AtomicFiles.write(norm, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The policy module's frozen form of a training normaliser (null for null). */
+  public static vecrl.io.ObservationNormalizer normalizer(RunningMeanStd obsRms, float clipObs) {
+    if (obsRms == null) return null;
+    var s = obsRms.state();
+    return new vecrl.io.ObservationNormalizer(s.mean(), s.var(), s.count(), clipObs, EPSILON);
   }
 
   /**

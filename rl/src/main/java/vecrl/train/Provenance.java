@@ -39,6 +39,26 @@ public record Provenance(Map<String, String> entries) {
     return new Provenance(m);
   }
 
+  /**
+   * The provenance a self-describing policy file ({@link vecrl.policy.SavedPolicy}) records: vecrl
+   * version, git commit, JDK, backend, env id, seed, steps trained, the full config, the final
+   * evaluation ({@code none} when there was none) and the date.
+   */
+  public static Map<String, String> forPolicy(Kernels kernels, TrainConfig config, long steps, String evaluation) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("vecrl", version());
+    m.put("git", gitCommit());
+    m.put("jdk", jdk());
+    m.put("backend", kernels.name());
+    m.put("env", config.env());
+    m.put("seed", String.valueOf(config.seed()));
+    m.put("steps", String.valueOf(steps));
+    m.put("config", config.toText());
+    m.put("evaluation", evaluation == null ? "none" : evaluation);
+    m.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    return m;
+  }
+
   /** {@code # key: value} lines, after a heading line. */
   public String comments(String heading) {
     StringBuilder b = new StringBuilder("# ").append(heading).append('\n');

@@ -42,7 +42,8 @@ final class RunFiles {
         if (improved) {
           best = e.mean();
           sinceBest = 0;
-          PolicyFile.save(dir.resolve(TrainingRun.BEST_POLICY), t.network(), t.observationNormalizer(), (float) c.clipObs());
+          PolicyFile.save(dir.resolve(TrainingRun.BEST_POLICY), t.network(), t.observationNormalizer(), (float) c.clipObs(),
+              Provenance.forPolicy(t.kernels(), c, step, "greedy, " + e.returns().length + " episodes at step " + step + ": " + e));
           TrainingRun.writeAtomically(dir.resolve(TrainingRun.BEST_POLICY_INFO), String.format(java.util.Locale.ROOT,
               "# the periodic evaluation with the highest mean greedy return; best_policy.bin is the policy at that step\n"
                   + "step = %d\nmean_return = %s\nstd_return = %s\nepisodes = %d\n", step, e.mean(), e.std(), e.returns().length));

@@ -328,12 +328,13 @@ public final class TrainingRun {
       t.close();
       if (tb != null) tb.close();
     }
-    PolicyFile.save(dir.resolve(POLICY), t.network(), t.observationNormalizer(), (float) c.clipObs());
+    Evaluation e = c.evalEpisodes() > 0 ? t.evaluate(c.evalEpisodes(), evalSeed(c)) : null;
+    PolicyFile.save(dir.resolve(POLICY), t.network(), t.observationNormalizer(), (float) c.clipObs(),
+        Provenance.forPolicy(t.kernels(), c, t.globalStep(), e == null ? null : "greedy, " + c.evalEpisodes() + " episodes: " + e));
     writeChart(dir, c);
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     double totalSeconds = priorSeconds(dir) + seconds;
     Files.writeString(dir.resolve(TRAINING_SECONDS), totalSeconds + "\n", StandardCharsets.UTF_8);
-    Evaluation e = c.evalEpisodes() > 0 ? t.evaluate(c.evalEpisodes(), evalSeed(c)) : null;
     return new Result(dir, t, e, last[0], t.globalStep() - startStep, seconds, t.globalStep(), totalSeconds, stopped[0]);
   }
 

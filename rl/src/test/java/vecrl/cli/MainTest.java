@@ -26,7 +26,7 @@ final class MainTest {
     bad("dqn", "ppo, a2c", "train", "--algo", "dqn");
     bad("--stepz", "--steps", "train", "--stepz", "10");
     bad("abc", "integer", "train", "--steps", "abc");
-    bad("frobnicate", "train, eval, envs", "frobnicate");
+    bad("frobnicate", "train, eval, inspect, envs", "frobnicate");
     bad("nope", "zoo-ppo-CartPole-v1", "train", "--preset", "nope");
     bad("lr=1", "learningRate", "train", "--set", "lr=1");
     bad("quantum", "vector", "train", "--backend", "quantum");

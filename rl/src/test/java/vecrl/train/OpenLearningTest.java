@@ -189,9 +189,8 @@ final class OpenLearningTest {
     TrainingRun.Result resumed = TrainingRun.resume(cut, REG, List.of(), SCALAR);
     assertEquals(10, resumed.last().iteration());
     assertEquals(metrics(full), metrics(cut));
-    for (String f : List.of(TrainingRun.POLICY, TrainingRun.CHECKPOINT)) {
-      assertArrayEquals(Files.readAllBytes(full.resolve(f)), Files.readAllBytes(cut.resolve(f)), f);
-    }
+    assertArrayEquals(PolicyBytes.weights(full.resolve(TrainingRun.POLICY)), PolicyBytes.weights(cut.resolve(TrainingRun.POLICY)), "policy.bin");
+    assertArrayEquals(Files.readAllBytes(full.resolve(TrainingRun.CHECKPOINT)), Files.readAllBytes(cut.resolve(TrainingRun.CHECKPOINT)), "checkpoint.bin");
     assertArrayEquals(r.evaluation().returns(), resumed.evaluation().returns());
   }
 

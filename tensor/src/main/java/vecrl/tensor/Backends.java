@@ -50,6 +50,7 @@ public final class Backends {
       case "scalar":
         return new ScalarKernels();
       case "vector":
+        VectorSupport.require("the vector kernels backend (-D" + PROPERTY + "=vector, the default)");
         return VectorKernels.create();
       default:
         for (KernelsProvider p : ServiceLoader.load(KernelsProvider.class)) {
