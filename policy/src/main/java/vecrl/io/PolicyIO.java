@@ -199,6 +199,9 @@ public final class PolicyIO {
               + b.remaining() + " bytes remain");
         }
       }
+      if (n * 4 > b.remaining()) { // rank 0: one value, which the loop above did not check
+        throw new PolicyFormatException(path + ": parameter '" + name + "' claims " + n + " values but only " + b.remaining() + " bytes remain");
+      }
       if (!Arrays.equals(shape, p.value().shape())) {
         throw new PolicyFormatException(path + ": parameter '" + name + "' has shape " + Arrays.toString(shape)
             + ", the skeleton expects " + p.value().shapeString());
@@ -313,6 +316,9 @@ public final class PolicyIO {
         if (n * 4 > b.remaining()) {
           throw new PolicyFormatException(path + ": parameter " + Text.quote(name) + " claims " + n + "+ values but only " + b.remaining() + " bytes remain");
         }
+      }
+      if (n * 4 > b.remaining()) { // rank 0: one value, which the loop above did not check
+        throw new PolicyFormatException(path + ": parameter " + Text.quote(name) + " claims " + n + " values but only " + b.remaining() + " bytes remain");
       }
       b.position(b.position() + (int) (n * 4));
       out.add(new Record(name, shape, n));

@@ -42,6 +42,8 @@ public final class SavedPolicy {
   private final PolicyState state;
   private final float[] obs;
   private final Tensor obsTensor;
+  /** Where {@link #warmUp} draws observations: centre and scale per component. */
+  private final float[] warmUpMean, warmUpScale;
 
   private SavedPolicy(PolicySpec spec, List<PolicyIO.Record> records, String source) {
     this.policy = spec.skeleton();
@@ -53,6 +55,24 @@ public final class SavedPolicy {
     this.state = policy.reset(new Rng(0));
     this.obs = new float[policy.observationSize()];
     this.obsTensor = Tensor.wrap(obs, new int[] {obs.length});
+    this.warmUpMean = new float[obs.length];
+    this.warmUpScale = new float[obs.length];
+    if (normalizer != null) {
+      double[] mean = normalizer.mean(), var = normalizer.var();
+      for (int i = 0; i < obs.length; i++) {
+        warmUpMean[i] = (float) mean[i];
+        warmUpScale[i] = (float) Math.sqrt(var[i] + normalizer.epsilon());
+      }
+    } else if (policy.observationSpace() instanceof vecrl.space.Box box && box.size() == obs.length) {
+      for (int i = 0; i < obs.length; i++) {
+        float lo = Math.max(box.low(i), -10f), hi = Math.min(box.high(i), 10f);
+        warmUpMean[i] = (lo + hi) / 2;
+        warmUpScale[i] = (hi - lo) / 2;
+      }
+    } else {
+      java.util.Arrays.fill(warmUpMean, 0.5f); // one-hot and multi-hot observations: values in [0, 1]
+      java.util.Arrays.fill(warmUpScale, 0.5f);
+    }
   }
 
   /**
@@ -152,27 +172,106 @@ public final class SavedPolicy {
   }
 
   /**
-   * Brings {@link #act} to steady speed before first real use: calls it on observations inside the
-   * observation space (the normaliser's means when there is one) until the JIT has compiled the
-   * path, then starts a new episode. Takes about 0.1-0.5 s; returns this.
+   * Brings {@link #act} to steady speed before first real use, so that the first real call costs
+   * what the later ones do. It calls {@link #act(float[], float[])} on observations spread over the
+   * observation space (around the normaliser's means, across a few standard deviations, and past the
+   * clip; or across the Box bounds), so the compiled code has seen every branch a real observation
+   * takes (no uncommon trap on the first real call); then keeps calling until the JIT compilers have
+   * been idle for a while (a compilation still queued when warm-up returns would leave the first real
+   * calls on slower code), at most {@value #WARM_UP_MAX_MILLIS} ms more; then calls both public
+   * {@code act} methods once more from a cold caller, the way an application's first call arrives,
+   * and starts a new episode. Takes about 0.5 s; returns this.
    */
   public SavedPolicy warmUp() {
     return warmUp(WARM_UP_CALLS);
   }
 
-  /** The calls {@link #warmUp()} makes. */
+  /** The calls {@link #warmUp()} makes before it waits for the JIT compilers to go idle. */
   public static final int WARM_UP_CALLS = 30_000;
 
-  /** {@link #warmUp()} with {@code calls} calls of {@link #act}. */
+  /** The longest {@link #warmUp()} keeps calling, after its {@link #WARM_UP_CALLS} calls, for the JIT compilers to go idle. */
+  public static final long WARM_UP_MAX_MILLIS = 3_000;
+
+  /** {@link #warmUp()} with {@code calls} calls of {@link #act} before it waits for the JIT compilers. */
   public SavedPolicy warmUp(int calls) {
+    if (calls < 0) throw new IllegalArgumentException("SavedPolicy.warmUp: calls " + calls + " < 0");
     float[] x = new float[obs.length], a = new float[policy.actionWidth()];
-    double[] mean = normalizer == null ? null : normalizer.mean();
     Rng rng = new Rng(1);
     for (int k = 0; k < calls; k++) {
-      for (int i = 0; i < x.length; i++) x[i] = (float) ((mean == null ? 0 : mean[i]) + rng.uniform(-0.1f, 0.1f));
+      warmUpObservation(x, k, rng);
       act(x, a);
     }
+    if (calls > 0) {
+      long deadline = System.nanoTime() + WARM_UP_MAX_MILLIS * 1_000_000L;
+      JitIdle idle = JitIdle.create();
+      int k = calls;
+      while (idle != null && !idle.idle() && System.nanoTime() < deadline) {
+        for (int i = 0; i < 1_000; i++, k++) {
+          warmUpObservation(x, k, rng);
+          act(x, a);
+        }
+      }
+      lastCalls(x, a);
+    }
     return reset();
+  }
+
+  /**
+   * A warm-up observation: call k cycles through three spreads, so that the compiled code sees the
+   * values real observations take: within 0.1 standard deviations of the normaliser's mean, within
+   * 3, and up to 1.5 times the clip (without a normaliser: near the Box's centre, within half its
+   * range, anywhere in it; unbounded components taken as [-10, 10]).
+   */
+  private void warmUpObservation(float[] x, int k, Rng rng) {
+    float spread = switch (k % 3) {
+      case 0 -> normalizer == null ? 0.05f : 0.1f;
+      case 1 -> normalizer == null ? 0.5f : 3f;
+      default -> normalizer == null ? 1f : 1.5f * normalizer.clip();
+    };
+    for (int i = 0; i < x.length; i++) x[i] = warmUpMean[i] + warmUpScale[i] * rng.uniform(-spread, spread);
+  }
+
+  /**
+   * The last warm-up calls, through both public entry points, from this method, which runs once per
+   * warm-up (in the interpreter, as an application's first call usually does): they go through the
+   * compiled {@code act} itself rather than a copy inlined into the warm-up loop, and leave its code
+   * and data in the caches.
+   */
+  private void lastCalls(float[] x, float[] a) {
+    act(x, a);
+    act(x);
+    act(x, a);
+    act(x, a);
+  }
+
+  /**
+   * Whether the JIT compilers have finished: the JVM's total compilation time has not changed for
+   * 30 ms. Needs the {@code java.management} module; {@link #create} is null without it.
+   */
+  private static final class JitIdle {
+    private final java.lang.management.CompilationMXBean bean;
+    private long lastTotal = -1, since;
+
+    private JitIdle(java.lang.management.CompilationMXBean bean) { this.bean = bean; }
+
+    static JitIdle create() {
+      try {
+        java.lang.management.CompilationMXBean b = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return b != null && b.isCompilationTimeMonitoringSupported() ? new JitIdle(b) : null;
+      } catch (LinkageError | RuntimeException e) {
+        return null; // a runtime image without java.management: the fixed number of calls only
+      }
+    }
+
+    boolean idle() {
+      long total = bean.getTotalCompilationTime(), now = System.nanoTime();
+      if (total != lastTotal) {
+        lastTotal = total;
+        since = now;
+        return false;
+      }
+      return now - since >= 30_000_000L;
+    }
   }
 
   /** The structure spec text as saved, the provenance, and the parameter table. */

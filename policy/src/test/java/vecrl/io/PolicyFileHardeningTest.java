@@ -49,6 +49,19 @@ final class PolicyFileHardeningTest {
     assertTrue(m.contains("\\u001b[") && m.contains("\\u0007"), m);
   }
 
+  /** Found by FileFormatFuzzTest: a last record of rank 0 (one value) with no bytes left for the value. */
+  @Test
+  void aRankZeroRecordWithoutItsValueIsRefused() {
+    ByteBuffer b = ByteBuffer.allocate(32 + 8 + 4 + 4 + 4 + 1 + 4 + 32).order(ByteOrder.LITTLE_ENDIAN);
+    b.position(32);
+    b.put("VECRLPOL".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(1).putInt(1); // version 1, one parameter
+    b.putInt(1).put((byte) 'x').putInt(0);                                                     // name "x", rank 0, then no value
+    byte[] bytes = b.array();
+    reseal(bytes);
+    PolicyFormatException e = assertThrows(PolicyFormatException.class, () -> PolicyIO.records(bytes, "scalar.vpol"));
+    assertTrue(e.getMessage().startsWith("scalar.vpol: parameter 'x' claims 1 values but only 0 bytes remain"), e.getMessage());
+  }
+
   @Test
   void quotedTextIsCapped() {
     String q = Text.quote("x".repeat(35_176) + "\u001b[2J");

@@ -13,6 +13,7 @@ import vecrl.env.EnvRegistry;
 import vecrl.io.PolicyFormatException;
 import vecrl.io.PolicyIO;
 import vecrl.policy.ActorCriticPolicy;
+import vecrl.policy.SavedPolicy;
 import vecrl.tensor.Backends;
 import vecrl.tensor.Kernels;
 
@@ -159,6 +160,134 @@ final class FileFormatFuzzTest {
     if (inputs != DEFAULT_INPUTS || seed != 15) System.out.printf("FileFormatFuzzTest: %,d inputs in %.1f s (seed %d): policy %,d refused %,d accepted, checkpoint %,d refused %,d accepted%n",
         inputs, secs, seed, refused[0], accepted[0], refused[1], accepted[1]);
     assertTrue(refused[0] > 0 && refused[1] > 0);
+  }
+
+  /**
+   * Version-2 policy files (self-describing: spec, normaliser, provenance; what {@code ./vecrl train}
+   * writes), an MLP and an LSTM policy, through {@link SavedPolicy#decode}, the loader an embedding
+   * application calls. Mutations: the three of {@link #mutate}, and a fourth aimed at the spec text
+   * (characters replaced by ones the spec's grammar uses, numbers replaced by boundary values, lines
+   * dropped or repeated), resealed. The oracle: a truncated or unsealed mutant gives {@link
+   * PolicyFormatException}; a resealed one gives it or loads a policy that works: it acts on an
+   * observation, and writing it back and loading that again gives the same actions, bit for bit.
+   * Nothing else escapes. Each input's allocation is bounded (at most {@value #V2_ALLOCATION_FACTOR}
+   * times what loading the valid file allocates, plus 1 MiB), so no length in a file makes the loader
+   * allocate what the file does not justify; and the test has a time limit, so a loop on a mutant
+   * fails it rather than hanging the build. Inputs: a fifth of {@code vecrl.fuzz.inputs}, same seed.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
+  void versionTwoPolicyFilesRefuseEveryDamagedInputCleanly() throws IOException {
+    long inputs = setting("vecrl.fuzz.inputs", "VECRL_FUZZ_INPUTS", DEFAULT_INPUTS) / 20;
+    long seed = setting("vecrl.fuzz.seed", "VECRL_FUZZ_SEED", 15);
+    byte[][] valid = {versionTwo(CheckpointIntegrityTest.tiny(32)),
+        versionTwo(CheckpointIntegrityTest.tiny(32).with(java.util.Map.of("policy", "lstm", "hidden", "4", "seqLen", "8")))};
+    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().threadId();
+    long[] baseline = new long[valid.length];
+    for (int v = 0; v < valid.length; v++) {
+      for (int k = 0; k < 50; k++) { // the allocation of a clean load, once class loading and the JIT have settled
+        long before = mx.getThreadAllocatedBytes(tid);
+        SavedPolicy.decode(valid[v], "fuzz");
+        baseline[v] = mx.getThreadAllocatedBytes(tid) - before;
+      }
+    }
+    Random r = new Random(seed);
+    long refused = 0, accepted = 0, maxAllocated = 0;
+    for (long i = 0; i < inputs; i++) {
+      int v = (int) (i % valid.length);
+      int kind = r.nextInt(10) < 2 ? 0 : r.nextInt(10) < 3 ? 1 : r.nextInt(2) == 0 ? 2 : 3;
+      byte[] m = kind == 3 ? mutateSpec(valid[v], r) : mutate(valid[v], r, kind, true, FileFormatFuzzTest::resealPolicy);
+      String where = "seed " + seed + ", input " + i + " (version 2, " + (v == 0 ? "mlp" : "lstm") + ", "
+          + new String[] {"truncated", "flipped", "resealed", "spec mutated and resealed"}[kind] + ")";
+      long before = mx.getThreadAllocatedBytes(tid);
+      try {
+        SavedPolicy q = SavedPolicy.decode(m, "fuzz");
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        maxAllocated = Math.max(maxAllocated, allocated / Math.max(1, baseline[v]));
+        assertTrue(allocated <= V2_ALLOCATION_FACTOR * baseline[v] + (1 << 20), where + ": loading allocated " + allocated + " bytes, a clean load " + baseline[v]);
+        if (kind < 2 && !Arrays.equals(m, valid[v])) fail(where + ": accepted without a valid checksum");
+        float[] obs = new float[q.observationSize()];
+        for (int j = 0; j < obs.length; j++) obs[j] = 0.05f * (j + 1);
+        float[] a = q.act(obs);
+        SavedPolicy back = SavedPolicy.decode(SavedPolicy.encode(q.policy(), q.normalizer(), q.provenance()), "written back");
+        assertArrayEquals(a, back.act(obs), where + ": written back, it acts differently");
+        accepted++;
+      } catch (PolicyFormatException e) {
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        assertTrue(allocated <= V2_ALLOCATION_FACTOR * baseline[v] + (1 << 20), where + ": refusing allocated " + allocated + " bytes, a clean load " + baseline[v]);
+        assertTrue(e.getMessage().startsWith("fuzz: "), where + ": the error does not name the source: " + e.getMessage());
+        refused++;
+      } catch (RuntimeException | Error e) {
+        throw new AssertionError(where + ": " + e, e);
+      }
+    }
+    if (inputs != DEFAULT_INPUTS / 20 || seed != 15) System.out.printf("FileFormatFuzzTest: version 2: %,d inputs (seed %d): %,d refused, %,d accepted, largest allocation %d x a clean load%n",
+        inputs, seed, refused, accepted, maxAllocated);
+    assertTrue(refused > 0 && accepted > 0, "refused " + refused + ", accepted " + accepted);
+  }
+
+  /** The most a version-2 input may allocate, as a multiple of a clean load (plus 1 MiB). */
+  static final int V2_ALLOCATION_FACTOR = 8;
+
+  /** The version-2 file the trainer writes for {@code c}'s policy: spec, a normaliser, provenance. */
+  private static byte[] versionTwo(TrainConfig c) {
+    ActorCriticPolicy p = PolicyFile.skeleton(c, REG.spec(c.env()));
+    vecrl.env.RunningMeanStd rms = new vecrl.env.RunningMeanStd(p.observationSize());
+    Random r = new Random(1);
+    for (int k = 0; k < 20; k++) {
+      float[] x = new float[p.observationSize()];
+      for (int j = 0; j < x.length; j++) x[j] = (float) r.nextGaussian();
+      rms.update(x, 0);
+    }
+    java.util.Map<String, String> provenance = new java.util.LinkedHashMap<>();
+    provenance.put("vecrl", "0.1.0-SNAPSHOT");
+    provenance.put("env", c.env());
+    provenance.put("seed", "1");
+    provenance.put("config", "env = CartPole-v1\nhidden = 2\n");
+    return SavedPolicy.encode(p, PolicyFile.normalizer(rms, 10f), provenance);
+  }
+
+  private static final String SPEC_CHARS = "0123456789[],:=.\n-+eE xNaI";
+  private static final String[] SPEC_NUMBERS = {"0", "1", "-1", "2", "65", "1024", "65536", "2147483647", "2147483648", "-2147483648",
+      "99999999999999999999", "1e9", "NaN", "Infinity", "2139095040", "-4194304", ""};
+
+  /** A version-2 mutant aimed at the spec text: 1 to 4 edits inside it, the spec length and trailer made right again. */
+  private static byte[] mutateSpec(byte[] valid, Random r) {
+    ByteBuffer bb = ByteBuffer.wrap(valid).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int specLength = bb.getInt(44);
+    String spec = new String(valid, 48, specLength, java.nio.charset.StandardCharsets.UTF_8);
+    StringBuilder t = new StringBuilder(spec);
+    for (int k = 1 + r.nextInt(4); k > 0 && t.length() > 0; k--) {
+      int at = r.nextInt(t.length());
+      switch (r.nextInt(4)) {
+        case 0 -> t.setCharAt(at, SPEC_CHARS.charAt(r.nextInt(SPEC_CHARS.length())));
+        case 1 -> { // a number replaced by a boundary value
+          int s = at;
+          while (s < t.length() && !Character.isDigit(t.charAt(s))) s++;
+          int e = s;
+          while (e < t.length() && (Character.isDigit(t.charAt(e)))) e++;
+          if (s < t.length()) t.replace(s, e, SPEC_NUMBERS[r.nextInt(SPEC_NUMBERS.length)]);
+        }
+        case 2 -> { // a line dropped
+          int s = t.lastIndexOf("\n", at) + 1, e = t.indexOf("\n", at);
+          t.delete(s, e < 0 ? t.length() : e + 1);
+        }
+        default -> { // a line repeated
+          int s = t.lastIndexOf("\n", at) + 1, e = t.indexOf("\n", at);
+          String line = t.substring(s, e < 0 ? t.length() : e + 1);
+          t.insert(s, line.endsWith("\n") ? line : line + "\n");
+        }
+      }
+    }
+    byte[] text = t.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] b = new byte[valid.length - specLength + text.length];
+    System.arraycopy(valid, 0, b, 0, 48);
+    ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(44, text.length);
+    System.arraycopy(text, 0, b, 48, text.length);
+    System.arraycopy(valid, 48 + specLength, b, 48 + text.length, valid.length - 48 - specLength);
+    resealPolicy(b);
+    return b;
   }
 
   /** The offset after the checkpoint's stored config text (header 12, u16 length, text). */

@@ -1,21 +1,20 @@
 package vecrl.examples.embed;
 
-import java.util.Map;
-import vecrl.nn.NetArch;
-import vecrl.policy.MlpActorCriticPolicy;
-import vecrl.policy.MlpPolicyConfig;
+import java.io.InputStream;
+import java.util.Locale;
 import vecrl.policy.SavedPolicy;
-import vecrl.space.Box;
-import vecrl.space.Discrete;
-import vecrl.tensor.Rng;
 
 /**
  * Measures what {@link SavedPolicy#warmUp()} buys, in a fresh JVM per run: {@code WarmUpMeasure
- * cold|warm}. A CleanRL-shaped CartPole actor-critic (separate 64-64 tanh) is encoded as a
- * version-2 file and loaded with {@link SavedPolicy#decode}; then, with {@code warm}, {@code
- * warmUp()} runs. It prints the first {@code act}'s latency, and the time and calls until a window
- * of 1,000 consecutive calls first averages at most 1 µs. No assertion: a measurement to run by
- * hand (the README quotes it), e.g.
+ * cold|warm [LAUNCH_EPOCH_NANOS]}. It loads the committed CartPole fixture (a 64-64 tanh
+ * actor-critic with its observation normaliser, the file {@link EmbedMain} loads) with {@link
+ * SavedPolicy#decode}; then, with {@code warm}, runs {@code warmUp()}. It prints the latency of the
+ * first three {@code act} calls (the first from a call site this class has never run, as an
+ * application's first call is: it includes the JVM linking that call site), the time and calls
+ * until a window of 1,000 consecutive calls first averages at most 1 µs, and the steady per-call
+ * time. Given the launch time ({@code date +%s%N} just before {@code java}), it also prints the time
+ * from launch to the loaded policy. No assertion: a measurement to run by hand (the README quotes
+ * it; {@code examples/embed/measure-startup.sh} runs it with and without an AOT cache), e.g.
  *
  * <pre>
  * for m in cold warm cold warm; do java --add-modules jdk.incubator.vector -cp ... vecrl.examples.embed.WarmUpMeasure $m; done
@@ -25,20 +24,27 @@ public final class WarmUpMeasure {
   private WarmUpMeasure() {}
 
   public static void main(String[] args) throws Exception {
+    long launched = args.length > 1 ? Long.parseLong(args[1]) : -1;
     boolean warm = args.length > 0 && args[0].equals("warm");
     long t0 = System.nanoTime();
-    byte[] file = SavedPolicy.encode(new MlpActorCriticPolicy(new Box(-4.8f, 4.8f, 4), new Discrete(2),
-        MlpPolicyConfig.sb3(NetArch.separate(64, 64)), new Rng(1)), null, Map.of());
-    SavedPolicy p = SavedPolicy.decode(file, "measure");
+    SavedPolicy p;
+    try (InputStream in = WarmUpMeasure.class.getResourceAsStream("/cartpole-v2.vpol")) {
+      p = SavedPolicy.decode(in.readAllBytes(), "cartpole-v2.vpol");
+    }
     long loaded = System.nanoTime();
+    java.time.Instant loadedAt = java.time.Instant.now();
     if (warm) p.warmUp();
     long ready = System.nanoTime();
-    float[] x = {0.01f, -0.02f, 0.03f, 0.04f}, a = new float[1];
-    long s = System.nanoTime();
-    p.act(x, a);
-    long first = System.nanoTime() - s;
+    float[] x = {0.01f, -0.2f, 0.03f, 0.4f}, a = new float[1];
+    long[] first = new long[3];
+    for (int k = 0; k < first.length; k++) {
+      long s = System.nanoTime();
+      p.act(x, a);
+      first[k] = System.nanoTime() - s;
+      x[1] = -x[1];
+    }
     final int window = 1_000;
-    long calls = 1, start = System.nanoTime(), reached = -1;
+    long calls = first.length, start = System.nanoTime(), reached = -1;
     while (reached < 0 && System.nanoTime() - start < 30_000_000_000L) {
       long w = System.nanoTime();
       for (int i = 0; i < window; i++) {
@@ -54,7 +60,10 @@ public final class WarmUpMeasure {
       p.act(x, a);
     }
     double steady = (System.nanoTime() - w) / 1e5 / 1e3;
-    System.out.printf(java.util.Locale.ROOT, "%s: load %.1f ms, warmUp %.1f ms, first act %.1f us, <= 1 us per call after %.1f ms (%d calls), then %.3f us per call%n",
-        warm ? "warm" : "cold", (loaded - t0) / 1e6, (ready - loaded) / 1e6, first / 1e3, reached / 1e6, calls, steady);
+    String start2load = launched < 0 ? "" : String.format(Locale.ROOT, "launch to loaded %.1f ms, ",
+        (loadedAt.getEpochSecond() * 1_000_000_000L + loadedAt.getNano() - launched) / 1e6);
+    System.out.printf(Locale.ROOT, "%s: %sload %.1f ms, warmUp %.1f ms, first act %.2f us, then %.2f, %.2f us, <= 1 us per call after %.1f ms (%d calls), then %.3f us per call%n",
+        warm ? "warm" : "cold", start2load, (loaded - t0) / 1e6, (ready - loaded) / 1e6, first[0] / 1e3, first[1] / 1e3, first[2] / 1e3,
+        reached / 1e6, calls, steady);
   }
 }
