@@ -6,11 +6,13 @@ import vecrl.policy.SavedPolicy;
 
 /**
  * Measures what {@link SavedPolicy#warmUp()} buys, in a fresh JVM per run: {@code WarmUpMeasure
- * cold|warm [LAUNCH_EPOCH_NANOS]}. It loads the committed CartPole fixture (a 64-64 tanh
+ * cold|warm|warm-linked [LAUNCH_EPOCH_NANOS]}. It loads the committed CartPole fixture (a 64-64 tanh
  * actor-critic with its observation normaliser, the file {@link EmbedMain} loads) with {@link
  * SavedPolicy#decode}; then, with {@code warm}, runs {@code warmUp()}. It prints the latency of the
  * first three {@code act} calls (the first from a call site this class has never run, as an
- * application's first call is: it includes the JVM linking that call site), the time and calls
+ * application's first call is: it includes the JVM linking that call site; {@code warm-linked}
+ * runs that call site once on another policy loaded from the same bytes, before warming this one, to
+ * show the call without the linking), the time and calls
  * until a window of 1,000 consecutive calls first averages at most 1 µs, and the steady per-call
  * time. Given the launch time ({@code date +%s%N} just before {@code java}), it also prints the time
  * from launch to the loaded policy. No assertion: a measurement to run by hand (the README quotes
@@ -23,9 +25,23 @@ import vecrl.policy.SavedPolicy;
 public final class WarmUpMeasure {
   private WarmUpMeasure() {}
 
+  /** Times {@code first.length} calls, from one call site: the first call of all is its first execution, unless warm-linked ran it before. */
+  private static void firstCalls(SavedPolicy p, float[] x, float[] a, long[] first) {
+    for (int k = 0; k < first.length; k++) {
+      long s = System.nanoTime();
+      p.act(x, a);
+      first[k] = System.nanoTime() - s;
+      x[1] = -x[1];
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     long launched = args.length > 1 ? Long.parseLong(args[1]) : -1;
-    boolean warm = args.length > 0 && args[0].equals("warm");
+    String mode = args.length > 0 ? args[0] : "cold";
+    if (!mode.equals("cold") && !mode.equals("warm") && !mode.equals("warm-linked")) {
+      throw new IllegalArgumentException("WarmUpMeasure: mode '" + mode + "', expected cold, warm or warm-linked");
+    }
+    boolean warm = !mode.equals("cold"), linked = mode.equals("warm-linked");
     long t0 = System.nanoTime();
     SavedPolicy p;
     try (InputStream in = WarmUpMeasure.class.getResourceAsStream("/cartpole-v2.vpol")) {
@@ -33,16 +49,17 @@ public final class WarmUpMeasure {
     }
     long loaded = System.nanoTime();
     java.time.Instant loadedAt = java.time.Instant.now();
+    if (linked) {
+      // run the timing call site once, on another policy loaded from the same bytes, before warming this one
+      try (InputStream in = WarmUpMeasure.class.getResourceAsStream("/cartpole-v2.vpol")) {
+        firstCalls(SavedPolicy.decode(in.readAllBytes(), "other"), new float[4], new float[1], new long[3]);
+      }
+    }
     if (warm) p.warmUp();
     long ready = System.nanoTime();
     float[] x = {0.01f, -0.2f, 0.03f, 0.4f}, a = new float[1];
     long[] first = new long[3];
-    for (int k = 0; k < first.length; k++) {
-      long s = System.nanoTime();
-      p.act(x, a);
-      first[k] = System.nanoTime() - s;
-      x[1] = -x[1];
-    }
+    firstCalls(p, x, a, first);
     final int window = 1_000;
     long calls = first.length, start = System.nanoTime(), reached = -1;
     while (reached < 0 && System.nanoTime() - start < 30_000_000_000L) {
@@ -63,7 +80,7 @@ public final class WarmUpMeasure {
     String start2load = launched < 0 ? "" : String.format(Locale.ROOT, "launch to loaded %.1f ms, ",
         (loadedAt.getEpochSecond() * 1_000_000_000L + loadedAt.getNano() - launched) / 1e6);
     System.out.printf(Locale.ROOT, "%s: %sload %.1f ms, warmUp %.1f ms, first act %.2f us, then %.2f, %.2f us, <= 1 us per call after %.1f ms (%d calls), then %.3f us per call%n",
-        warm ? "warm" : "cold", start2load, (loaded - t0) / 1e6, (ready - loaded) / 1e6, first[0] / 1e3, first[1] / 1e3, first[2] / 1e3,
+        mode, start2load, (loaded - t0) / 1e6, (ready - loaded) / 1e6, first[0] / 1e3, first[1] / 1e3, first[2] / 1e3,
         reached / 1e6, calls, steady);
   }
 }
