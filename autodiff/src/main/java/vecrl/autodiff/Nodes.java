@@ -805,4 +805,57 @@ final class Nodes {
       k.conv2dBackward(x.value, w.value, gy, g, cols, gx, gw, gb);
     }
   }
+
+  /**
+   * Channels-first images to channels-last: each batch row of {@code x} holds one image [channels,
+   * height, width]; the output row holds it as [height, width, channels]. A permutation, so the
+   * backward pass is the inverse permutation of the gradient.
+   */
+  static final class ChannelsLast extends Node {
+    Value x;
+    final int[] xShape;
+    final int c, h, w;
+
+    ChannelsLast(Value x, int c, int h, int w) {
+      Tensor v = x.value;
+      if (v.rank() < 2 || v.size() != v.dim(0) * c * h * w) {
+        throw new IllegalArgumentException("channelsLast: " + v.shapeString() + " does not hold [batch, " + c + ", " + h + ", "
+            + w + "] images (channels-first)");
+      }
+      this.x = x; this.c = c; this.h = h; this.w = w; this.xShape = v.shape();
+      this.out = new Var(Tensor.zeros(v.dim(0), h, w, c));
+    }
+
+    boolean fits(Value x, int c, int h, int w) { return this.c == c && this.h == h && this.w == w && shapeIs(x.value, xShape); }
+    void bind(Value x) { this.x = x; }
+
+    @Override String op() { return "channelsLast"; }
+    @Override String detail() { return "[" + c + ", " + h + ", " + w + "] -> [" + h + ", " + w + ", " + c + "]"; }
+    @Override List<Value> inputs() { return List.of(x); }
+    @Override boolean anyInputRequiresGrad() { return x.requiresGrad(); }
+
+    @Override void forward(Kernels k) {
+      float[] xd = x.value.data(), od = out.value.data();
+      int xo = x.value.offset(), oo = out.value.offset(), img = c * h * w, plane = h * w;
+      for (int n = 0, b = xShape[0]; n < b; n++) {
+        int xs = xo + n * img, os = oo + n * img;
+        for (int ch = 0; ch < c; ch++) {
+          for (int p = 0; p < plane; p++) od[os + p * c + ch] = xd[xs + ch * plane + p];
+        }
+      }
+    }
+
+    @Override void backward(Kernels k) {
+      if (!x.requiresGrad()) return;
+      Tensor gx = x.gradForAccumulate(k);
+      float[] gd = gx.data(), od = out.grad.data();
+      int xo = gx.offset(), oo = out.grad.offset(), img = c * h * w, plane = h * w;
+      for (int n = 0, b = xShape[0]; n < b; n++) {
+        int xs = xo + n * img, os = oo + n * img;
+        for (int ch = 0; ch < c; ch++) {
+          for (int p = 0; p < plane; p++) gd[xs + ch * plane + p] += od[os + p * c + ch];
+        }
+      }
+    }
+  }
 }

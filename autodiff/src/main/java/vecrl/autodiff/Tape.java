@@ -216,6 +216,18 @@ public final class Tape {
     return push(n);
   }
 
+  /**
+   * Channels-first images [batch, channels, height, width] (or their flat form) to channels-last
+   * [batch, height, width, channels], the layout {@link #conv2d} reads.
+   */
+  public Var channelsLast(Value x, int channels, int height, int width) {
+    check(x, "channelsLast");
+    Nodes.ChannelsLast n = slotAs(Nodes.ChannelsLast.class);
+    if (n != null && n.fits(x, channels, height, width)) n.bind(x);
+    else n = place(new Nodes.ChannelsLast(x, channels, height, width));
+    return push(n);
+  }
+
   /** The values of each batch row as one flat row: [batch, ...] to [batch, product of the rest] (a view). */
   public Var flatten(Value x) {
     Tensor v = x.value();
