@@ -750,11 +750,8 @@ final class Nodes {
       if (bias != null && (bias.value.size() != g.outChannels() || bias.value.rows() != 1)) {
         throw new IllegalArgumentException("conv2d: bias " + bias.shapeString() + ", expected [" + g.outChannels() + "]");
       }
-      if (act != null && !act.derivativeFromOutput()) {
-        this.inPlace = false;
-      } else {
-        this.inPlace = true;
-      }
+      // As in Linear: an activation whose derivative comes from its output runs in place.
+      this.inPlace = act == null || act.derivativeFromOutput();
       this.x = x; this.w = w; this.bias = bias; this.act = act;
       this.xShape = xv.shape(); this.wShape = wv.shape();
       Tensor y = Tensor.zeros(g.outputShape());
