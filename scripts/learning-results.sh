@@ -21,6 +21,7 @@ ROWS=(
   "novel-lstm;LSTM 64, shared (the preset);--env CartPoleNoVel-v1 --policy lstm;400;3"
   "novel-gru;GRU 64, shared (\`--policy gru\`, same preset values);--env CartPoleNoVel-v1 --policy gru;400;3"
   "novel-mlp;MLP 64-64, same preset;--env CartPoleNoVel-v1 --policy mlp;400;0"
+  "catch-a2c;Catch-v0 (pixels) | A2C, SeedCnnPolicy | \`--env Catch-v0 --algo a2c --policy SeedCnnPolicy\` (100 greedy episodes);--env Catch-v0 --algo a2c --policy SeedCnnPolicy --set evalEpisodes=100;0.9;5"
 )
 
 wanted=("$@")

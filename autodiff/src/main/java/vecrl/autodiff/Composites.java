@@ -52,4 +52,20 @@ public final class Composites {
   public static Var masked(Var a, Tensor mask) {
     return a.tape().where(mask, a, a.tape().constant(0f));
   }
+
+  /**
+   * Layer normalisation of each row (Ba et al. 2016, PyTorch's {@code nn.LayerNorm} over the last
+   * dimension): {@code (x - mean) / sqrt(var + eps) * gamma + beta}, with the biased variance of the
+   * row. {@code gamma} and {@code beta} are [cols] (either may be null: no scale, no shift). Built
+   * from primitives, so its backward needs no code of its own.
+   */
+  public static Var layerNorm(Var x, Value gamma, Value beta, float eps) {
+    Tape t = x.tape();
+    Var centred = x.sub(x.meanRows());
+    Var std = centred.square().meanRows().add(eps).sqrt();
+    Var y = centred.div(std);
+    if (gamma != null) y = t.mul(y, gamma);
+    if (beta != null) y = t.add(y, beta);
+    return y;
+  }
 }

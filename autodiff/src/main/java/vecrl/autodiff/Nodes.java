@@ -3,6 +3,7 @@ package vecrl.autodiff;
 import java.util.Arrays;
 import java.util.List;
 import vecrl.tensor.BinaryOp;
+import vecrl.tensor.Conv2dGeometry;
 import vecrl.tensor.Kernels;
 import vecrl.tensor.ReduceOp;
 import vecrl.tensor.Tensor;
@@ -713,6 +714,145 @@ final class Nodes {
       if (!x.requiresGrad()) return;
       if (out.grad != gradViewOf) { gradViewOf = out.grad; gradView = out.grad.reshape(xShape); }
       accumulate(k, x, gradView);
+    }
+  }
+
+  /**
+   * A 2-D convolution over channels-last images with bias and activation: {@code y = act(conv(x, W)
+   * + b)}. {@code x} holds [batch, height, width, channels] (any shape with batch as its first
+   * dimension), {@code W} is [outChannels, kernelH * kernelW * channels], {@code b} [outChannels] or
+   * absent; the output is [batch, outHeight, outWidth, outChannels]. The node keeps the im2col
+   * patch matrix of the forward pass for the weight gradient.
+   */
+  static final class Conv2d extends Node {
+    Value x, w, bias;
+    final UnaryOp act;
+    final Conv2dGeometry g;
+    final int[] xShape, wShape;
+    final boolean inPlace;
+    final Tensor y2d, z2d, cols;   // output as [outRows, outChannels]; pre-activation; patches
+    Tensor gz;
+    Tensor gradViewOf, grad2d;
+
+    Conv2d(Value x, Value w, Value bias, UnaryOp act, Conv2dGeometry g) {
+      this.g = g;
+      Tensor xv = x.value;
+      if (xv.rank() < 2 || xv.dim(0) != g.batch() || xv.size() != g.inputSize()) {
+        throw new IllegalArgumentException("conv2d: input " + xv.shapeString() + ", expected [" + g.batch() + ", " + g.height()
+            + ", " + g.width() + ", " + g.channels() + "] (channels-last) or its flat form [" + g.batch() + ", "
+            + g.height() * g.width() * g.channels() + "]");
+      }
+      Tensor wv = w.value;
+      if (wv.rank() != 2 || wv.rows() != g.outChannels() || wv.cols() != g.patchSize()) {
+        throw new IllegalArgumentException("conv2d: weight " + wv.shapeString() + ", expected [" + g.outChannels() + ", "
+            + g.patchSize() + "] (out channels, kernelH * kernelW * channels) for " + g);
+      }
+      if (bias != null && (bias.value.size() != g.outChannels() || bias.value.rows() != 1)) {
+        throw new IllegalArgumentException("conv2d: bias " + bias.shapeString() + ", expected [" + g.outChannels() + "]");
+      }
+      // As in Linear: an activation whose derivative comes from its output runs in place.
+      this.inPlace = act == null || act.derivativeFromOutput();
+      this.x = x; this.w = w; this.bias = bias; this.act = act;
+      this.xShape = xv.shape(); this.wShape = wv.shape();
+      Tensor y = Tensor.zeros(g.outputShape());
+      this.y2d = y.reshape(g.outRows(), g.outChannels());
+      this.z2d = inPlace ? y2d : Tensor.zeros(g.outRows(), g.outChannels());
+      this.cols = Tensor.zeros(g.outRows(), g.patchSize());
+      this.out = new Var(y);
+    }
+
+    boolean fits(Value x, Value w, Value bias, UnaryOp act, Conv2dGeometry g) {
+      return this.act == act && this.g.equals(g) && (this.bias == null) == (bias == null)
+          && shapeIs(x.value, xShape) && shapeIs(w.value, wShape);
+    }
+
+    void bind(Value x, Value w, Value bias) { this.x = x; this.w = w; this.bias = bias; }
+
+    @Override String op() { return act == null ? "conv2d" : "conv2d+" + act.name().toLowerCase(); }
+    @Override String detail() {
+      return g.kernelH() + "x" + g.kernelW() + " stride " + g.stride() + " padding " + g.padding() + (bias == null ? "" : " + b");
+    }
+    @Override List<Value> inputs() { return bias == null ? List.of(x, w) : List.of(x, w, bias); }
+    @Override boolean anyInputRequiresGrad() {
+      return x.requiresGrad() || w.requiresGrad() || (bias != null && bias.requiresGrad());
+    }
+
+    @Override void forward(Kernels k) {
+      Tensor b = bias == null ? null : bias.value;
+      if (inPlace) {
+        k.conv2d(x.value, w.value, b, act, g, cols, y2d);
+      } else {
+        k.conv2d(x.value, w.value, b, null, g, cols, z2d);
+        k.unary(act, z2d, y2d);
+      }
+    }
+
+    @Override void backward(Kernels k) {
+      if (out.grad != gradViewOf) { gradViewOf = out.grad; grad2d = out.grad.reshape(g.outRows(), g.outChannels()); }
+      Tensor gy = grad2d;
+      if (act != null) {
+        if (gz == null) gz = Tensor.zeros(g.outRows(), g.outChannels());
+        k.unaryGradColSums(act, z2d, y2d, gy, gz, null);
+        gy = gz;
+      }
+      Tensor gx = null, gw = null, gb = null;
+      if (x.requiresGrad()) gx = x.gradForAccumulate(k);
+      if (w.requiresGrad()) gw = w.gradForAccumulate(k);
+      if (bias != null && bias.requiresGrad()) gb = bias.gradForAccumulate(k);
+      k.conv2dBackward(x.value, w.value, gy, g, cols, gx, gw, gb);
+    }
+  }
+
+  /**
+   * Channels-first images to channels-last: each batch row of {@code x} holds one image [channels,
+   * height, width]; the output row holds it as [height, width, channels]. A permutation, so the
+   * backward pass is the inverse permutation of the gradient.
+   */
+  static final class ChannelsLast extends Node {
+    Value x;
+    final int[] xShape;
+    final int c, h, w;
+
+    ChannelsLast(Value x, int c, int h, int w) {
+      Tensor v = x.value;
+      if (v.rank() < 2 || v.size() != v.dim(0) * c * h * w) {
+        throw new IllegalArgumentException("channelsLast: " + v.shapeString() + " does not hold [batch, " + c + ", " + h + ", "
+            + w + "] images (channels-first)");
+      }
+      this.x = x; this.c = c; this.h = h; this.w = w; this.xShape = v.shape();
+      this.out = new Var(Tensor.zeros(v.dim(0), h, w, c));
+    }
+
+    boolean fits(Value x, int c, int h, int w) { return this.c == c && this.h == h && this.w == w && shapeIs(x.value, xShape); }
+    void bind(Value x) { this.x = x; }
+
+    @Override String op() { return "channelsLast"; }
+    @Override String detail() { return "[" + c + ", " + h + ", " + w + "] -> [" + h + ", " + w + ", " + c + "]"; }
+    @Override List<Value> inputs() { return List.of(x); }
+    @Override boolean anyInputRequiresGrad() { return x.requiresGrad(); }
+
+    @Override void forward(Kernels k) {
+      float[] xd = x.value.data(), od = out.value.data();
+      int xo = x.value.offset(), oo = out.value.offset(), img = c * h * w, plane = h * w;
+      for (int n = 0, b = xShape[0]; n < b; n++) {
+        int xs = xo + n * img, os = oo + n * img;
+        for (int ch = 0; ch < c; ch++) {
+          for (int p = 0; p < plane; p++) od[os + p * c + ch] = xd[xs + ch * plane + p];
+        }
+      }
+    }
+
+    @Override void backward(Kernels k) {
+      if (!x.requiresGrad()) return;
+      Tensor gx = x.gradForAccumulate(k);
+      float[] gd = gx.data(), od = out.grad.data();
+      int xo = gx.offset(), oo = out.grad.offset(), img = c * h * w, plane = h * w;
+      for (int n = 0, b = xShape[0]; n < b; n++) {
+        int xs = xo + n * img, os = oo + n * img;
+        for (int ch = 0; ch < c; ch++) {
+          for (int p = 0; p < plane; p++) gd[xs + ch * plane + p] += od[os + p * c + ch];
+        }
+      }
     }
   }
 }

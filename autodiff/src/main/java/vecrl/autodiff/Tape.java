@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import vecrl.tensor.Backends;
 import vecrl.tensor.BinaryOp;
+import vecrl.tensor.Conv2dGeometry;
 import vecrl.tensor.Kernels;
 import vecrl.tensor.ReduceOp;
 import vecrl.tensor.Tensor;
@@ -196,6 +197,44 @@ public final class Tape {
     if (n != null && n.fits(x, w, b, act)) n.bind(x, w, b);
     else n = place(new Nodes.Linear(x, w, b, act));
     return push(n);
+  }
+
+  /**
+   * A 2-D convolution over channels-last images, fused with bias and activation: {@code act(conv(x,
+   * W) + b)}. {@code x} is [batch, height, width, channels] or any shape of that size whose first
+   * dimension is the batch (the flat form [batch, height * width * channels] included); {@code W} is
+   * [outChannels, kernelH * kernelW * channels]; {@code b} is [outChannels] or null; {@code act} is
+   * a unary op or null. The geometry's batch must equal x's first dimension. The result is [batch,
+   * outHeight, outWidth, outChannels].
+   */
+  public Var conv2d(Value x, Value w, Value b, UnaryOp act, Conv2dGeometry g) {
+    check(x, "conv2d"); check(w, "conv2d");
+    if (b != null) check(b, "conv2d");
+    Nodes.Conv2d n = slotAs(Nodes.Conv2d.class);
+    if (n != null && n.fits(x, w, b, act, g)) n.bind(x, w, b);
+    else n = place(new Nodes.Conv2d(x, w, b, act, g));
+    return push(n);
+  }
+
+  /**
+   * Channels-first images [batch, channels, height, width] (or their flat form) to channels-last
+   * [batch, height, width, channels], the layout {@link #conv2d} reads.
+   */
+  public Var channelsLast(Value x, int channels, int height, int width) {
+    check(x, "channelsLast");
+    Nodes.ChannelsLast n = slotAs(Nodes.ChannelsLast.class);
+    if (n != null && n.fits(x, channels, height, width)) n.bind(x);
+    else n = place(new Nodes.ChannelsLast(x, channels, height, width));
+    return push(n);
+  }
+
+  /** The values of each batch row as one flat row: [batch, ...] to [batch, product of the rest] (a view). */
+  public Var flatten(Value x) {
+    Tensor v = x.value();
+    if (v.rank() < 1) throw new IllegalArgumentException("flatten: " + x.shapeString() + " has no batch dimension");
+    int b = v.dim(0);
+    if (v.rank() == 2) return reshape(x, b, v.dim(1));
+    return reshape(x, b, b == 0 ? 0 : v.size() / b);
   }
 
   /** {@code op(x)} elementwise. */

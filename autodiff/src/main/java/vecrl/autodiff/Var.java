@@ -109,4 +109,8 @@ public final class Var extends Value {
   /** Columns {@code from} (inclusive) to {@code to} (exclusive). */
   public Var sliceCols(int from, int to) { return tape.sliceCols(this, from, to); }
   public Var reshape(int... shape) { return tape.reshape(this, shape); }
+  /** [batch, ...] viewed as [batch, product of the rest]. */
+  public Var flatten() { return tape.flatten(this); }
+  /** {@code act(conv2d(this, w) + b)} over channels-last images; see {@link Tape#conv2d}. */
+  public Var conv2d(Value w, Value b, UnaryOp act, vecrl.tensor.Conv2dGeometry g) { return tape.conv2d(this, w, b, act, g); }
 }

@@ -127,6 +127,49 @@ public class GpuBench {
     }
   }
 
+  /** NatureCNN (84x84x4, convolutions 32-8-4, 64-4-2, 64-3-1, 512 units, ReLU) forward + backward on a tape. */
+  @State(Scope.Thread)
+  public static class NatureCnn {
+    @Param({"256", "32"})
+    public int batch;
+
+    Tape tape;
+    final ParameterSet params = new ParameterSet();
+    vecrl.nn.Conv2d c1, c2, c3;
+    vecrl.nn.Linear fc;
+    Tensor x;
+
+    @Setup(Level.Trial)
+    public void setup(Backend be) {
+      Rng rng = new Rng(7);
+      tape = new Tape(be.kernels);
+      c1 = new vecrl.nn.Conv2d("c1", 84, 84, 4, 32, 8, 4, 0, vecrl.nn.Init.UNIFORM, rng);
+      c2 = new vecrl.nn.Conv2d("c2", 20, 20, 32, 64, 4, 2, 0, vecrl.nn.Init.UNIFORM, rng);
+      c3 = new vecrl.nn.Conv2d("c3", 9, 9, 64, 64, 3, 1, 0, vecrl.nn.Init.UNIFORM, rng);
+      fc = new vecrl.nn.Linear("fc", 7 * 7 * 64, 512, vecrl.nn.Init.UNIFORM, rng);
+      c1.addParameters(params);
+      c2.addParameters(params);
+      c3.addParameters(params);
+      fc.addParameters(params);
+      x = Tensor.zeros(batch, 84 * 84 * 4);
+      rng.fillUniform(x, 0f, 1f);
+    }
+
+    float step() {
+      tape.clear();
+      params.zeroGrad();
+      Var h = c3.forward(c2.forward(c1.forward(tape.input(x), UnaryOp.RELU), UnaryOp.RELU), UnaryOp.RELU);
+      Var loss = fc.forward(h.flatten(), vecrl.nn.Activation.RELU).mean();
+      tape.backward(loss);
+      return loss.item();
+    }
+  }
+
+  @Benchmark
+  public float natureCnnForwardBackward(Backend be, NatureCnn s) {
+    return s.step();
+  }
+
   @Benchmark
   public Tensor matmul(Backend be, Matmul s) {
     be.kernels.matmul(s.a, false, s.b, false, s.c, 0f);

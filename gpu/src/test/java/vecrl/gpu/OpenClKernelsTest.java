@@ -53,6 +53,51 @@ abstract class OpenClKernelsTest {
     return "[" + r + ", " + c + "]";
   }
 
+  // ------------------------------------------------------------------ conv2d
+
+  /**
+   * conv2d and its backward (the interface's composition: im2col, then the fused linear layer on
+   * the device; the gradients by device matrix multiplies and col2im) against the scalar direct
+   * convolution, with strides, paddings and odd sizes; bound as for matmul, from the magnitudes.
+   */
+  @Test
+  void conv2dForwardAndBackwardMatchTheReference() {
+    Rng rng = new Rng(41);
+    int[][] geometries = {{2, 5, 7, 3, 4, 3, 3, 1, 1}, {3, 9, 8, 2, 5, 3, 2, 2, 0}, {2, 20, 20, 4, 32, 8, 8, 4, 0}, {1, 7, 7, 9, 17, 3, 3, 1, 1}};
+    for (int[] s : geometries) {
+      vecrl.tensor.Conv2dGeometry g = new vecrl.tensor.Conv2dGeometry(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]);
+      Tensor x = random(rng, -1, 1, g.batch(), g.height(), g.width(), g.channels());
+      Tensor w = random(rng, -1, 1, g.outChannels(), g.patchSize()), b = random(rng, -1, 1, g.outChannels());
+      Tensor gy = random(rng, -1, 1, g.outRows(), g.outChannels());
+      Tensor expected = Tensor.zeros(g.outRows(), g.outChannels()), mag = Tensor.zeros(g.outRows(), g.outChannels());
+      ref.conv2d(x, w, b, UnaryOp.RELU, g, null, expected);
+      ref.conv2d(abs(x), abs(w), abs(b), null, g, null, mag);
+      Tensor cols = Tensor.zeros(g.outRows(), g.patchSize()), out = Tensor.zeros(g.outRows(), g.outChannels());
+      gpu.conv2d(x, w, b, UnaryOp.RELU, g, cols, out);
+      String what = "conv2d " + g;
+      for (int i = 0; i < out.size(); i++) {
+        assertWithin(expected.get(i), out.get(i), (g.patchSize() + 3) * U * mag.get(i), what + " element " + i);
+      }
+      Tensor gx = Tensor.zeros(g.batch(), g.height(), g.width(), g.channels()), gw = Tensor.zeros(g.outChannels(), g.patchSize());
+      Tensor gb = Tensor.zeros(g.outChannels());
+      Tensor ex = twin(gx), ew = twin(gw), eb = twin(gb), mx = twin(gx), mw = twin(gw), mb = twin(gb);
+      ref.conv2dBackward(x, w, gy, g, null, ex, ew, eb);
+      ref.conv2dBackward(abs(x), abs(w), abs(gy), g, null, mx, mw, mb);
+      gpu.conv2d(x, w, null, null, g, cols, out);
+      gpu.conv2dBackward(x, w, gy, g, cols, gx, gw, gb);
+      int terms = g.outChannels() * g.kernelH() * g.kernelW() + g.outRows();
+      for (int i = 0; i < gx.size(); i++) assertWithin(ex.get(i), gx.get(i), (terms + 3) * U * mx.get(i), what + " input gradient " + i);
+      for (int i = 0; i < gw.size(); i++) assertWithin(ew.get(i), gw.get(i), (terms + 3) * U * mw.get(i), what + " weight gradient " + i);
+      for (int i = 0; i < gb.size(); i++) assertWithin(eb.get(i), gb.get(i), (terms + 3) * U * mb.get(i), what + " bias gradient " + i);
+    }
+  }
+
+  private static Tensor abs(Tensor t) {
+    Tensor a = Tensor.zeros(t.shape());
+    for (int i = 0; i < a.size(); i++) a.set(i, Math.abs(t.get(i)));
+    return a;
+  }
+
   // ------------------------------------------------------------------ matmul
 
   private static void checkMatmul(Rng rng, int m, int k, int n, boolean ta, boolean tb, float beta) {

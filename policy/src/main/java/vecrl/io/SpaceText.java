@@ -50,7 +50,13 @@ public final class SpaceText {
           float[] low = hexFloats(key("low"));
           expect(", ");
           float[] high = hexFloats(key("high"));
-          yield new Box(low, high, shape);
+          boolean uint8 = false;
+          if (tryExpect(", ")) {
+            String dtype = key("dtype");
+            if (!dtype.equals("uint8")) throw error("unknown Box dtype " + Text.quote(dtype) + "; expected uint8");
+            uint8 = true;
+          }
+          yield new Box(uint8, low, high, shape);
         }
         case "Discrete" -> {
           int n = integer(key("n"));

@@ -53,7 +53,8 @@ public final class Structure {
   /** An exact description of a space. */
   public static String describe(Space<?> space) {
     return switch (space) {
-      case Box b -> "Box(shape=" + Arrays.toString(b.shape()) + ", low=" + exact(b.low()) + ", high=" + exact(b.high()) + ")";
+      case Box b -> "Box(shape=" + Arrays.toString(b.shape()) + ", low=" + exact(b.low()) + ", high=" + exact(b.high())
+          + (b.isUint8() ? ", dtype=uint8" : "") + ")";
       case Discrete d -> "Discrete(n=" + d.n() + ", start=" + d.start() + ")";
       case MultiDiscrete m -> "MultiDiscrete(nvec=" + Arrays.toString(m.nvec()) + ")";
       case MultiBinary m -> "MultiBinary(n=" + m.n() + ")";

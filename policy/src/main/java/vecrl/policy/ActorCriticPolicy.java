@@ -244,6 +244,80 @@ public abstract class ActorCriticPolicy implements Savable {
     return valueBatch(observations, out);
   }
 
+  // ---- the Stable-Baselines seed's policy API: step, probaStep, value ----
+
+  /**
+   * What {@link #step} returns, as the seed's {@code step}: actions [batch, actionWidth], values
+   * [batch], the memory after the step ([batch, memorySize], or null for a feed-forward policy) and
+   * the negative log-probabilities of the actions [batch].
+   */
+  public record Step(Tensor actions, Tensor values, Tensor state, Tensor neglogp) {}
+
+  /**
+   * The seed's {@code step(obs, state, mask, deterministic)} on a batch: {@code observations}
+   * [batch, obsDim], {@code state} the memory before the step ([batch, memorySize]; null: zeros,
+   * and ignored by a feed-forward policy), {@code mask} the seed's episode-start mask ([batch],
+   * nonzero where an episode starts; null: none). With {@code deterministic} the distribution's mode
+   * is taken, otherwise a sample drawn from {@code rng}. A convenience over {@link
+   * #actionAndValueBatch(Tensor, Tensor, Tensor, Rng, Tensor, BatchOutput)}: it allocates its results.
+   */
+  public Step step(Tensor observations, Tensor state, Tensor mask, boolean deterministic, Rng rng) {
+    if (!deterministic && rng == null) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + ".step: sampling (deterministic false) needs an Rng");
+    }
+    checkBatch("step", observations);
+    int batch = observations.dim(0);
+    BatchOutput out = newBatchOutput(batch);
+    Tensor memory = memoryFor("step", state, batch);
+    actionAndValueBatch(observations, memory, mask, deterministic ? null : rng, null, out);
+    Tensor neglogp = out.logProbs().copy();
+    for (int i = 0; i < batch; i++) neglogp.set(i, -neglogp.get(i));
+    return new Step(out.actions().copy(), out.values().copy(), memorySize() == 0 ? null : memory, neglogp);
+  }
+
+  /**
+   * The seed's {@code proba_step}: the probability of every action, [batch, n], for a policy whose
+   * actions are Discrete(n) (a {@link vecrl.distribution.Categorical}). {@code state} and {@code mask}
+   * are as in {@link #step}; a recurrent policy is an error (its probabilities depend on the memory,
+   * use {@link #evaluateSequences}).
+   */
+  public Tensor probaStep(Tensor observations, Tensor state, Tensor mask) {
+    checkBatch("probaStep", observations);
+    if (memorySize() > 0) {
+      throw new IllegalStateException(getClass().getSimpleName() + ".probaStep: a recurrent policy's probabilities depend on"
+          + " its memory; use evaluateSequences");
+    }
+    Tape t = new Tape();
+    try (var ng = t.noGrad()) {
+      Distribution d = distribution(t, t.input(observations), null);
+      if (!(d instanceof vecrl.distribution.Categorical c)) {
+        throw new IllegalArgumentException(getClass().getSimpleName() + ".probaStep: action probabilities are defined for"
+            + " Discrete actions (a Categorical distribution); " + actionSpace + " gives " + d.getClass().getSimpleName());
+      }
+      return c.logits().softmaxRows().value().copy();
+    }
+  }
+
+  /** The seed's {@code value(obs, state, mask)}: values [batch] of {@code observations}; arguments as in {@link #step}. */
+  public Tensor value(Tensor observations, Tensor state, Tensor mask) {
+    checkBatch("value", observations);
+    int batch = observations.dim(0);
+    BatchOutput out = newBatchOutput(batch);
+    valueBatch(observations, memoryFor("value", state, batch), mask, out);
+    return out.values().copy();
+  }
+
+  private Tensor memoryFor(String who, Tensor state, int batch) {
+    int m = memorySize();
+    if (m == 0) return null;
+    if (state == null) return Tensor.zeros(batch, m);
+    if (state.size() != batch * m) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + "." + who + ": state " + state.shapeString()
+          + ", expected [" + batch + ", " + m + "] (batch, memorySize)");
+    }
+    return state.copy().reshape(batch, m);
+  }
+
   private void checkBatch(String who, Tensor obs) {
     if (obs.rank() != 2 || obs.dim(1) != obsDim) {
       throw new IllegalArgumentException(getClass().getSimpleName() + "." + who + ": observations " + obs.shapeString()

@@ -59,13 +59,32 @@ public final class PolicyRegistry {
     return new PolicyRegistry();
   }
 
-  /** A registry with the built-in names {@code MlpPolicy} and {@code SeparateMlpPolicy}. */
+  /**
+   * A registry with the built-in names {@code MlpPolicy} and {@code SeparateMlpPolicy} ({@link
+   * MlpActorCriticPolicy}), {@code CnnPolicy}, {@code SeedCnnPolicy} and {@code MultiInputPolicy}
+   * ({@link FeaturesActorCriticPolicy} with {@link FeaturesPolicyConfig#cnn()}, {@link
+   * FeaturesPolicyConfig#seedCustom()} and {@link FeaturesPolicyConfig#multiInput()}).
+   */
   public static PolicyRegistry withDefaults() {
     PolicyRegistry r = new PolicyRegistry();
     r.register("MlpPolicy", (ArgsFactory) (o, a, args, rng) -> new MlpActorCriticPolicy(o, a, mlpConfig("MlpPolicy", MlpPolicyConfig.lerax(), args), rng));
     r.register("SeparateMlpPolicy",
         (ArgsFactory) (o, a, args, rng) -> new MlpActorCriticPolicy(o, a, mlpConfig("SeparateMlpPolicy", MlpPolicyConfig.separate64(), args), rng));
+    r.register("CnnPolicy", (ArgsFactory) (o, a, args, rng) ->
+        new FeaturesActorCriticPolicy(o, a, featuresConfig("CnnPolicy", FeaturesPolicyConfig.cnn(), args), rng));
+    r.register("SeedCnnPolicy", (ArgsFactory) (o, a, args, rng) ->
+        new FeaturesActorCriticPolicy(o, a, featuresConfig("SeedCnnPolicy", FeaturesPolicyConfig.seedCustom(), args), rng));
+    r.register("MultiInputPolicy", (ArgsFactory) (o, a, args, rng) ->
+        new FeaturesActorCriticPolicy(o, a, featuresConfig("MultiInputPolicy", FeaturesPolicyConfig.multiInput(), args), rng));
     return r;
+  }
+
+  private static FeaturesPolicyConfig featuresConfig(String name, FeaturesPolicyConfig defaults, Map<String, String> args) {
+    try {
+      return defaults.withArgs(args);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("PolicyRegistry: policy '" + name + "': " + e.getMessage(), e);
+    }
   }
 
   private static MlpPolicyConfig mlpConfig(String name, MlpPolicyConfig defaults, Map<String, String> args) {

@@ -11,12 +11,18 @@ import vecrl.tensor.Tensor;
  *
  * <p>Sampling follows Gymnasium: uniform where both bounds are finite, standard normal where both
  * are infinite, {@code low + Exp(1)} or {@code high - Exp(1)} where only one is finite.
+ *
+ * <p><b>Images.</b> {@link #image} makes a Box of uint8 values (Gymnasium's {@code dtype=np.uint8}):
+ * bounds 0..255, a shape of [height, width, channels] or [channels, height, width], values still
+ * held as floats but whole numbers, sampled uniformly from 0..255. {@link #isUint8()} tells it apart;
+ * its text and fingerprint say {@code uint8}.
  */
 public final class Box implements Space<float[]> {
   private final float[] low;
   private final float[] high;
   private final int[] shape;
   private final int size;
+  private final boolean uint8;
 
   /**
    * A box with per-element bounds.
@@ -26,6 +32,12 @@ public final class Box implements Space<float[]> {
    * @param shape the shape; an empty shape means a scalar (one element)
    */
   public Box(float[] low, float[] high, int... shape) {
+    this(false, low, high, shape);
+  }
+
+  /** A box of uint8 values (whole numbers in bounds within 0..255) when {@code uint8}, else of floats. */
+  public Box(boolean uint8, float[] low, float[] high, int... shape) {
+    this.uint8 = uint8;
     this.shape = shape.clone();
     long n = 1;
     for (int d : this.shape) {
@@ -51,6 +63,31 @@ public final class Box implements Space<float[]> {
     }
     this.low = low.clone();
     this.high = high.clone();
+    if (uint8) {
+      for (int i = 0; i < size; i++) {
+        if (!(low[i] >= 0 && high[i] <= 255 && low[i] == Math.rint(low[i]) && high[i] == Math.rint(high[i]))) {
+          throw new IllegalArgumentException("Box: uint8 bounds [" + low[i] + ", " + high[i] + "] at index " + i
+              + " are not whole numbers within 0..255");
+        }
+      }
+    }
+  }
+
+  /**
+   * An image space: uint8 values 0..255 of the given shape, [height, width, channels] (channels-last)
+   * or [channels, height, width] (channels-first); see {@link #isUint8()}.
+   */
+  public static Box image(int... shape) {
+    if (shape.length != 3) {
+      throw new IllegalArgumentException("Box.image: shape " + Arrays.toString(shape)
+          + " is not an image; expected [height, width, channels] or [channels, height, width]");
+    }
+    return new Box(true, filled(0f, shape), filled(255f, shape), shape);
+  }
+
+  /** Whether the values are uint8 (whole numbers 0..255, an image's pixels). */
+  public boolean isUint8() {
+    return uint8;
   }
 
   /** A box with the same bounds for every element. */
@@ -112,6 +149,10 @@ public final class Box implements Space<float[]> {
   @Override
   public float[] sample(Rng rng) {
     float[] v = new float[size];
+    if (uint8) {
+      for (int i = 0; i < size; i++) v[i] = (float) Math.min(high[i], Math.floor(low[i] + (high[i] - low[i] + 1.0) * rng.uniformDouble()));
+      return v;
+    }
     for (int i = 0; i < size; i++) v[i] = sampleElement(rng, low[i], high[i]);
     return v;
   }
@@ -145,6 +186,7 @@ public final class Box implements Space<float[]> {
     if (!(value instanceof float[] v) || v.length != size) return false;
     for (int i = 0; i < size; i++) {
       if (!(v[i] >= low[i] && v[i] <= high[i])) return false; // NaN is outside
+      if (uint8 && v[i] != Math.rint(v[i])) return false;
     }
     return true;
   }
@@ -175,7 +217,7 @@ public final class Box implements Space<float[]> {
 
   @Override
   public Box flatSpace() {
-    return shape.length == 1 ? this : new Box(low, high, size);
+    return shape.length == 1 ? this : new Box(uint8, low, high, size);
   }
 
   /** Elementwise clamp of {@code v} into the bounds, in place; returns {@code v}. */
@@ -243,18 +285,19 @@ public final class Box implements Space<float[]> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Box b && Arrays.equals(shape, b.shape) && Arrays.equals(low, b.low) && Arrays.equals(high, b.high);
+    return o instanceof Box b && uint8 == b.uint8 && Arrays.equals(shape, b.shape) && Arrays.equals(low, b.low)
+        && Arrays.equals(high, b.high);
   }
 
   @Override
   public int hashCode() {
-    return 31 * (31 * Arrays.hashCode(shape) + Arrays.hashCode(low)) + Arrays.hashCode(high);
+    return 31 * (31 * Arrays.hashCode(shape) + Arrays.hashCode(low)) + Arrays.hashCode(high) + (uint8 ? 1 : 0);
   }
 
   /** {@code Box(-4.8..4.8, [4])} when all bounds agree, else the bound arrays. */
   @Override
   public String toString() {
-    return "Box(" + bounds(low) + ".." + bounds(high) + ", " + Arrays.toString(shape) + ")";
+    return "Box(" + bounds(low) + ".." + bounds(high) + ", " + Arrays.toString(shape) + (uint8 ? ", uint8" : "") + ")";
   }
 
   private static String bounds(float[] b) {

@@ -54,7 +54,7 @@ final class PolicyRegistryTest {
   @Test
   void providersOnTheClassPathAddTheirPolicies() {
     PolicyRegistry r = PolicyRegistry.withProviders(PolicyRegistryTest.class.getClassLoader());
-    assertEquals(List.of("MlpPolicy", "SeparateMlpPolicy", "LeraxCustomPolicy"), r.names());
+    assertEquals(List.of("MlpPolicy", "SeparateMlpPolicy", "CnnPolicy", "SeedCnnPolicy", "MultiInputPolicy", "LeraxCustomPolicy"), r.names());
     ActorCriticPolicy p = r.create("LeraxCustomPolicy", OBS, ACT, new Rng(4));
     assertSameParameters(new LeraxCustomPolicy(OBS, ACT, new Rng(4)), p);
     assertFalse(r.takesArgs("LeraxCustomPolicy"));
@@ -76,7 +76,7 @@ final class PolicyRegistryTest {
     // Listed Late before Early; vecrl.policy.examples.LeraxPolicyProvider (from the test resources) sorts before both.
     try (URLClassLoader loader = withServices(dir, "vecrl.policy.providers.LateProvider", "vecrl.policy.providers.EarlyProvider")) {
       PolicyRegistry r = PolicyRegistry.withProviders(loader);
-      assertEquals(List.of("MlpPolicy", "SeparateMlpPolicy", "LeraxCustomPolicy", "Early", "Late"), r.names());
+      assertEquals(List.of("MlpPolicy", "SeparateMlpPolicy", "CnnPolicy", "SeedCnnPolicy", "MultiInputPolicy", "LeraxCustomPolicy", "Early", "Late"), r.names());
     }
   }
 

@@ -295,11 +295,11 @@ class PolicyTest {
     PolicyRegistry r = PolicyRegistry.withDefaults();
     assertTrue(r.create("MlpPolicy", OBS, new Discrete(2), new Rng(1)) instanceof MlpActorCriticPolicy);
     r.register("Tiny", (o, a, rng) -> new MlpActorCriticPolicy(o, a, MlpPolicyConfig.lerax().withFeatures(4, 8, 1), rng));
-    assertEquals(List.of("MlpPolicy", "SeparateMlpPolicy", "Tiny"), r.names());
+    assertEquals(List.of("MlpPolicy", "SeparateMlpPolicy", "CnnPolicy", "SeedCnnPolicy", "MultiInputPolicy", "Tiny"), r.names());
     IllegalArgumentException dup = assertThrows(IllegalArgumentException.class, () -> r.register("Tiny", (o, a, rng) -> null));
     assertTrue(dup.getMessage().contains("already registered"));
     IllegalArgumentException unk = assertThrows(IllegalArgumentException.class, () -> r.lookup("Nope"));
-    assertTrue(unk.getMessage().contains("[MlpPolicy, SeparateMlpPolicy, Tiny]"), unk.getMessage());
+    assertTrue(unk.getMessage().contains("[MlpPolicy, SeparateMlpPolicy, CnnPolicy, SeedCnnPolicy, MultiInputPolicy, Tiny]"), unk.getMessage());
     assertTrue(PolicyRegistry.empty().names().isEmpty());
     assertTrue(!PolicyRegistry.withDefaults().contains("Tiny"), "registries are independent");
   }

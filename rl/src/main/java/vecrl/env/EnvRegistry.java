@@ -10,6 +10,7 @@ import vecrl.env.classic.MountainCar;
 import vecrl.env.classic.MountainCarContinuous;
 import vecrl.env.classic.Pendulum;
 import vecrl.env.grid.GridMaze;
+import vecrl.env.pixels.Catch;
 import vecrl.env.proof.BitMatch;
 import vecrl.env.proof.MultiTarget;
 
@@ -31,7 +32,8 @@ public final class EnvRegistry {
    * task CartPoleNoVel-v1 (CartPole-v1 observing only cart position and pole angle), and two proof
    * tasks for multi-component actions: MultiTarget-v0 ({@link MultiTarget}, MultiDiscrete actions
    * with masks) and BitMatch-v0 ({@link BitMatch}, MultiBinary actions), whose 16-step episodes end
-   * by termination (no time limit).
+   * by termination (no time limit), and the pixel task Catch-v0 ({@link Catch}: 40 x 40 grayscale
+   * images, 9-step episodes ended by termination).
    */
   public static EnvRegistry standard() {
     EnvRegistry r = new EnvRegistry();
@@ -44,6 +46,7 @@ public final class EnvRegistry {
     r.register("CartPoleNoVel-v1", () -> new DynamicsEnv<>(new CartPoleNoVelocity()), 500);
     r.register("MultiTarget-v0", () -> new DynamicsEnv<>(new MultiTarget()), 0);
     r.register("BitMatch-v0", () -> new DynamicsEnv<>(new BitMatch()), 0);
+    r.register("Catch-v0", () -> new DynamicsEnv<>(new Catch()), 0);
     return r;
   }
 

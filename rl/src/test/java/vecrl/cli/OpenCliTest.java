@@ -43,7 +43,7 @@ final class OpenCliTest {
     assertEquals(0, e.code(), e.err());
     CliRun bad = CliRun.of("train", "--policy", "NoSuch");
     assertEquals(2, bad.code());
-    assertTrue(bad.err().contains("--policy NoSuch") && bad.err().contains("MlpPolicy, SeparateMlpPolicy") && bad.err().contains("class:NAME"),
+    assertTrue(bad.err().contains("--policy NoSuch") && bad.err().contains("MlpPolicy, SeparateMlpPolicy, CnnPolicy, SeedCnnPolicy, MultiInputPolicy") && bad.err().contains("class:NAME"),
         bad.err());
   }
 

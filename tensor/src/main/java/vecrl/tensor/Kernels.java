@@ -69,6 +69,120 @@ public interface Kernels {
     if (colSums != null) reduceCols(ReduceOp.SUM, gx, colSums);
   }
 
+  // ---------------------------------------------------------------- convolution (channels-last)
+
+  /**
+   * The patches of a batch of NHWC images as rows ("im2col"): row {@code (n * outHeight + oh) *
+   * outWidth + ow} holds the input window of output position (oh, ow) of image n, laid out
+   * {@code [kernelH][kernelW][channels]}, with zeros where the window reaches into the padding.
+   * This default is a plain host loop; backends override it.
+   *
+   * @param x the input, {@link Conv2dGeometry#inputSize()} values in NHWC order (any shape)
+   * @param cols Modified (written). [{@link Conv2dGeometry#outRows()}, {@link Conv2dGeometry#patchSize()}].
+   */
+  default void im2col(Tensor x, Conv2dGeometry g, Tensor cols) {
+    g.checkInput("im2col", x);
+    g.checkMatrix("im2col", "patch matrix", cols, g.outRows(), g.patchSize());
+    float[] xd = x.data(), cd = cols.data();
+    int xo = x.offset(), co = cols.offset();
+    int oh = g.outHeight(), ow = g.outWidth(), c = g.channels(), s = g.stride(), p = g.padding();
+    for (int n = 0, r = 0; n < g.batch(); n++) {
+      for (int i = 0; i < oh; i++) {
+        for (int j = 0; j < ow; j++, r++) {
+          int dst = co + r * g.patchSize();
+          for (int kh = 0; kh < g.kernelH(); kh++) {
+            int ih = i * s - p + kh;
+            for (int kw = 0; kw < g.kernelW(); kw++, dst += c) {
+              int iw = j * s - p + kw;
+              boolean inside = ih >= 0 && ih < g.height() && iw >= 0 && iw < g.width();
+              int src = xo + ((n * g.height() + ih) * g.width() + iw) * c;
+              for (int ch = 0; ch < c; ch++) cd[dst + ch] = inside ? xd[src + ch] : 0f;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The adjoint of {@link #im2col}: adds every patch row of {@code cols} back onto the input
+   * positions it was read from ("col2im"); padding entries are dropped. This default is a plain
+   * host loop; backends override it.
+   *
+   * @param gx Modified (accumulated). {@link Conv2dGeometry#inputSize()} values in NHWC order.
+   */
+  default void col2imAdd(Tensor cols, Conv2dGeometry g, Tensor gx) {
+    g.checkInput("col2imAdd", gx);
+    g.checkMatrix("col2imAdd", "patch matrix", cols, g.outRows(), g.patchSize());
+    float[] xd = gx.data(), cd = cols.data();
+    int xo = gx.offset(), co = cols.offset();
+    int oh = g.outHeight(), ow = g.outWidth(), c = g.channels(), s = g.stride(), p = g.padding();
+    for (int n = 0, r = 0; n < g.batch(); n++) {
+      for (int i = 0; i < oh; i++) {
+        for (int j = 0; j < ow; j++, r++) {
+          int src = co + r * g.patchSize();
+          for (int kh = 0; kh < g.kernelH(); kh++) {
+            int ih = i * s - p + kh;
+            for (int kw = 0; kw < g.kernelW(); kw++, src += c) {
+              int iw = j * s - p + kw;
+              if (ih < 0 || ih >= g.height() || iw < 0 || iw >= g.width()) continue;
+              int dst = xo + ((n * g.height() + ih) * g.width() + iw) * c;
+              for (int ch = 0; ch < c; ch++) xd[dst + ch] += cd[src + ch];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A 2-D convolution over NHWC images (see {@link Conv2dGeometry}), with bias and activation:
+   * {@code out = act(im2col(x) . w^T + bias)}. This default is exactly {@link #im2col} then {@link
+   * #linear}; the scalar reference computes it directly.
+   *
+   * @param w [outChannels, kernelH * kernelW * channels]
+   * @param bias outChannels values, or null
+   * @param act a unary op, or null for none
+   * @param cols Modified: scratch of [outRows, patchSize]; holds {@code im2col(x)} afterwards, which
+   *     {@link #conv2dBackward} reads
+   * @param out Modified. [outRows, outChannels] (NHWC output as a matrix); must not overlap the others.
+   */
+  default void conv2d(Tensor x, Tensor w, Tensor bias, UnaryOp act, Conv2dGeometry g, Tensor cols, Tensor out) {
+    g.checkWeight("conv2d", w);
+    g.checkBias("conv2d", bias);
+    g.checkMatrix("conv2d", "output", out, g.outRows(), g.outChannels());
+    im2col(x, g, cols);
+    linear(cols, w, bias, act, out);
+  }
+
+  /**
+   * The gradients of {@link #conv2d} without its activation ({@code gy} is the gradient of the
+   * pre-activation): {@code gw += gy^T . cols}, {@code gb += column sums of gy}, {@code gx +=
+   * col2im(gy . w)}. Each gradient may be null when it is not needed.
+   *
+   * @param cols Modified: on entry it must hold {@code im2col(x)}, as {@link #conv2d} left it (the
+   *     scalar reference reads {@code x} instead); afterwards it holds {@code gy . w}
+   * @param gx Modified (accumulated), or null. NHWC, the input's size.
+   * @param gw Modified (accumulated), or null. [outChannels, patchSize].
+   * @param gb Modified (accumulated), or null. outChannels values.
+   */
+  default void conv2dBackward(Tensor x, Tensor w, Tensor gy, Conv2dGeometry g, Tensor cols, Tensor gx, Tensor gw, Tensor gb) {
+    g.checkWeight("conv2dBackward", w);
+    g.checkMatrix("conv2dBackward", "output gradient", gy, g.outRows(), g.outChannels());
+    g.checkMatrix("conv2dBackward", "patch matrix", cols, g.outRows(), g.patchSize());
+    g.checkBias("conv2dBackward", gb);
+    if (gw != null) {
+      g.checkWeight("conv2dBackward weight gradient", gw);
+      matmul(gy, true, cols, false, gw, 1f);
+    }
+    if (gb != null) binaryBackward(BinaryOp.ADD, gb, gb, gy, gb, null);
+    if (gx != null) {
+      g.checkInput("conv2dBackward input gradient", gx);
+      matmul(gy, false, w, false, cols, 0f);
+      col2imAdd(cols, g, gx);
+    }
+  }
+
   /** {@code out = x + row} for every row of {@code x}. @param out Modified. */
   default void addRowVector(Tensor x, Tensor row, Tensor out) {
     KernelChecks.rowVector("addRowVector", x, row, out);

@@ -240,6 +240,110 @@ public final class ScalarKernels implements Kernels {
     for (int r = 0; r < out.rows(); r++) out.data()[out.offset() + r * out.cols() + idx[r]] += src.data()[src.offset() + r];
   }
 
+  /** Direct convolution, sums in double; {@code cols} is not used. */
+  @Override
+  public void conv2d(Tensor x, Tensor w, Tensor bias, UnaryOp act, Conv2dGeometry g, Tensor cols, Tensor out) {
+    g.checkInput("conv2d", x);
+    g.checkWeight("conv2d", w);
+    g.checkBias("conv2d", bias);
+    g.checkMatrix("conv2d", "output", out, g.outRows(), g.outChannels());
+    int oh = g.outHeight(), ow = g.outWidth(), c = g.channels(), s = g.stride(), p = g.padding(), oc = g.outChannels();
+    int h = g.height(), wd = g.width(), patch = g.patchSize();
+    for (int n = 0, r = 0; n < g.batch(); n++) {
+      for (int i = 0; i < oh; i++) {
+        for (int j = 0; j < ow; j++, r++) {
+          for (int f = 0; f < oc; f++) {
+            double sum = bias == null ? 0.0 : bias.data()[bias.offset() + f];
+            for (int kh = 0; kh < g.kernelH(); kh++) {
+              int ih = i * s - p + kh;
+              if (ih < 0 || ih >= h) continue;
+              for (int kw = 0; kw < g.kernelW(); kw++) {
+                int iw = j * s - p + kw;
+                if (iw < 0 || iw >= wd) continue;
+                int xi = x.offset() + ((n * h + ih) * wd + iw) * c;
+                int wi = w.offset() + f * patch + (kh * g.kernelW() + kw) * c;
+                for (int ch = 0; ch < c; ch++) sum += (double) x.data()[xi + ch] * w.data()[wi + ch];
+              }
+            }
+            float v = (float) sum;
+            out.data()[out.offset() + r * oc + f] = act == null ? v : act.apply(v);
+          }
+        }
+      }
+    }
+  }
+
+  /** Direct gradients, sums in double; {@code cols} is neither read nor written. */
+  @Override
+  public void conv2dBackward(Tensor x, Tensor w, Tensor gy, Conv2dGeometry g, Tensor cols, Tensor gx, Tensor gw, Tensor gb) {
+    g.checkInput("conv2dBackward", x);
+    g.checkWeight("conv2dBackward", w);
+    g.checkMatrix("conv2dBackward", "output gradient", gy, g.outRows(), g.outChannels());
+    g.checkBias("conv2dBackward", gb);
+    int oh = g.outHeight(), ow = g.outWidth(), c = g.channels(), s = g.stride(), p = g.padding(), oc = g.outChannels();
+    int h = g.height(), wd = g.width(), patch = g.patchSize(), kH = g.kernelH(), kW = g.kernelW();
+    float[] gd = gy.data();
+    int go = gy.offset();
+    if (gb != null) {
+      for (int f = 0; f < oc; f++) {
+        double sum = 0;
+        for (int r = 0; r < g.outRows(); r++) sum += gd[go + r * oc + f];
+        gb.data()[gb.offset() + f] += (float) sum;
+      }
+    }
+    if (gw != null) {
+      g.checkWeight("conv2dBackward weight gradient", gw);
+      for (int f = 0; f < oc; f++) {
+        for (int kh = 0; kh < kH; kh++) {
+          for (int kw = 0; kw < kW; kw++) {
+            for (int ch = 0; ch < c; ch++) {
+              double sum = 0;
+              for (int n = 0; n < g.batch(); n++) {
+                for (int i = 0; i < oh; i++) {
+                  int ih = i * s - p + kh;
+                  if (ih < 0 || ih >= h) continue;
+                  for (int j = 0; j < ow; j++) {
+                    int iw = j * s - p + kw;
+                    if (iw < 0 || iw >= wd) continue;
+                    int r = (n * oh + i) * ow + j;
+                    sum += (double) gd[go + r * oc + f] * x.data()[x.offset() + ((n * h + ih) * wd + iw) * c + ch];
+                  }
+                }
+              }
+              gw.data()[gw.offset() + f * patch + (kh * kW + kw) * c + ch] += (float) sum;
+            }
+          }
+        }
+      }
+    }
+    if (gx != null) {
+      g.checkInput("conv2dBackward input gradient", gx);
+      for (int n = 0; n < g.batch(); n++) {
+        for (int ih = 0; ih < h; ih++) {
+          for (int iw = 0; iw < wd; iw++) {
+            for (int ch = 0; ch < c; ch++) {
+              double sum = 0;
+              for (int kh = 0; kh < kH; kh++) {
+                int t = ih + p - kh;
+                if (t < 0 || t % s != 0 || t / s >= oh) continue;
+                int i = t / s;
+                for (int kw = 0; kw < kW; kw++) {
+                  int u = iw + p - kw;
+                  if (u < 0 || u % s != 0 || u / s >= ow) continue;
+                  int r = (n * oh + i) * ow + u / s;
+                  for (int f = 0; f < oc; f++) {
+                    sum += (double) gd[go + r * oc + f] * w.data()[w.offset() + f * patch + (kh * kW + kw) * c + ch];
+                  }
+                }
+              }
+              gx.data()[gx.offset() + ((n * h + ih) * wd + iw) * c + ch] += (float) sum;
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Override
   public void fill(Tensor out, float value) {
     out.fill(value);

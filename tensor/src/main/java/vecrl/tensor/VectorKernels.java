@@ -632,6 +632,101 @@ public final class VectorKernels implements Kernels {
     }
   }
 
+  // ---------------------------------------------------------------- convolution (im2col + GEMM)
+
+  /**
+   * Copies each kernel row of a patch as one run of {@code kernelW * channels} floats (NHWC keeps
+   * it contiguous) where the window lies inside the image, element by element at the borders.
+   */
+  @Override
+  public void im2col(Tensor x, Conv2dGeometry g, Tensor cols) {
+    g.checkInput("im2col", x);
+    g.checkMatrix("im2col", "patch matrix", cols, g.outRows(), g.patchSize());
+    float[] xd = x.data(), cd = cols.data();
+    int xo = x.offset(), co = cols.offset();
+    int oh = g.outHeight(), ow = g.outWidth(), c = g.channels(), s = g.stride(), p = g.padding();
+    int h = g.height(), w = g.width(), kH = g.kernelH(), kW = g.kernelW(), run = kW * c, patch = g.patchSize();
+    for (int n = 0, r = 0; n < g.batch(); n++) {
+      for (int i = 0; i < oh; i++) {
+        for (int j = 0; j < ow; j++, r++) {
+          int dst = co + r * patch, iw0 = j * s - p;
+          boolean full = iw0 >= 0 && iw0 + kW <= w;
+          for (int kh = 0; kh < kH; kh++, dst += run) {
+            int ih = i * s - p + kh;
+            if (ih < 0 || ih >= h) {
+              java.util.Arrays.fill(cd, dst, dst + run, 0f);
+            } else if (full) {
+              System.arraycopy(xd, xo + ((n * h + ih) * w + iw0) * c, cd, dst, run);
+            } else {
+              for (int kw = 0; kw < kW; kw++) {
+                int iw = iw0 + kw, d = dst + kw * c;
+                if (iw < 0 || iw >= w) java.util.Arrays.fill(cd, d, d + c, 0f);
+                else System.arraycopy(xd, xo + ((n * h + ih) * w + iw) * c, cd, d, c);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Adds each in-bounds run of a patch row back with vector adds. */
+  @Override
+  public void col2imAdd(Tensor cols, Conv2dGeometry g, Tensor gx) {
+    g.checkInput("col2imAdd", gx);
+    g.checkMatrix("col2imAdd", "patch matrix", cols, g.outRows(), g.patchSize());
+    float[] xd = gx.data(), cd = cols.data();
+    int xo = gx.offset(), co = cols.offset();
+    int oh = g.outHeight(), ow = g.outWidth(), c = g.channels(), s = g.stride(), p = g.padding();
+    int h = g.height(), w = g.width(), kH = g.kernelH(), kW = g.kernelW(), patch = g.patchSize();
+    for (int n = 0, r = 0; n < g.batch(); n++) {
+      for (int i = 0; i < oh; i++) {
+        for (int j = 0; j < ow; j++, r++) {
+          int src = co + r * patch, iw0 = j * s - p;
+          int kw0 = Math.max(0, -iw0), kw1 = Math.min(kW, w - iw0);
+          for (int kh = 0; kh < kH; kh++, src += kW * c) {
+            int ih = i * s - p + kh;
+            if (ih < 0 || ih >= h || kw0 >= kw1) continue;
+            addRun(cd, src + kw0 * c, xd, xo + ((n * h + ih) * w + iw0 + kw0) * c, (kw1 - kw0) * c);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The interface's composition (weight gradient by one matrix multiply, input gradient by a matrix
+   * multiply and col2im) with the bias gradient summed here, row after row, with vector adds.
+   */
+  @Override
+  public void conv2dBackward(Tensor x, Tensor w, Tensor gy, Conv2dGeometry g, Tensor cols, Tensor gx, Tensor gw, Tensor gb) {
+    g.checkWeight("conv2dBackward", w);
+    g.checkMatrix("conv2dBackward", "output gradient", gy, g.outRows(), g.outChannels());
+    g.checkMatrix("conv2dBackward", "patch matrix", cols, g.outRows(), g.patchSize());
+    g.checkBias("conv2dBackward", gb);
+    if (gw != null) {
+      g.checkWeight("conv2dBackward weight gradient", gw);
+      matmul(gy, true, cols, false, gw, 1f);
+    }
+    if (gb != null) {
+      float[] gd = gy.data(), bd = gb.data();
+      int oc = g.outChannels(), go = gy.offset(), bo = gb.offset();
+      for (int r = 0, rows = g.outRows(); r < rows; r++) addRun(gd, go + r * oc, bd, bo, oc);
+    }
+    if (gx != null) {
+      g.checkInput("conv2dBackward input gradient", gx);
+      matmul(gy, false, w, false, cols, 0f);
+      col2imAdd(cols, g, gx);
+    }
+  }
+
+  /** {@code dst[d + i] += src[s + i]} for i < len. */
+  private static void addRun(float[] src, int s, float[] dst, int d, int len) {
+    int vn = len - len % L, i = 0;
+    for (; i < vn; i += L) load(dst, d + i).add(load(src, s + i)).intoArray(dst, d + i);
+    for (; i < len; i++) dst[d + i] += src[s + i];
+  }
+
   // ---------------------------------------------------------------- indexing, fill, copy
 
   /** A plain loop: one element per row, nothing to vectorize. */

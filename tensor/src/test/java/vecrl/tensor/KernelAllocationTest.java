@@ -94,6 +94,19 @@ class KernelAllocationTest {
     ops.put("matmul 4 columns transposed A", () -> k.matmul(g, true, x4, false, g4, 0f));
     ops.put("matmul 2 rows transposed A", () -> k.matmul(g2, true, x, false, d2, 0f));
     ops.put("matmul 2 rows transposed B", () -> k.matmul(d2, false, x, true, rowsT, 1f));
+    // Convolution: im2col, col2im, the convolution and its backward (with padding, so borders take the slow path).
+    Conv2dGeometry cg = new Conv2dGeometry(2, 12, 11, 3, 8, 3, 3, 2, 1);
+    Tensor img = Tensor.zeros(2, 12, 11, 3), gimg = Tensor.zeros(2, 12, 11, 3), cw = Tensor.zeros(8, cg.patchSize());
+    Tensor cb = Tensor.zeros(8), gcw = Tensor.zeros(8, cg.patchSize()), gcb = Tensor.zeros(8);
+    Tensor cols = Tensor.zeros(cg.outRows(), cg.patchSize()), cout = Tensor.zeros(cg.outRows(), 8), cgy = Tensor.zeros(cg.outRows(), 8);
+    for (Tensor t : new Tensor[] {img, cw, cb, cgy}) r.fillUniform(t, -1f, 1f);
+    ops.put("im2col", () -> k.im2col(img, cg, cols));
+    ops.put("col2imAdd", () -> k.col2imAdd(cols, cg, gimg));
+    ops.put("conv2d relu", () -> k.conv2d(img, cw, cb, UnaryOp.RELU, cg, cols, cout));
+    ops.put("conv2dBackward", () -> {
+      k.conv2d(img, cw, cb, null, cg, cols, cout);
+      k.conv2dBackward(img, cw, cgy, cg, cols, gimg, gcw, gcb);
+    });
     return ops;
   }
 
