@@ -59,6 +59,15 @@ final class Payload {
       return this;
     }
 
+    Writer blob(byte[] a) {
+      i32(a.length);
+      room(a.length);
+      b.put(a);
+      return this;
+    }
+
+    Writer f64(double v) { room(8); b.putDouble(v); return this; }
+
     Writer bools(boolean[] a) {
       i32(a.length);
       room(a.length);
@@ -124,6 +133,16 @@ final class Payload {
         long[] a = new long[length(8)];
         b.asLongBuffer().get(a);
         b.position(b.position() + 8 * a.length);
+        return a;
+      });
+    }
+
+    double f64() { return guard(() -> b.getDouble()); }
+
+    byte[] blob() {
+      return guard(() -> {
+        byte[] a = new byte[length(1)];
+        b.get(a);
         return a;
       });
     }

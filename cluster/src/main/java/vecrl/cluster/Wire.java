@@ -25,6 +25,8 @@ final class Wire implements DataSerializableFactory {
       case SHARD_TASK -> new ShardTask();
       case SHARD_REPLY -> new Signed(SHARD_REPLY);
       case WEIGHTS -> new Signed(WEIGHTS);
+      case SWEEP_TASK -> new SweepTask();
+      case SWEEP_REPLY -> new Signed(SWEEP_REPLY);
       default -> null;
     };
   }

@@ -38,6 +38,7 @@ final class WorkerRuntime {
   }
 
   Secret secret() { return secret; }
+  EnvRegistry registry() { return registry; }
   long tasks() { return tasks; }
 
   /** The weights of {@code version} of run {@code runId}, from the versioned map (cached while the version stays). */

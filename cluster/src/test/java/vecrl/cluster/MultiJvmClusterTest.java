@@ -218,4 +218,32 @@ class MultiJvmClusterTest {
     assertEquals(0, code, o + "\n" + e);
     assertSameRun(one, dir);
   }
+
+  @Test
+  @Order(4)
+  void aSweepRunsOnTheWorkersCollectsTheRunsAndResumesWithoutRedoingFinishedOnes() throws Exception {
+    Path out = tmp.resolve("sweep");
+    String[] args = {"sweep", "--cluster", members, "--bind", "127.0.0.1:" + ports[0], "--secret-file", secret.toString(), "--grid",
+        "learningRate=1e-3,3e-4", "--seeds", "1..2", "--steps", "256", "--set", "numEnvs=2", "--set", "numSteps=64", "--set", "evalEpisodes=2",
+        "--out", out.toString()};
+    ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+    assertEquals(0, new Main(new PrintStream(o, true), new PrintStream(e, true), REG).run(args), o + "\n" + e);
+    String first = o.toString();
+    assertTrue(first.contains("4 runs (2 grid points x 2 seeds)") && first.contains("0 finished before, 4 to run"), first);
+    String name = "CartPole-v1_ppo_learningRate=3e-4_s2";
+    assertTrue(first.contains(name) && first.contains("learningRate=1e-3}: greedy eval"), first);
+    // the swept run is the run a single JVM trains
+    TrainConfig c = Presets.forEnv("ppo", "CartPole-v1", "mlp").with(Map.of("numEnvs", "2", "numSteps", "64", "evalEpisodes", "2",
+        "totalSteps", "256", "learningRate", "3e-4", "seed", "2"));
+    Path local = tmp.resolve("sweep-local");
+    TrainingRun.train(c, REG, local, List.of(), KERNELS);
+    assertSameRun(local, out.resolve(name));
+    // half finished: one run lost its result; only it runs again
+    Files.delete(out.resolve(name).resolve(Sweep.RESULT));
+    ByteArrayOutputStream o2 = new ByteArrayOutputStream();
+    assertEquals(0, new Main(new PrintStream(o2, true), new PrintStream(e, true), REG).run(args), o2 + "\n" + e);
+    String second = o2.toString();
+    assertTrue(second.contains("3 finished before, 1 to run") && second.contains("sweep: " + name + " done on"), second);
+    assertEquals(1, second.lines().filter(l -> l.endsWith(" s)") && l.startsWith("sweep: ")).count(), second);
+  }
 }
