@@ -67,9 +67,9 @@ final class Members {
     return c;
   }
 
-  /** Starts a member; Hazelcast's own log shows warnings and errors only unless {@code verbose}. */
+  /** Starts a member; Hazelcast's own log shows errors only unless {@code verbose}. */
   static HazelcastInstance start(ClusterOptions o, String role, Object runtime, boolean verbose) {
-    HAZELCAST_LOG.setLevel(verbose ? Level.INFO : Level.WARNING);
+    HAZELCAST_LOG.setLevel(verbose ? Level.INFO : Level.SEVERE);
     try {
       return Hazelcast.newHazelcastInstance(config(o, role, runtime));
     } catch (RuntimeException e) {
