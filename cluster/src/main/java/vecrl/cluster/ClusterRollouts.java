@@ -43,6 +43,9 @@ final class ClusterRollouts implements Rollouts {
   private final List<String> events = new ArrayList<>();
   private final List<List<int[]>> splits = new ArrayList<>();
   private final List<Long> eventNanos = new ArrayList<>();
+  private final List<Long> collectNanos = new ArrayList<>();
+  private final List<Long> workerNanos = new ArrayList<>();
+  private int maxWorkers;
 
   ClusterRollouts(HazelcastInstance hz, Secret secret, double workerTimeoutSeconds, PrintStream log) {
     this.hz = hz;
@@ -60,6 +63,8 @@ final class ClusterRollouts implements Rollouts {
 
   @Override
   public List<RolloutShard.Result> collect(Request request) {
+    long start = System.nanoTime();
+    long maxWorkerNanos = 0;
     long version = request.iteration();
     IMap<String, Wire.Signed> weights = hz.getMap(Members.WEIGHTS_MAP);
     byte[] w = new Payload.Writer().str(runId).i64(version).floats(request.weights()).bytes();
@@ -90,7 +95,9 @@ final class ClusterRollouts implements Rollouts {
         Member m = (Member) e.getValue()[1];
         try {
           Wire.Signed reply = e.getKey().get((long) taskTimeoutSeconds(), TimeUnit.SECONDS);
-          results.add(ShardTask.decode(reply.verified(secret, "rollout result from " + Members.address(m))));
+          ShardTask.Reply rep = ShardTask.Reply.decode(reply.verified(secret, "rollout result from " + Members.address(m)));
+          results.add(rep.result());
+          maxWorkerNanos = Math.max(maxWorkerNanos, rep.workerNanos());
         } catch (ExecutionException ex) {
           Throwable c = ex.getCause();
           if (c instanceof MemberLeftException || c instanceof TargetNotMemberException || !hz.getCluster().getMembers().contains(m)) {
@@ -111,7 +118,27 @@ final class ClusterRollouts implements Rollouts {
         }
       }
     }
+    synchronized (this) {
+      collectNanos.add(System.nanoTime() - start);
+      workerNanos.add(maxWorkerNanos);
+    }
     return results;
+  }
+
+  /**
+   * Each iteration's wall time in {@link #collect} (weights out, tasks out, the slowest worker's
+   * rollout, results in and decoded) and the slowest worker's own rollout time; their difference is
+   * the cluster's overhead per iteration.
+   */
+  synchronized long[][] timings() {
+    long[][] t = new long[collectNanos.size()][];
+    for (int i = 0; i < t.length; i++) t[i] = new long[] {collectNanos.get(i), workerNanos.get(i)};
+    return t;
+  }
+
+  /** Uses at most {@code n} workers (0: all); for measurements with a set count. */
+  synchronized void maxWorkers(int n) {
+    this.maxWorkers = n;
   }
 
   private static double taskTimeoutSeconds() {
@@ -130,6 +157,9 @@ final class ClusterRollouts implements Rollouts {
     boolean said = false;
     while (true) {
       List<Member> w = Members.workers(hz);
+      int cap;
+      synchronized (this) { cap = maxWorkers; }
+      if (cap > 0 && w.size() > cap) w = w.subList(0, cap);
       if (!w.isEmpty()) return w;
       if (!said && log != null) {
         log.println(String.format(Locale.ROOT, "cluster: no worker yet for iteration %d; waiting up to %.0f s", version + 1, workerTimeoutSeconds));

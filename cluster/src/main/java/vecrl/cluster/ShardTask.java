@@ -58,8 +58,21 @@ final class ShardTask extends Wire.Signed implements Callable<Wire.Signed>, Haze
     WorkerRuntime w = WorkerRuntime.of(hz);
     Fields f = Fields.decode(verified(w.secret(), "rollout task"));
     float[] weights = w.weights(hz, f.runId(), f.version());
+    long t0 = System.nanoTime();
     RolloutShard.Result r = w.run(f, weights);
-    return new Wire.Signed(Wire.SHARD_REPLY, encode(r), w.secret());
+    long nanos = System.nanoTime() - t0;
+    return new Wire.Signed(Wire.SHARD_REPLY, new Payload.Writer().blob(encode(r)).i64(nanos).bytes(), w.secret());
+  }
+
+  /** A reply: the result, and the nanoseconds the worker spent running it. */
+  record Reply(RolloutShard.Result result, long workerNanos) {
+    static Reply decode(byte[] b) {
+      Payload.Reader r = new Payload.Reader(b, "rollout reply");
+      byte[] body = r.blob();
+      long nanos = r.i64();
+      r.end();
+      return new Reply(ShardTask.decode(body), nanos);
+    }
   }
 
   static byte[] encode(RolloutShard.Result r) {

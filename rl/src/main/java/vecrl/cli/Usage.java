@@ -90,9 +90,11 @@ final class Usage {
               --bind (default 127.0.0.1:5701), steps the envs a learner (train --cluster) assigns it;
               the shared secret comes from --secret-file or VECRL_CLUSTER_SECRET""");
     COMMANDS.put("sweep", """
-          sweep --cluster HOST:PORT,... --grid KEY=V1,V2 [--grid ...] --seeds A..B [train options]
-              independent training runs, one per grid point and seed, spread over the cluster's
-              members; a table of their results; finished runs are not run again""");
+          sweep --cluster HOST:PORT,... --grid KEY=V1,V2 [--grid ...] --seeds A..B|A,B,...
+                [--env ID] [--algo NAME] [--steps N] [--set key=value] [--out DIR (default runs/sweep)]
+              independent training runs, one per grid point and seed, on the cluster's workers (member
+              options as worker's); each run's directory comes back to DIR, a table of the results is
+              printed, and a sweep run again skips the runs already finished""");
     COMMANDS.put("help", """
           help
               this text; COMMAND --help prints one command's part""");
