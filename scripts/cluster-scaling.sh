@@ -10,4 +10,4 @@ for f in /usr/lib/jvm/*/bin/java; do
   if "$f" -version 2>&1 | grep -q 'version "2[5-9]'; then java="$f"; break; fi
 done
 cp="$(cat "$root/rl/target/vecrl-cli.classpath"):$(cat "$root/cluster/target/vecrl-cluster.classpath")"
-exec "$java" --add-modules jdk.incubator.vector -cp "$cp" vecrl.cluster.ScalingBench "$@"
+exec "$java" --add-modules jdk.incubator.vector --sun-misc-unsafe-memory-access=allow -cp "$cp" vecrl.cluster.ScalingBench "$@"

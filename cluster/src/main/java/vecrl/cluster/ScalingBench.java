@@ -58,7 +58,7 @@ public final class ScalingBench {
     try {
       for (int k = 1; k <= maxWorkers; k++) {
         children.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules", "jdk.incubator.vector",
-            "-cp", System.getProperty("java.class.path"), "vecrl.cli.Main", "worker", "--cluster", members, "--bind", "127.0.0.1:" + ports[k],
+            "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"), "vecrl.cli.Main", "worker", "--cluster", members, "--bind", "127.0.0.1:" + ports[k],
             "--secret-file", secret.toString()).redirectErrorStream(true).redirectOutput(tmp.resolve("worker-" + k + ".log").toFile()).start());
       }
       try (ClusterCli.LearnerSession s = new ClusterCli().learner(Map.of("--cluster", members, "--bind", "127.0.0.1:" + ports[0], "--secret-file",

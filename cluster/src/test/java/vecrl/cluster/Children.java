@@ -38,6 +38,7 @@ final class Children implements AutoCloseable {
     cmd.add("--add-modules");
     cmd.add("jdk.incubator.vector");
     cmd.add("-Xshare:auto");
+    cmd.add("--sun-misc-unsafe-memory-access=allow");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("vecrl.cli.Main");
