@@ -65,6 +65,7 @@ public final class ClusterCli implements ClusterCommands {
       return new Callback() {
         @Override
         public void onStart(Trainer t) {
+          rollouts.newRun();
           t.useRollouts(rollouts);
         }
       };

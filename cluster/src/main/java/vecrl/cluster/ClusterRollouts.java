@@ -37,7 +37,7 @@ import vecrl.train.Rollouts;
 final class ClusterRollouts implements Rollouts {
   private final HazelcastInstance hz;
   private final Secret secret;
-  private final String runId = java.util.UUID.randomUUID().toString();
+  private volatile String runId = java.util.UUID.randomUUID().toString();
   private final double workerTimeoutSeconds;
   private final PrintStream log;
   private final List<String> events = new ArrayList<>();
@@ -54,6 +54,14 @@ final class ClusterRollouts implements Rollouts {
     this.log = log;
   }
 
+  /**
+   * Starts a new run: a new run id, so that its weights' keys and the workers' cached shards are not
+   * those of an earlier run of this learner (each trainer calls it when it starts).
+   */
+  void newRun() {
+    runId = java.util.UUID.randomUUID().toString();
+  }
+
   /** Each iteration's first assignment of env ranges (in env order), in iteration order. */
   synchronized List<List<int[]>> splits() { return List.copyOf(splits); }
   /** What happened to workers (left, re-run ranges), one line each. */
@@ -63,6 +71,7 @@ final class ClusterRollouts implements Rollouts {
 
   @Override
   public List<RolloutShard.Result> collect(Request request) {
+    String runId = this.runId;
     long start = System.nanoTime();
     long maxWorkerNanos = 0;
     long version = request.iteration();

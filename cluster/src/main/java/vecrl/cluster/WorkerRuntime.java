@@ -69,7 +69,7 @@ final class WorkerRuntime {
   }
 
   private synchronized RolloutShard shard(ShardTask.Fields f) {
-    String key = f.runId() + "/" + f.from() + "-" + f.to() + "/" + f.backend();
+    String key = f.runId() + "/" + f.from() + "-" + f.to() + "/" + f.backend() + "/" + f.configText().hashCode();
     RolloutShard s = shards.get(key);
     if (s != null) return s;
     Map<String, String> values = TrainConfig.parse(f.configText());

@@ -48,9 +48,11 @@ class MultiJvmClusterTest {
   @TempDir static Path tmp;
   static Children children;
   static Path secret;
-  static int[] ports = new int[6];
+  static int[] ports = new int[7];
   static String members;
   static List<Children.Child> workers = new ArrayList<>();
+  /** The learner of the first two tests: one member for two runs, so a second run must not see the first one's weights or shards. */
+  static ClusterCli.LearnerSession session;
   static final EnvRegistry REG = EnvRegistry.withProviders(MultiJvmClusterTest.class.getClassLoader());
   static final Kernels KERNELS = Backends.kernels();
 
@@ -66,6 +68,7 @@ class MultiJvmClusterTest {
     workers.add(worker(1));
     workers.add(worker(2));
     for (Children.Child w : workers) w.awaitOutput("worker ready", 120);
+    session = learner(ports[0], new PrintStream(new ByteArrayOutputStream(), true));
   }
 
   static Children.Child worker(int k) throws IOException {
@@ -74,6 +77,7 @@ class MultiJvmClusterTest {
 
   @AfterAll
   static void stop() throws InterruptedException {
+    if (session != null) session.close();
     if (children != null) children.close();
   }
 
@@ -123,7 +127,8 @@ class MultiJvmClusterTest {
     TrainConfig c = config("CartPole-v1", 6, 11);
     Path one = tmp.resolve("one"), split = tmp.resolve("split");
     TrainingRun.train(c, REG, one, List.of(), KERNELS);
-    try (ClusterCli.LearnerSession s = learner(ports[0], new PrintStream(new ByteArrayOutputStream(), true))) {
+    {
+      ClusterCli.LearnerSession s = session;
       awaitWorkers(s, 2);
       Callback third = new Callback() {
         @Override
@@ -155,8 +160,10 @@ class MultiJvmClusterTest {
     Path one = tmp.resolve("slow-one"), split = tmp.resolve("slow-split");
     TrainingRun.train(c, REG, one, List.of(), KERNELS);
     long[] killedAt = {0};
-    try (ClusterCli.LearnerSession s = learner(ports[0], new PrintStream(new ByteArrayOutputStream(), true))) {
+    {
+      ClusterCli.LearnerSession s = session;
       awaitWorkers(s, 3);
+      int before = s.rollouts.splits().size();
       Callback killer = new Callback() {
         @Override
         public boolean onIteration(Trainer t, IterationStats st) {
@@ -183,7 +190,9 @@ class MultiJvmClusterTest {
       double noticed = (s.rollouts.eventNanos().get(0) - killedAt[0]) / 1e9;
       System.out.printf("cluster test: killed worker noticed after %.2f s%n", noticed);
       assertTrue(noticed > 0 && noticed <= 5, "noticed " + noticed + " s after the kill");
-      assertEquals(2, s.rollouts.splits().get(4).size(), "the last iteration ran on the 2 survivors");
+      assertEquals(before + 5, s.rollouts.splits().size());
+      assertEquals(3, s.rollouts.splits().get(before).size(), "iteration 1 on 3 workers");
+      assertEquals(2, s.rollouts.splits().get(before + 4).size(), "the last iteration ran on the 2 survivors");
     }
     assertSameRun(one, split);
   }
@@ -223,7 +232,7 @@ class MultiJvmClusterTest {
   @Order(4)
   void aSweepRunsOnTheWorkersCollectsTheRunsAndResumesWithoutRedoingFinishedOnes() throws Exception {
     Path out = tmp.resolve("sweep");
-    String[] args = {"sweep", "--cluster", members, "--bind", "127.0.0.1:" + ports[0], "--secret-file", secret.toString(), "--grid",
+    String[] args = {"sweep", "--cluster", members, "--bind", "127.0.0.1:" + ports[6], "--secret-file", secret.toString(), "--grid",
         "learningRate=1e-3,3e-4", "--seeds", "1..2", "--steps", "256", "--set", "numEnvs=2", "--set", "numSteps=64", "--set", "evalEpisodes=2",
         "--out", out.toString()};
     ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
