@@ -141,6 +141,8 @@ public final class Main {
         case "bench-autodiff" -> new BenchCommands(this).benchAutodiff(rest);
         case "explain" -> new ExplainCommand(this).run(rest);
         case "export-onnx" -> new ExportOnnxCommand(this).run(rest);
+        case "worker" -> cluster(c -> c.worker(rest, registry, out));
+        case "sweep" -> cluster(c -> c.sweep(rest, registry, out));
         case "help", "-h", "--help" -> {
           out.println(USAGE);
           yield 0;
@@ -158,6 +160,24 @@ public final class Main {
       return fail(e, trace, 2);
     } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
       return fail(e, trace, 1);
+    }
+  }
+
+  private interface ClusterCall {
+    int run(ClusterCommands c) throws Exception;
+  }
+
+  /** Runs a command of the cluster module; its checked exceptions other than IOException become runtime failures. */
+  private static int cluster(ClusterCall call) throws IOException {
+    try {
+      return call.run(ClusterCommands.load());
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (Exception e) {
+      throw new IllegalStateException(e.getMessage(), e);
     }
   }
 

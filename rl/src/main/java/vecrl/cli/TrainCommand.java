@@ -41,7 +41,8 @@ final class TrainCommand {
 
   int run(List<String> args) throws IOException {
     Opts o = Main.parse(args, List.of("--env", "--algo", "--policy", "--steps", "--seed", "--envs", "--preset", "--config", "--out", "--resume",
-        "--threads", "--env-threads", "--kernel-threads", "--tensorboard", "--backend", "--set", "--policies", "--iterations"), List.of("--quiet"), "train");
+        "--threads", "--env-threads", "--kernel-threads", "--tensorboard", "--backend", "--set", "--policies", "--iterations", "--cluster", "--bind", "--cluster-name", "--secret-file",
+        "--worker-timeout"), List.of("--quiet"), "train");
     if (!o.positional().isEmpty()) throw new UsageException("train: unexpected argument \"" + o.positional().get(0) + "\"");
     if (o.get("--env") != null && vecrl.multi.MultiAgentSpec.isMultiAgent(o.get("--env"))) {
       main.selectBackend(o);
@@ -64,6 +65,28 @@ final class TrainCommand {
     boolean quiet = o.switches().contains("--quiet");
     List<Callback> cbs = new ArrayList<>();
     if (!quiet) cbs.add(Callbacks.progress(out, System.console() != null, 2.0));
+    Map<String, String> clusterOptions = new LinkedHashMap<>();
+    for (String k : ClusterCommands.LEARNER_OPTIONS) if (o.get(k) != null) clusterOptions.put(k, o.get(k));
+    if (!clusterOptions.isEmpty() && o.get("--cluster") == null) {
+      throw new UsageException("train: " + clusterOptions.keySet().iterator().next() + " needs --cluster HOST:PORT[,...] (the members to join)");
+    }
+    try (ClusterCommands.Session session = clusterOptions.isEmpty() ? null : learnerSession(clusterOptions)) {
+      if (session != null) cbs.add(session.callback());
+      return train(o, cbs, quiet);
+    }
+  }
+
+  private ClusterCommands.Session learnerSession(Map<String, String> options) {
+    try {
+      return ClusterCommands.load().learner(options, out);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private int train(Opts o, List<Callback> cbs, boolean quiet) throws IOException {
     TrainingRun.Result r;
     PolicyRegistry policies = Policies.defaultRegistry();
     if (o.get("--resume") != null) {

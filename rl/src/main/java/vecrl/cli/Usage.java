@@ -32,6 +32,9 @@ final class Usage {
                                       a multi-agent env (RockPaperScissors-v0, Signaling-v0): one policy
                                       per agent, KIND ppo|a2c|reinforce (learned) or a heuristic
                                       (rock|alternate|beat_last), e.g. learned=ppo,opponent=beat_last
+              --cluster HOST:PORT,... [--bind HOST[:PORT]] [--cluster-name NAME] [--secret-file FILE]
+                [--worker-timeout SECONDS]
+                                      the learner of a cluster: rollouts run on the workers (see worker)
               presets: cleanrl (CleanRL ppo.py's values), zoo-ppo-CartPole-v1, and one per
               environment, applied automatically (ppo-Acrobot-v1, a2c-CartPole-v1, ...)""");
     COMMANDS.put("eval", """
@@ -81,6 +84,17 @@ final class Usage {
               --band minmax|std|none  the band around the mean (default minmax: the runs' min to max)
               --log                   logarithmic y axis (for losses)
               --title TEXT  --threshold X""");
+    COMMANDS.put("worker", """
+          worker --cluster HOST:PORT,... [--bind HOST[:PORT]] [--cluster-name NAME] [--secret-file FILE]
+              a rollout worker (cluster module, Hazelcast): joins the members at --cluster, binds to
+              --bind (default 127.0.0.1:5701), steps the envs a learner (train --cluster) assigns it;
+              the shared secret comes from --secret-file or VECRL_CLUSTER_SECRET""");
+    COMMANDS.put("sweep", """
+          sweep --cluster HOST:PORT,... --grid KEY=V1,V2 [--grid ...] --seeds A..B|A,B,...
+                [--env ID] [--algo NAME] [--steps N] [--set key=value] [--out DIR (default runs/sweep)]
+              independent training runs, one per grid point and seed, on the cluster's workers (member
+              options as worker's); each run's directory comes back to DIR, a table of the results is
+              printed, and a sweep run again skips the runs already finished""");
     COMMANDS.put("help", """
           help
               this text; COMMAND --help prints one command's part""");

@@ -219,6 +219,108 @@ final class Collector implements AutoCloseable {
     buf.putNext(policy.model().valueBatch(curObsT, memory, curDonesT, out).values().data(), curDones);
   }
 
+  /**
+   * The rollout of {@link #collect}, run by {@code rollouts} elsewhere ({@link RolloutShard}s over env
+   * ranges), then replayed here in the single-JVM collector's order: the buffer's columns, the episode
+   * statistics and ids, the reward normaliser, the truncation bootstraps, the context columns, and
+   * every env's snapshot (restored into this collector's envs, so that checkpoints and the next
+   * request carry it). Returns the sampling generator after the rollout.
+   */
+  Rng collectRemote(RolloutBuffer buf, Rng rng, Rollouts rollouts, String backend, float[] weights, long iteration) {
+    RolloutShard.checkSupported(config);
+    if (policy.hasExtraActionOut()) throw new IllegalArgumentException("cluster: templates with an extraActionOutFn are not supported");
+    start();
+    buf.restoreColumns();
+    double[][] snaps = new double[n][];
+    for (int i = 0; i < n; i++) snaps[i] = envs.get(i).snapshot();
+    var request = new Rollouts.Request(config.toText(), backend, iteration, weights, rng.state(), snaps, curObs.clone(), curDones.clone());
+    List<RolloutShard.Result> results = rollouts.collect(request);
+    RolloutShard.Result[] of = new RolloutShard.Result[n];
+    int[] at = new int[n];
+    long[] endRng = null;
+    invalidActions = 0;
+    for (RolloutShard.Result r : results) {
+      for (int i = r.from(); i < r.to(); i++) {
+        if (of[i] != null) throw new IllegalStateException("cluster: env " + i + " came back from two shards");
+        of[i] = r;
+        at[i] = i - r.from();
+      }
+      if (endRng == null) endRng = r.rngState();
+      else if (!java.util.Arrays.equals(endRng, r.rngState())) throw new IllegalStateException("cluster: shards ended with different generators");
+      invalidActions += r.invalidActions();
+    }
+    for (int i = 0; i < n; i++) if (of[i] == null) throw new IllegalStateException("cluster: env " + i + " is in no shard's result");
+    float gamma = (float) config.gamma();
+    int steps = config.numSteps();
+    float[] obsStep = new float[n * obsDim], actStep = new float[n * actDim], logp = new float[n], vals = new float[n];
+    float[] maskStep = new float[n * maskWidth];
+    Tensor obsT = Tensor.wrap(obsStep, new int[] {n, obsDim}), actT = Tensor.wrap(actStep, new int[] {n, actDim});
+    Tensor maskT = maskWidth == 0 ? null : Tensor.wrap(maskStep, new int[] {n, maskWidth});
+    boolean[] term = new boolean[n], trunc = new boolean[n];
+    float[] raw = new float[n];
+    for (int t = 0; t < steps; t++) {
+      boolean masked = false;
+      for (int i = 0; i < n; i++) {
+        RolloutShard.Result r = of[i];
+        int e = r.envs(), k = t * e + at[i];
+        System.arraycopy(r.obs(), k * obsDim, obsStep, i * obsDim, obsDim);
+        System.arraycopy(r.actions(), k * actDim, actStep, i * actDim, actDim);
+        if (maskWidth > 0) System.arraycopy(r.masks(), k * maskWidth, maskStep, i * maskWidth, maskWidth);
+        logp[i] = r.logProbs()[k];
+        vals[i] = r.values()[k];
+        raw[i] = r.rewards()[k];
+        term[i] = r.terminated()[k];
+        trunc[i] = r.truncated()[k];
+        masked |= r.maskedSteps()[t];
+      }
+      if (masked) envGaveMasks = true;
+      buf.put(t, obsT, curDones, actT, logp, vals, masked && useMasks ? maskT : null);
+      for (int i = 0; i < n; i++) {
+        buf.epsIds[t * n + i] = (int) epsId[i];
+        buf.ts[t * n + i] = episodes.length(i);
+        buf.prevRewards[t * n + i] = prevRew[i];
+      }
+      System.arraycopy(prevAct, 0, buf.prevActions, t * n * actDim, n * actDim);
+      for (int i = 0; i < n; i++) {
+        boolean done = term[i] || trunc[i];
+        episodes.step(i, raw[i], done);
+        rewBuf[i] = normalize.reward(i, raw[i], done);
+      }
+      buf.putRewards(t, rewBuf);
+      buf.putFlags(t, term, trunc);
+      if (config.bootstrapTruncation()) {
+        for (int i = 0; i < n; i++) if (trunc[i] && !term[i]) buf.addTruncationBootstrap(t, i, gamma, of[i].finalValues()[t * of[i].envs() + at[i]]);
+      }
+      for (int i = 0; i < n; i++) {
+        boolean done = term[i] || trunc[i];
+        curDones[i] = done ? 1f : 0f;
+        if (done) {
+          epsId[i] = nextEpsId++;
+          prevRew[i] = 0;
+          java.util.Arrays.fill(prevAct, i * actDim, (i + 1) * actDim, 0f);
+        } else {
+          prevRew[i] = rewBuf[i];
+          System.arraycopy(actStep, i * actDim, prevAct, i * actDim, actDim);
+        }
+      }
+      globalStep += n;
+    }
+    float[] nextVals = new float[n];
+    for (int i = 0; i < n; i++) {
+      RolloutShard.Result r = of[i];
+      nextVals[i] = r.nextValues()[at[i]];
+      System.arraycopy(r.endObs(), at[i] * obsDim, curObs, i * obsDim, obsDim);
+      if (r.endDones()[at[i]] != curDones[i]) throw new IllegalStateException("cluster: env " + i + "'s episode-start flag disagrees with its steps");
+      try {
+        envs.get(i).restore(r.snapshots()[at[i]]);
+      } catch (RuntimeException ex) {
+        throw new IllegalStateException("cluster: env " + i + " snapshot from a worker: " + ex.getMessage(), ex);
+      }
+    }
+    buf.putNext(nextVals, curDones);
+    return Rng.restore(endRng);
+  }
+
   /** The template's extra action outputs of step {@code t}, each [envs, width], into the buffer's columns of those names. */
   private void recordExtras(RolloutBuffer buf, int t) {
     for (var e : policy.extraActionOut(curObsT, out).entrySet()) {

@@ -71,6 +71,7 @@ public final class Trainer implements AutoCloseable {
   private long iteration;
   private long rolloutNanos;
   private long updateNanos;
+  private Rollouts rollouts;
 
   /** A trainer for {@code config} on an environment of {@code registry}, on the default kernels. */
   public Trainer(TrainConfig config, EnvRegistry registry) {
@@ -221,6 +222,16 @@ public final class Trainer implements AutoCloseable {
   /** {@code max |ratio - 1|} on the first minibatch of the first epoch of the last update (PPO: exactly 0). */
   public double firstMinibatchRatioDeviation() { return learner.firstRatioDeviation(); }
 
+  /**
+   * Runs the rollouts of the following iterations through {@code rollouts} (the cluster module's
+   * workers; null: in this JVM again). A bulk-sync run gives the bits of the same run in one JVM; see
+   * {@link Rollouts} and {@link RolloutShard} for how, and for what is not supported.
+   */
+  public void useRollouts(Rollouts rollouts) {
+    if (rollouts != null) RolloutShard.checkSupported(config);
+    this.rollouts = rollouts;
+  }
+
   /** Resets the environments now (the first iteration does it otherwise), so that a checkpoint holds their states. */
   public void start() {
     collector.start();
@@ -243,7 +254,8 @@ public final class Trainer implements AutoCloseable {
   /** One rollout and update; returns its statistics. */
   public IterationStats iterate(long startNanos, long startStep) {
     long t0 = System.nanoTime();
-    collector.collect(buf, sampler, rng);
+    if (rollouts != null) rng = collector.collectRemote(buf, rng, rollouts, kernels.name(), RolloutShard.flatWeights(network), iteration);
+    else collector.collect(buf, sampler, rng);
     adopt(buf.batch(), policy.postprocessTrajectory(buf.batch(), java.util.Map.of(), null));
     long t1 = System.nanoTime();
     rolloutNanos += t1 - t0;
