@@ -77,7 +77,7 @@ public final class BlasAnchor {
         System.getenv("OPENBLAS_CORETYPE"), System.getProperty("java.vm.version"));
     System.out.println("load average before: " + loadavg());
     System.out.printf(Locale.ROOT, "%-18s %12s %12s %12s %12s %8s %8s %8s  %s%n", "shape (MxKxN)", "vecrl us", "vecrl GF/s",
-        "blas us", "blas GF/s", "ratio", "lowest", "highest", "max error / bound (vecrl, blas)");
+        "blas us", "blas GF/s", "best", "median", "lowest", "max error / bound (vecrl, blas)");
     Kernels kernels = VectorKernels.create(threads);
     for (String s : shapes) {
       String[] sf = s.split(":");
@@ -122,10 +122,11 @@ public final class BlasAnchor {
       Arrays.sort(ratios);
       double flop = 2.0 * m * n * k;
       System.out.printf(Locale.ROOT, "%-18s %12.3f %12.1f %12.3f %12.1f %8.3f %8.3f %8.3f  %s%n", s, bestV, flop / bestV / 1e3,
-          bestB, flop / bestB / 1e3, ratios[rounds / 2], ratios[0], ratios[rounds - 1], err);
+          bestB, flop / bestB / 1e3, bestB / bestV, ratios[rounds / 2], ratios[0], err);
     }
     System.out.println("load average after: " + loadavg());
-    System.out.println("us: the fastest round's time per call; ratio: vecrl's speed / OpenBLAS's, median over rounds (> 1: vecrl faster)");
+    System.out.println("us: the fastest round's time per call; best: vecrl's speed / OpenBLAS's in their fastest rounds; median, lowest:");
+    System.out.println("  of the per-round ratios (> 1: vecrl faster). On a loaded machine the fastest rounds are the ones not interrupted.");
     System.out.println("error: the largest |c - reference| over sampled outputs, divided by k * 2^-24 * sum |a_ip b_pj| (<= 1 is within the usual float bound)");
     System.exit(0); // the kernels' thread pool
   }
