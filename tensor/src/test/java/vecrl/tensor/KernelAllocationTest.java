@@ -94,6 +94,13 @@ class KernelAllocationTest {
     ops.put("matmul 4 columns transposed A", () -> k.matmul(g, true, x4, false, g4, 0f));
     ops.put("matmul 2 rows transposed A", () -> k.matmul(g2, true, x, false, d2, 0f));
     ops.put("matmul 2 rows transposed B", () -> k.matmul(d2, false, x, true, rowsT, 1f));
+    // Wide enough (200 columns, 3+ panels of B) for the general path that packs A.
+    Tensor wideB = Tensor.zeros(COLS, 200), wideBt = Tensor.zeros(200, COLS), wideC = Tensor.zeros(37, 200);
+    Tensor tallA = Tensor.wrap(x.data(), 0, new int[] {37, COLS});
+    r.fillUniform(wideB, -1f, 1f);
+    r.fillUniform(wideBt, -1f, 1f);
+    ops.put("matmul packed A", () -> k.matmul(tallA, false, wideB, false, wideC, 0f));
+    ops.put("matmul packed A transposed B beta 1", () -> k.matmul(tallA, false, wideBt, true, wideC, 1f));
     return ops;
   }
 
