@@ -14,6 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  * method handles a range of output rows or columns, so the caller can split work across threads;
  * an output element's arithmetic never depends on how the work was split.
  *
+ * <p>When B has three or more panels, the general path also packs A, a block of MC rows by one K
+ * block at a time, tile by tile ({@link #gemmRowsPackedA}): each block is copied once for all of B's
+ * panels and the 8-row kernel reads it at a fixed stride. The order of every output's multiply-adds
+ * is the same as with A read in place, so the bits are too.
+ *
  * <p>The kernels are generated shapes of one pattern (kernel8 ... kernel1); helpers that take
  * vectors are tiny so that C2 inlines them (a vector passed to a method that is not inlined is
  * boxed on the heap).
