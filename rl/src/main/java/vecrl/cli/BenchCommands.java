@@ -61,6 +61,8 @@ final class BenchCommands {
     }
     long skip = o.get("--skip") == null ? 0 : Main.parseLong("--skip", o.get("--skip"), 0);
     if (skip >= steps) throw new UsageException("--skip " + skip + ": must be below --steps " + steps);
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long cpu0 = mx.getCurrentThreadCpuTime();
     long t0 = System.nanoTime();
     IterationStats[] last = new IterationStats[1];
     // At the first iteration that ends at or past --skip: time, step, rollout and update seconds.
@@ -89,10 +91,15 @@ final class BenchCommands {
       flopsPerStep = flopsPerEnvStep(t.policy().model().parameters(), c.epochs());
     }
     long t1 = System.nanoTime();
+    double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
     double secs = (t1 - t0) / 1e9;
     long n = last[0].step();
     out.println(String.format(Locale.ROOT, "%,d steps in %.2f s: %,.0f env steps/s end to end (training mean return at end %.1f)",
         n, secs, n / secs, last[0].meanReturn()));
+    // The training thread's CPU time: what the wall time would be with a core of its own (the JIT
+    // compiles on other threads), so it varies less than the wall time on a loaded machine.
+    out.println(String.format(Locale.ROOT, "  training thread CPU time %.2f s: %,.0f env steps per CPU second; load average %s",
+        cpu, n / cpu, loadAverage()));
     out.println(String.format(Locale.ROOT, "  rollout (env steps, policy, GAE) %.2f s, updates %.2f s, the rest (start-up, callbacks) %.2f s",
         rollout, update, secs - rollout - update));
     out.println(String.format(Locale.ROOT, "  per env step: rollout %.3f us, update %.3f us", rollout / n * 1e6, update / n * 1e6));
@@ -109,6 +116,14 @@ final class BenchCommands {
           + " per env step: rollout %.3f us, update %.3f us", (long) mark[1], n2, s2, n2 / s2, n2 / s2 / limit, r2 / n2 * 1e6, u2 / n2 * 1e6));
     }
     return 0;
+  }
+
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   /**
