@@ -5,10 +5,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import vecrl.autodiff.MlpBenchCase;
+import vecrl.autodiff.Parameter;
+import vecrl.autodiff.ParameterSet;
 import vecrl.cli.Main.Opts;
 import vecrl.cli.Main.UsageException;
 import vecrl.env.EnvRegistry;
 import vecrl.tensor.Backends;
+import vecrl.tensor.Kernels;
+import vecrl.tensor.Rng;
+import vecrl.tensor.Tensor;
 import vecrl.tensor.VectorKernels;
 import vecrl.train.Callback;
 import vecrl.train.IterationStats;
@@ -31,7 +36,7 @@ final class BenchCommands {
   }
 
   int benchTrain(List<String> args) {
-    Opts o = Main.parse(args, List.of("--steps", "--seed", "--backend", "--env", "--policy", "--envs"), List.of(), "bench-train");
+    Opts o = Main.parse(args, List.of("--steps", "--seed", "--backend", "--env", "--policy", "--envs", "--skip"), List.of(), "bench-train");
     main.selectBackend(o);
     long steps = Main.parseLong("--steps", o.get("--steps") == null ? "100000" : o.get("--steps"), 512);
     long seed = o.get("--seed") == null ? 1 : Main.parseLong("--seed", o.get("--seed"), Long.MIN_VALUE);
@@ -54,25 +59,107 @@ final class BenchCommands {
           env, policy, c.recurrent() ? String.format(Locale.ROOT, " (cell %d, %s, sequences of %d)", c.cellSize(), c.sharedCell() ? "shared" : "separate", c.seqLen()) : "",
           c.numEnvs(), c.numSteps(), c.epochs(), c.minibatches(), c.hidden(), Backends.kernels().name()));
     }
+    long skip = o.get("--skip") == null ? 0 : Main.parseLong("--skip", o.get("--skip"), 0);
+    if (skip >= steps) throw new UsageException("--skip " + skip + ": must be below --steps " + steps);
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long cpu0 = mx.getCurrentThreadCpuTime();
     long t0 = System.nanoTime();
     IterationStats[] last = new IterationStats[1];
-    double rollout, update;
+    // At the first iteration that ends at or past --skip: time, step, rollout and update seconds.
+    double[] mark = null;
+    double rollout, update, flopsPerStep;
+    Kernels kernels;
     try (Trainer t = new Trainer(c, registry)) {
+      double[] m = new double[] {Double.NaN, 0, 0, 0};
       t.run(List.of(new Callback() {
         @Override
         public boolean onIteration(Trainer tr, IterationStats s) {
           last[0] = s;
+          if (skip > 0 && Double.isNaN(m[0]) && s.step() >= skip) {
+            m[0] = System.nanoTime();
+            m[1] = s.step();
+            m[2] = tr.rolloutSeconds();
+            m[3] = tr.updateSeconds();
+          }
           return true;
         }
       }));
+      if (!Double.isNaN(m[0])) mark = m;
       rollout = t.rolloutSeconds();
       update = t.updateSeconds();
+      kernels = t.kernels();
+      flopsPerStep = flopsPerEnvStep(t.policy().model().parameters(), c.epochs());
     }
-    double secs = (System.nanoTime() - t0) / 1e9;
+    long t1 = System.nanoTime();
+    double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
+    double secs = (t1 - t0) / 1e9;
+    long n = last[0].step();
     out.println(String.format(Locale.ROOT, "%,d steps in %.2f s: %,.0f env steps/s end to end (training mean return at end %.1f)",
-        last[0].step(), secs, last[0].step() / secs, last[0].meanReturn()));
-    out.println(String.format(Locale.ROOT, "  rollout (env steps, policy, GAE) %.2f s, updates %.2f s", rollout, update));
+        n, secs, n / secs, last[0].meanReturn()));
+    // The training thread's CPU time: what the wall time would be with a core of its own (the JIT
+    // compiles on other threads), so it varies less than the wall time on a loaded machine.
+    out.println(String.format(Locale.ROOT, "  training thread CPU time %.2f s: %,.0f env steps per CPU second; load average %s",
+        cpu, n / cpu, loadAverage()));
+    out.println(String.format(Locale.ROOT, "  rollout (env steps, policy, GAE) %.2f s, updates %.2f s, the rest (start-up, callbacks) %.2f s",
+        rollout, update, secs - rollout - update));
+    out.println(String.format(Locale.ROOT, "  per env step: rollout %.3f us, update %.3f us", rollout / n * 1e6, update / n * 1e6));
+    double gflops = gemmRate(kernels);
+    double limit = gflops * 1e9 / flopsPerStep;
+    out.println(String.format(Locale.ROOT, "  FLOP limit: %.0f kFLOP per env step (2 per weight per sample: forward in the rollout, forward +"
+        + " backward in %d epochs)", flopsPerStep / 1e3, c.epochs()));
+    out.println(String.format(Locale.ROOT, "  at this run's GEMM rate, %.1f GFLOP/s (2048x64x64, measured after training): %,.0f env steps/s;"
+        + " end to end %.3f of it", gflops, limit, n / secs / limit));
+    if (mark != null) {
+      double s2 = (t1 - mark[0]) / 1e9, n2 = n - mark[1];
+      double r2 = rollout - mark[2], u2 = update - mark[3];
+      out.println(String.format(Locale.ROOT, "after the first %,d steps: %,.0f steps in %.2f s, %,.0f env steps/s (%.3f of the FLOP limit);"
+          + " per env step: rollout %.3f us, update %.3f us", (long) mark[1], n2, s2, n2 / s2, n2 / s2 / limit, r2 / n2 * 1e6, u2 / n2 * 1e6));
+    }
     return 0;
+  }
+
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  /**
+   * Floating-point operations per env step of PPO, from the model's weight matrices: a forward
+   * pass is 2 flops per weight per sample (biases and activations left out), made once in the
+   * rollout, and each epoch's forward and backward passes cost three forward passes (the backward:
+   * the input gradient and the weight gradient, one GEMM each).
+   */
+  static double flopsPerEnvStep(ParameterSet params, int epochs) {
+    long weights = 0;
+    for (Parameter p : params) {
+      Tensor v = p.value();
+      if (v.rank() == 2) weights += (long) v.rows() * v.cols();
+    }
+    return 2.0 * weights * (1 + 3 * epochs);
+  }
+
+  /** GFLOP/s of a 2048x64x64 matrix multiply on these kernels: the best of 10 blocks of 20 ms, after 0.3 s of warm-up. */
+  static double gemmRate(Kernels kernels) {
+    Tensor a = Tensor.zeros(2048, 64), b = Tensor.zeros(64, 64), c = Tensor.zeros(2048, 64);
+    Rng rng = new Rng(1);
+    rng.fillUniform(a, -1f, 1f);
+    rng.fillUniform(b, -1f, 1f);
+    long t0 = System.nanoTime();
+    while (System.nanoTime() - t0 < 300_000_000L) kernels.matmul(a, false, b, false, c, 0f);
+    double best = Double.MAX_VALUE;
+    for (int r = 0; r < 10; r++) {
+      long x = System.nanoTime();
+      int calls = 0;
+      while (System.nanoTime() - x < 20_000_000L) {
+        kernels.matmul(a, false, b, false, c, 0f);
+        calls++;
+      }
+      best = Math.min(best, (System.nanoTime() - x) / (double) calls);
+    }
+    return 2.0 * 2048 * 64 * 64 / best;
   }
 
   int benchAutodiff(List<String> args) {

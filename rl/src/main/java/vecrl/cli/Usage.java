@@ -64,10 +64,11 @@ final class Usage {
           devices
               list the OpenCL platforms and devices (choose one with -Dvecrl.opencl.device=INDEX_OR_NAME)""");
     COMMANDS.put("bench-train", """
-          bench-train [--steps N] [--seed N] [--envs N] [--env ID] [--policy mlp|lstm|gru] [--backend NAME]
+          bench-train [--steps N] [--skip N] [--seed N] [--envs N] [--env ID] [--policy mlp|lstm|gru] [--backend NAME]
               PPO training speed on one thread: CleanRL's CartPole-v1 configuration (4 envs x 128 steps,
               4 epochs x 4 minibatches, 64-64 tanh); with --env or --policy, that env's preset for
-              that policy""");
+              that policy. Prints the phases (rollout, update) per env step and the ratio to the FLOP
+              limit (the GEMM rate measured in the same run); --skip N: also the speed after the first N""");
     COMMANDS.put("bench-autodiff", """
           bench-autodiff [--case A,B2048,B128,C] [--rounds N] [--profile]
               the autodiff benchmark's MLPs: forward + backward on a tape against the same GEMMs alone,

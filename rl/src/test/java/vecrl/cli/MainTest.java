@@ -42,6 +42,17 @@ final class MainTest {
   }
 
   @Test
+  void benchTrainReportsPhasesFlopLimitAndSteadyState() {
+    // CleanRL's networks: actor 4-64-64-2 and critic 4-64-64-1, 8,896 weights; 2 flops per weight
+    // per sample, once in the rollout and 3 times (forward, two backward GEMMs) in each of 4 epochs.
+    CliRun r = run("bench-train", "--steps", "2048", "--skip", "1024");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("per env step: rollout ") && r.out().contains("231 kFLOP per env step")
+        && r.out().contains("of the FLOP limit") && r.out().contains("after the first 1,024 steps: 1,024 steps in"), r.out());
+    bad("--skip 2048", "below --steps", "bench-train", "--steps", "2048", "--skip", "2048");
+  }
+
+  @Test
   void benchAutodiffReportsTheRatioAndTheProfile() {
     // B128 is the small case: a few seconds with its JIT warm-up. The ratio is a measurement, so
     // only its presence and sanity are checked (both workloads run the same GEMMs, so > 0.5).

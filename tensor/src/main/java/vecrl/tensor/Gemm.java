@@ -14,6 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  * method handles a range of output rows or columns, so the caller can split work across threads;
  * an output element's arithmetic never depends on how the work was split.
  *
+ * <p>When B has three or more panels, the general path also packs A, a block of MC rows by one K
+ * block at a time, tile by tile ({@link #gemmRowsPackedA}): each block is copied once for all of B's
+ * panels and the 8-row kernel reads it at a fixed stride. The order of every output's multiply-adds
+ * is the same as with A read in place, so the bits are too.
+ *
  * <p>The kernels are generated shapes of one pattern (kernel8 ... kernel1); helpers that take
  * vectors are tiny so that C2 inlines them (a vector passed to a method that is not inlined is
  * boxed on the heap).
@@ -141,6 +146,165 @@ final class Gemm {
           i += r;
         }
       }
+    }
+  }
+
+  /** Rows of A per packed block of {@link #gemmRowsPackedA} (a multiple of 8 and 6): MC x KC floats stay in L2. */
+  static final int MC = Integer.getInteger("vecrl.gemm.mc", 192);
+  /** Whether the general path may pack A ({@code -Dvecrl.gemm.packA=false} turns it off, for comparisons). */
+  static final boolean PACK_A = Boolean.parseBoolean(System.getProperty("vecrl.gemm.packA", "true"));
+
+  /**
+   * Whether the general path packs A ({@link #gemmRowsPackedA}) for n output columns: when each
+   * packed block meets at least three of B's panels. With one or two (n <= 2 NR: a PPO layer of 64)
+   * the copy costs more than the kernel gains (2048x64x64: 12% slower in two alternating pairs).
+   */
+  static boolean packsA(int n) {
+    return PACK_A && n > 2 * NR;
+  }
+
+  /**
+   * Rows [i0, i1) of c = op(A) . B + beta c as {@link #gemmRows}, with blocks of up to MC rows of
+   * op(A) (one K block deep) first packed into {@code pa[paOff ...]} (MC * KC floats of this task's
+   * scratch), tile by tile, a tile of r rows as kc groups of r floats: the kernel then reads A at a
+   * fixed stride, and each block of A is packed once for all of B's panels. Each output's arithmetic
+   * (the order of its multiply-adds, the K blocks, beta) is that of {@link #gemmRows}.
+   */
+  static void gemmRowsPackedA(float[] ad, int ao, int ars, int acs, float[] pb, int bo, int bStride, boolean packed,
+      int k, int n, float[] cd, int co, int ldc, float beta, int i0, int i1, float[] tile, int tileOff,
+      float[] pa, int paOff) {
+    int panels = (n + NR - 1) / NR;
+    for (int k0 = 0; k0 < k; k0 += KC) {
+      int kc = Math.min(KC, k - k0);
+      boolean first = k0 == 0;
+      boolean over = first && beta == 0f;
+      float s = first ? beta : 1f;
+      for (int ib = i0; ib < i1; ib += MC) {
+        int ie = Math.min(ib + MC, i1);
+        packA(ad, ao + k0 * acs, ars, acs, ib, ie, kc, pa, paOff);
+        for (int q = 0; q < panels; q++) {
+          int j0 = q * NR, nc = Math.min(NR, n - j0);
+          int pbOff = packed ? bo + q * k * NR + k0 * NR : bo + k0 * bStride + j0;
+          int at = paOff;
+          for (int i = ib; i < ie; ) {
+            int r = tileRows(ie - i);
+            if (nc == NR) {
+              kernelPacked(r, pa, at, pb, pbOff, bStride, kc, cd, co + i * ldc + j0, ldc, over, s);
+            } else {
+              kernelPacked(r, pa, at, pb, pbOff, bStride, kc, tile, tileOff, NR, true, 0f);
+              for (int ii = 0; ii < r; ii++) {
+                int cr = co + (i + ii) * ldc + j0, tr = tileOff + ii * NR;
+                for (int jj = 0; jj < nc; jj++) {
+                  cd[cr + jj] = over ? tile[tr + jj] : Math.fma(cd[cr + jj], s, tile[tr + jj]);
+                }
+              }
+            }
+            at += r * kc;
+            i += r;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs rows [ib, ie) of a K block of op(A) (element (i, p) at {@code ad[ao + i * ars + p * acs]},
+   * p < kc) into {@code pa[off ...]}: tiles of {@link #tileRows} rows, each kc groups of its r rows.
+   */
+  static void packA(float[] ad, int ao, int ars, int acs, int ib, int ie, int kc, float[] pa, int off) {
+    for (int i = ib; i < ie; ) {
+      int r = tileRows(ie - i);
+      for (int ii = 0; ii < r; ii++) {
+        int src = ao + (i + ii) * ars, dst = off + ii;
+        if (acs == 1) {
+          for (int p = 0; p < kc; p++, dst += r) pa[dst] = ad[src + p];
+        } else {
+          for (int p = 0; p < kc; p++, dst += r) pa[dst] = ad[src + p * acs];
+        }
+      }
+      off += r * kc;
+      i += r;
+    }
+  }
+
+  static void kernelPacked(int r, float[] a, int aBase, float[] b, int bBase, int bStride, int kc,
+      float[] c, int cBase, int ldc, boolean over, float s) {
+    switch (r) {
+      case 8 -> kernelP8(a, aBase, b, bBase, bStride, kc, c, cBase, ldc, over, s);
+      default -> kernel(r, a, aBase, 1, r, b, bBase, bStride, kc, c, cBase, ldc, over, s);
+    }
+  }
+
+  /** 8 rows x NR columns from a packed tile of A (kc groups of 8): c[i, j] (+)= sum over kc of a[i, p] * panel[p, j]. */
+  static void kernelP8(float[] a, int aBase, float[] b, int bBase, int bStride, int kc,
+      float[] c, int cBase, int ldc, boolean over, float s) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+    int bo = bBase;
+    for (int p = 0; p < kc; p++) {
+      int ao = aBase + 8 * p;
+      FloatVector b0 = FloatVector.fromArray(S, b, bo);
+      FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+      FloatVector x0 = FloatVector.broadcast(S, a[ao]);
+      c00 = x0.fma(b0, c00);
+      c01 = x0.fma(b1, c01);
+      FloatVector x1 = FloatVector.broadcast(S, a[ao + 1]);
+      c10 = x1.fma(b0, c10);
+      c11 = x1.fma(b1, c11);
+      FloatVector x2 = FloatVector.broadcast(S, a[ao + 2]);
+      c20 = x2.fma(b0, c20);
+      c21 = x2.fma(b1, c21);
+      FloatVector x3 = FloatVector.broadcast(S, a[ao + 3]);
+      c30 = x3.fma(b0, c30);
+      c31 = x3.fma(b1, c31);
+      FloatVector x4 = FloatVector.broadcast(S, a[ao + 4]);
+      c40 = x4.fma(b0, c40);
+      c41 = x4.fma(b1, c41);
+      FloatVector x5 = FloatVector.broadcast(S, a[ao + 5]);
+      c50 = x5.fma(b0, c50);
+      c51 = x5.fma(b1, c51);
+      FloatVector x6 = FloatVector.broadcast(S, a[ao + 6]);
+      c60 = x6.fma(b0, c60);
+      c61 = x6.fma(b1, c61);
+      FloatVector x7 = FloatVector.broadcast(S, a[ao + 7]);
+      c70 = x7.fma(b0, c70);
+      c71 = x7.fma(b1, c71);
+      bo += bStride;
+    }
+    if (over) {
+      c00.intoArray(c, cBase);
+      c01.intoArray(c, cBase + L);
+      c10.intoArray(c, cBase + ldc);
+      c11.intoArray(c, cBase + ldc + L);
+      c20.intoArray(c, cBase + 2 * ldc);
+      c21.intoArray(c, cBase + 2 * ldc + L);
+      c30.intoArray(c, cBase + 3 * ldc);
+      c31.intoArray(c, cBase + 3 * ldc + L);
+      c40.intoArray(c, cBase + 4 * ldc);
+      c41.intoArray(c, cBase + 4 * ldc + L);
+      c50.intoArray(c, cBase + 5 * ldc);
+      c51.intoArray(c, cBase + 5 * ldc + L);
+      c60.intoArray(c, cBase + 6 * ldc);
+      c61.intoArray(c, cBase + 6 * ldc + L);
+      c70.intoArray(c, cBase + 7 * ldc);
+      c71.intoArray(c, cBase + 7 * ldc + L);
+    } else {
+      FloatVector sv = FloatVector.broadcast(S, s);
+      FloatVector.fromArray(S, c, cBase).fma(sv, c00).intoArray(c, cBase);
+      FloatVector.fromArray(S, c, cBase + L).fma(sv, c01).intoArray(c, cBase + L);
+      FloatVector.fromArray(S, c, cBase + ldc).fma(sv, c10).intoArray(c, cBase + ldc);
+      FloatVector.fromArray(S, c, cBase + ldc + L).fma(sv, c11).intoArray(c, cBase + ldc + L);
+      FloatVector.fromArray(S, c, cBase + 2 * ldc).fma(sv, c20).intoArray(c, cBase + 2 * ldc);
+      FloatVector.fromArray(S, c, cBase + 2 * ldc + L).fma(sv, c21).intoArray(c, cBase + 2 * ldc + L);
+      FloatVector.fromArray(S, c, cBase + 3 * ldc).fma(sv, c30).intoArray(c, cBase + 3 * ldc);
+      FloatVector.fromArray(S, c, cBase + 3 * ldc + L).fma(sv, c31).intoArray(c, cBase + 3 * ldc + L);
+      FloatVector.fromArray(S, c, cBase + 4 * ldc).fma(sv, c40).intoArray(c, cBase + 4 * ldc);
+      FloatVector.fromArray(S, c, cBase + 4 * ldc + L).fma(sv, c41).intoArray(c, cBase + 4 * ldc + L);
+      FloatVector.fromArray(S, c, cBase + 5 * ldc).fma(sv, c50).intoArray(c, cBase + 5 * ldc);
+      FloatVector.fromArray(S, c, cBase + 5 * ldc + L).fma(sv, c51).intoArray(c, cBase + 5 * ldc + L);
+      FloatVector.fromArray(S, c, cBase + 6 * ldc).fma(sv, c60).intoArray(c, cBase + 6 * ldc);
+      FloatVector.fromArray(S, c, cBase + 6 * ldc + L).fma(sv, c61).intoArray(c, cBase + 6 * ldc + L);
+      FloatVector.fromArray(S, c, cBase + 7 * ldc).fma(sv, c70).intoArray(c, cBase + 7 * ldc);
+      FloatVector.fromArray(S, c, cBase + 7 * ldc + L).fma(sv, c71).intoArray(c, cBase + 7 * ldc + L);
     }
   }
 

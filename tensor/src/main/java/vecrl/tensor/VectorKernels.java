@@ -185,6 +185,24 @@ public final class VectorKernels implements Kernels {
     final int tasks = Math.min(threads, blocks);
     final int rowsPerTask = ((blocks + tasks - 1) / tasks) * mr;
     boolean direct = !tb && n % Gemm.NR == 0 && (long) k * n <= Gemm.DIRECT_MAX;
+    if (Gemm.packsA(n)) {
+      // A packed per block of rows, B packed (or read in place when direct), see Gemm.gemmRowsPackedA.
+      final int paPer = Math.min(Gemm.MC, rowsPerTask) * Math.min(Gemm.KC, k);
+      final int bSize = direct ? 0 : Gemm.scratchSize(n, k, 0);
+      final int tileBase = bSize, paBase = bSize + tasks * 8 * Gemm.NR;
+      final float[] sc = takeScratch(paBase + tasks * paPer);
+      if (!direct) Gemm.packB(bd, bo, tb ? 1 : ldb, tb ? ldb : 1, k, n, sc);
+      final float[] bp = direct ? bd : sc;
+      final int bpo = direct ? bo : 0, bps = direct ? ldb : Gemm.NR;
+      if (tasks == 1) {
+        Gemm.gemmRowsPackedA(ad, ao, ars, acs, bp, bpo, bps, !direct, k, n, cd, co, n, beta, 0, m, sc, tileBase, sc, paBase);
+      } else {
+        pool.run(tasks, t -> Gemm.gemmRowsPackedA(ad, ao, ars, acs, bp, bpo, bps, !direct, k, n, cd, co, n, beta,
+            t * rowsPerTask, Math.min(m, (t + 1) * rowsPerTask), sc, tileBase + t * 8 * Gemm.NR, sc, paBase + t * paPer));
+      }
+      scratch.set(sc);
+      return;
+    }
     int need = direct ? tasks * 8 * Gemm.NR : Gemm.scratchSize(n, k, tasks);
     float[] buf = scratch.getAndSet(null);
     if (buf == null || buf.length < need) buf = new float[need];

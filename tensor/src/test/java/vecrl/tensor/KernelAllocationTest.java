@@ -107,6 +107,13 @@ class KernelAllocationTest {
       k.conv2d(img, cw, cb, null, cg, cols, cout);
       k.conv2dBackward(img, cw, cgy, cg, cols, gimg, gcw, gcb);
     });
+    // Wide enough (200 columns, 3+ panels of B) for the general path that packs A.
+    Tensor wideB = Tensor.zeros(COLS, 200), wideBt = Tensor.zeros(200, COLS), wideC = Tensor.zeros(37, 200);
+    Tensor tallA = Tensor.wrap(x.data(), 0, new int[] {37, COLS});
+    r.fillUniform(wideB, -1f, 1f);
+    r.fillUniform(wideBt, -1f, 1f);
+    ops.put("matmul packed A", () -> k.matmul(tallA, false, wideB, false, wideC, 0f));
+    ops.put("matmul packed A transposed B beta 1", () -> k.matmul(tallA, false, wideBt, true, wideC, 1f));
     return ops;
   }
 

@@ -39,7 +39,7 @@ final class VectorMatmulTest {
     int[][] shapes = {
         {1, 64, 64}, {1, 257, 100}, {100, 257, 63}, {257, 9, 15}, {63, 64, 65}, {64, 64, 64},
         {9, 100, 257}, {15, 8, 63}, {8, 15, 9}, {2048 / 16, 4, 64}, {128, 64, 1}, {1, 65, 1},
-        {17, 600, 65}, {33, 513, 32}, {7, 300, 96}, {200, 64, 64}};
+        {17, 600, 65}, {33, 513, 32}, {7, 300, 96}, {200, 64, 64}, {203, 600, 131}, {410, 257, 97}};
     for (int[] s : shapes) checkAllForms(rng, s[0], s[1], s[2]);
   }
 
@@ -238,11 +238,49 @@ final class VectorMatmulTest {
     vec.matmul(a, false, b, false, c2, 0f);
   }
 
+  /**
+   * The general path with A packed gives the bits of the kernels reading A in place: each output's
+   * multiply-adds are the same, in the same order. Shapes cross the packed blocks of rows (Gemm.MC),
+   * the K blocks (Gemm.KC), the row tiles' tails and a last partial panel of B; every form, with and
+   * without beta, B packed and B read in place.
+   */
+  @Test
+  void packingAKeepsEveryOutputsBits() {
+    Rng rng = new Rng(15);
+    int[][] shapes = {{Gemm.MC + 13, Gemm.KC + 37, 3 * Gemm.NR + 5}, {2 * Gemm.MC + 7, 2 * Gemm.KC + 1, 3 * Gemm.NR},
+        {9, 70, 4 * Gemm.NR}, {Gemm.MC, 33, 5 * Gemm.NR - 1}};
+    for (int[] s : shapes) {
+      int m = s[0], k = s[1], n = s[2];
+      for (int form = 0; form < 3; form++) {
+        boolean ta = form == 2, tb = form == 1;
+        Tensor a = ta ? Checks.random(rng, -1, 1, k, m) : Checks.random(rng, -1, 1, m, k);
+        Tensor b = tb ? Checks.random(rng, -1, 1, n, k) : Checks.random(rng, -1, 1, k, n);
+        int lda = a.cols(), ldb = b.cols(), ars = ta ? 1 : lda, acs = ta ? lda : 1;
+        for (boolean direct : new boolean[] {false, true}) {
+          if (direct && (tb || n % Gemm.NR != 0)) continue;
+          float[] pb = direct ? b.data() : new float[Gemm.scratchSize(n, k, 0)];
+          if (!direct) Gemm.packB(b.data(), 0, tb ? 1 : ldb, tb ? ldb : 1, k, n, pb);
+          int bs = direct ? ldb : Gemm.NR;
+          for (float beta : new float[] {0f, -0.75f}) {
+            Tensor c0 = Checks.random(rng, -2, 2, m, n), inPlace = c0.copy(), packed = c0.copy();
+            Gemm.gemmRows(a.data(), 0, ars, acs, pb, 0, bs, !direct, k, n, inPlace.data(), 0, n, beta, 0, m,
+                new float[8 * Gemm.NR], 0);
+            Gemm.gemmRowsPackedA(a.data(), 0, ars, acs, pb, 0, bs, !direct, k, n, packed.data(), 0, n, beta, 0, m,
+                new float[8 * Gemm.NR], 0, new float[Gemm.MC * Gemm.KC], 0);
+            Checks.assertBitsEqual(inPlace, packed, "packed A at " + m + "x" + k + "x" + n + " form " + form
+                + (direct ? " B in place" : " B packed") + " beta " + beta);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void resultsAreBitIdenticalForOneAndTwoThreads() {
     VectorKernels two = VectorKernels.create(2);
     Rng rng = new Rng(14);
-    int[][] shapes = {{301, 203, 131}, {1, 1500, 1030}, {2000, 700, 1}, {130, 129, 128}, {257, 65, 257}};
+    int[][] shapes = {{301, 203, 131}, {1, 1500, 1030}, {2000, 700, 1}, {130, 129, 128}, {257, 65, 257},
+        {437, 530, 161}};
     for (int[] s : shapes) {
       int m = s[0], k = s[1], n = s[2];
       assertTrue((long) m * n * k >= VectorKernels.PARALLEL_MIN_WORK, "shape too small to split");
