@@ -80,6 +80,7 @@ final class BenchCommands {
       }));
       rollout = t.rolloutSeconds();
       update = t.updateSeconds();
+      if (t.offPolicyAlgorithm() != null && t.replayBuffer().size() > 0) allocationPerStep(t);
     }
     double secs = (System.nanoTime() - t0) / 1e9;
     out.println(String.format(Locale.ROOT, "%,d steps in %.2f s: %,.0f env steps/s end to end (training mean return at end %.1f)",
@@ -87,6 +88,27 @@ final class BenchCommands {
     out.println(String.format(Locale.ROOT, algo.equals("dqn") ? "  collection (env steps, epsilon-greedy acting, replay buffer) %.2f s, training (sampling, gradient steps) %.2f s"
         : "  rollout (env steps, policy, GAE) %.2f s, updates %.2f s", rollout, update));
     return 0;
+  }
+
+  /**
+   * Bytes a steady-state gradient step allocates, by this thread's allocation counter: 2,000 more
+   * steps on batches from the run's buffer (their own generator), in windows of 500, the last window
+   * reported (the first may still run code that C2 has not compiled).
+   */
+  private void allocationPerStep(Trainer t) {
+    if (!(java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean bean)
+        || !bean.isThreadAllocatedMemorySupported()) {
+      return;
+    }
+    var alg = t.offPolicyAlgorithm();
+    vecrl.tensor.Rng rng = new vecrl.tensor.Rng(12345);
+    double perStep = Double.NaN;
+    for (int w = 0; w < 4; w++) {
+      long before = bean.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 500; i++) alg.learn(t.replayBuffer().sample(rng), t.globalStep(), rng);
+      perStep = (bean.getCurrentThreadAllocatedBytes() - before) / 500.0;
+    }
+    out.println(String.format(Locale.ROOT, "  allocation in a steady-state gradient step: %.0f bytes (thread allocation counter, 500 steps after 1,500)", perStep));
   }
 
   int benchAutodiff(List<String> args) {
