@@ -3,7 +3,8 @@
 # Markdown, the greedy evaluation (10 episodes) of each seed and how many seeds meet the target.
 #
 #   scripts/learning-results.sh                 every row (about an hour on 2 cores)
-#   scripts/learning-results.sh cartpole-ppo    only the rows named (see ROWS below)
+#   scripts/learning-results.sh cartpole-ppo    only the rows named (see ROWS below; the DQN rows,
+#                                               cartpole-dqn and acrobot-dqn, take 10-30 min a seed on a busy machine)
 #
 # Runs go to runs/learning-results/ROW (VECRL_RESULTS_OUT overrides it); a row's old runs are removed
 # first. Each run uses one env thread, as the README's numbers do; results are reproducible for a
@@ -22,6 +23,8 @@ ROWS=(
   "novel-gru;GRU 64, shared (\`--policy gru\`, same preset values);--env CartPoleNoVel-v1 --policy gru;400;3"
   "novel-mlp;MLP 64-64, same preset;--env CartPoleNoVel-v1 --policy mlp;400;0"
   "catch-a2c;Catch-v0 (pixels) | A2C, SeedCnnPolicy | \`--env Catch-v0 --algo a2c --policy SeedCnnPolicy\` (100 greedy episodes);--env Catch-v0 --algo a2c --policy SeedCnnPolicy --set evalEpisodes=100;0.9;5"
+  "cartpole-dqn;CartPole-v1 | DQN | \`--algo dqn --kernel-threads 1\` (zoo preset);--algo dqn --kernel-threads 1;475;3"
+  "acrobot-dqn;Acrobot-v1 | DQN | \`--algo dqn --env Acrobot-v1 --kernel-threads 1\` (zoo preset);--algo dqn --env Acrobot-v1 --kernel-threads 1;-100;3"
 )
 
 wanted=("$@")

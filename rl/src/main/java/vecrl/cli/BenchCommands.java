@@ -36,13 +36,24 @@ final class BenchCommands {
   }
 
   int benchTrain(List<String> args) {
-    Opts o = Main.parse(args, List.of("--steps", "--seed", "--backend", "--env", "--policy", "--envs", "--skip"), List.of(), "bench-train");
+    Opts o = Main.parse(args, List.of("--steps", "--seed", "--backend", "--env", "--policy", "--envs", "--skip", "--algo"), List.of(), "bench-train");
     main.selectBackend(o);
     long steps = Main.parseLong("--steps", o.get("--steps") == null ? "100000" : o.get("--steps"), 512);
     long seed = o.get("--seed") == null ? 1 : Main.parseLong("--seed", o.get("--seed"), Long.MIN_VALUE);
     Map<String, String> run = Map.of("totalSteps", String.valueOf(steps), "seed", String.valueOf(seed), "envThreads", "1");
     TrainConfig c;
-    if (o.get("--env") == null && o.get("--policy") == null) {
+    String algo = o.get("--algo") == null ? "ppo" : o.get("--algo").toLowerCase(Locale.ROOT);
+    if (!algo.equals("ppo") && !algo.equals("dqn")) throw new UsageException("--algo " + o.get("--algo") + ": bench-train measures ppo or dqn");
+    if (algo.equals("dqn")) {
+      String env = o.get("--env") == null ? "CartPole-v1" : o.get("--env");
+      if (!registry.contains(env)) throw new UsageException("--env " + env + ": unknown environment; valid environments: " + String.join(", ", registry.names()));
+      if (o.get("--policy") != null) throw new UsageException("--policy: bench-train --algo dqn trains DQN's Q-network");
+      c = Presets.forEnv("dqn", env).with(run);
+      if (o.get("--envs") != null) c = c.with(Map.of("numEnvs", String.valueOf(Main.parseInt("--envs", o.get("--envs"), 1))));
+      out.println(String.format(Locale.ROOT, "bench-train: DQN %s, preset: %d env%s, hidden %s %s, batch %d, %d gradient steps every %d env steps"
+          + " (from %,d), buffer %,d, 1 thread, backend %s", env, c.numEnvs(), c.numEnvs() == 1 ? "" : "s", c.hidden(), c.activation(),
+          c.replayBatchSize(), c.gradientStepsPerIteration(), c.batchSize(), c.learningStarts(), c.bufferSize(), Backends.kernels().name()));
+    } else if (o.get("--env") == null && o.get("--policy") == null) {
       c = TrainConfig.defaults("CartPole-v1").with(run);
       if (o.get("--envs") != null) c = c.with(Map.of("numEnvs", String.valueOf(Main.parseInt("--envs", o.get("--envs"), 1))));
       out.println("bench-train: PPO CartPole-v1, " + c.numEnvs() + " envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh actor and critic, Adam 2.5e-4 annealed, 1 thread, backend " + Backends.kernels().name());
@@ -67,9 +78,11 @@ final class BenchCommands {
     IterationStats[] last = new IterationStats[1];
     // At the first iteration that ends at or past --skip: time, step, rollout and update seconds.
     double[] mark = null;
-    double rollout, update, flopsPerStep;
-    Kernels kernels;
-    try (Trainer t = new Trainer(c, registry)) {
+    double rollout, update, flopsPerStep, cpu;
+    long t1;
+    // DQN's figure is for one thread: vector kernels on one thread (PPO keeps the default backend)
+    Kernels kernels = algo.equals("dqn") && Backends.kernels() instanceof VectorKernels ? VectorKernels.create(1) : Backends.kernels();
+    try (Trainer t = new Trainer(c, registry, kernels)) {
       double[] m = new double[] {Double.NaN, 0, 0, 0};
       t.run(List.of(new Callback() {
         @Override
@@ -84,14 +97,16 @@ final class BenchCommands {
           return true;
         }
       }));
+      t1 = System.nanoTime();
+      cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
       if (!Double.isNaN(m[0])) mark = m;
       rollout = t.rolloutSeconds();
       update = t.updateSeconds();
       kernels = t.kernels();
-      flopsPerStep = flopsPerEnvStep(t.policy().model().parameters(), c.epochs());
+      flopsPerStep = algo.equals("ppo") ? flopsPerEnvStep(t.policy().model().parameters(), c.epochs()) : Double.NaN;
+      // After the timing: its own gradient steps are not part of the run.
+      if (t.offPolicyAlgorithm() != null && t.replayBuffer().size() > 0) allocationPerStep(t);
     }
-    long t1 = System.nanoTime();
-    double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
     double secs = (t1 - t0) / 1e9;
     long n = last[0].step();
     out.println(String.format(Locale.ROOT, "%,d steps in %.2f s: %,.0f env steps/s end to end (training mean return at end %.1f)",
@@ -100,15 +115,21 @@ final class BenchCommands {
     // compiles on other threads), so it varies less than the wall time on a loaded machine.
     out.println(String.format(Locale.ROOT, "  training thread CPU time %.2f s: %,.0f env steps per CPU second; load average %s",
         cpu, n / cpu, loadAverage()));
-    out.println(String.format(Locale.ROOT, "  rollout (env steps, policy, GAE) %.2f s, updates %.2f s, the rest (start-up, callbacks) %.2f s",
+    out.println(String.format(Locale.ROOT, algo.equals("dqn")
+        ? "  collection (env steps, epsilon-greedy acting, replay buffer) %.2f s, training (sampling, gradient steps) %.2f s, the rest (start-up, callbacks) %.2f s"
+        : "  rollout (env steps, policy, GAE) %.2f s, updates %.2f s, the rest (start-up, callbacks) %.2f s",
         rollout, update, secs - rollout - update));
     out.println(String.format(Locale.ROOT, "  per env step: rollout %.3f us, update %.3f us", rollout / n * 1e6, update / n * 1e6));
-    double gflops = gemmRate(kernels);
-    double limit = gflops * 1e9 / flopsPerStep;
-    out.println(String.format(Locale.ROOT, "  FLOP limit: %.0f kFLOP per env step (2 per weight per sample: forward in the rollout, forward +"
-        + " backward in %d epochs)", flopsPerStep / 1e3, c.epochs()));
-    out.println(String.format(Locale.ROOT, "  at this run's GEMM rate, %.1f GFLOP/s (2048x64x64, measured after training): %,.0f env steps/s;"
-        + " end to end %.3f of it", gflops, limit, n / secs / limit));
+    // The FLOP limit is PPO's (its epochs over the rollout); DQN's gradient steps do not follow that count.
+    double limit = Double.NaN;
+    if (algo.equals("ppo")) {
+      double gflops = gemmRate(kernels);
+      limit = gflops * 1e9 / flopsPerStep;
+      out.println(String.format(Locale.ROOT, "  FLOP limit: %.0f kFLOP per env step (2 per weight per sample: forward in the rollout, forward +"
+          + " backward in %d epochs)", flopsPerStep / 1e3, c.epochs()));
+      out.println(String.format(Locale.ROOT, "  at this run's GEMM rate, %.1f GFLOP/s (2048x64x64, measured after training): %,.0f env steps/s;"
+          + " end to end %.3f of it", gflops, limit, n / secs / limit));
+    }
     if (mark != null) {
       double s2 = (t1 - mark[0]) / 1e9, n2 = n - mark[1];
       double r2 = rollout - mark[2], u2 = update - mark[3];
@@ -160,6 +181,27 @@ final class BenchCommands {
       best = Math.min(best, (System.nanoTime() - x) / (double) calls);
     }
     return 2.0 * 2048 * 64 * 64 / best;
+  }
+
+  /**
+   * Bytes a steady-state gradient step allocates, by this thread's allocation counter: 2,000 more
+   * steps on batches from the run's buffer (their own generator), in windows of 500, the last window
+   * reported (the first may still run code that C2 has not compiled).
+   */
+  private void allocationPerStep(Trainer t) {
+    if (!(java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean bean)
+        || !bean.isThreadAllocatedMemorySupported()) {
+      return;
+    }
+    var alg = t.offPolicyAlgorithm();
+    vecrl.tensor.Rng rng = new vecrl.tensor.Rng(12345);
+    double perStep = Double.NaN;
+    for (int w = 0; w < 4; w++) {
+      long before = bean.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 500; i++) alg.learn(t.replayBuffer().sample(rng), t.globalStep(), rng);
+      perStep = (bean.getCurrentThreadAllocatedBytes() - before) / 500.0;
+    }
+    out.println(String.format(Locale.ROOT, "  allocation in a steady-state gradient step: %.0f bytes (thread allocation counter, 500 steps after 1,500)", perStep));
   }
 
   int benchAutodiff(List<String> args) {
