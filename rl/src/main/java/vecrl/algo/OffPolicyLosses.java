@@ -1,5 +1,9 @@
 package vecrl.algo;
 
+import vecrl.policy.MlpDeterministicPolicy;
+import vecrl.policy.MlpDiscreteSacPolicy;
+import vecrl.policy.MlpSacPolicy;
+
 import vecrl.autodiff.Parameter;
 import vecrl.autodiff.Tape;
 import vecrl.autodiff.Var;
@@ -24,12 +28,12 @@ public final class OffPolicyLosses {
    * SAC's critic target: {@code y = r + gamma (1 - terminated) (min_i Q'_i(s', a') - alpha log pi(a'|s'))}
    * with {@code a'} the reparameterised sample for {@code nextEps}.
    */
-  public static void sacTarget(Tape tape, SacPolicy p, Tensor nextObs, Tensor nextEps, Tensor rewards, Tensor terminateds,
+  public static void sacTarget(Tape tape, MlpSacPolicy p, Tensor nextObs, Tensor nextEps, Tensor rewards, Tensor terminateds,
       float alpha, float gamma, Tensor out) {
     checkColumns("sacTarget", nextObs.rows(), rewards, terminateds, out);
     try (var ng = tape.noGrad()) {
       Var s2 = tape.input(nextObs);
-      SacPolicy.Sample s = p.sample(s2, nextEps);
+      MlpSacPolicy.Sample s = p.sample(s2, nextEps);
       Var q = p.qTarget(0, s2, s.action());
       for (int i = 1; i < p.nCritics(); i++) q = q.min(p.qTarget(i, s2, s.action()));
       Tensor qv = q.value(), lp = s.logProb().value();
@@ -41,7 +45,7 @@ public final class OffPolicyLosses {
   }
 
   /** SAC's critic loss: {@code 0.5 sum_i mean((Q_i(s, a) - y)^2)}. */
-  public static Var sacCriticLoss(Tape tape, SacPolicy p, Var obs, Var actions, Tensor target) {
+  public static Var sacCriticLoss(Tape tape, MlpSacPolicy p, Var obs, Var actions, Tensor target) {
     Var y = tape.input(target);
     Var loss = null;
     for (int i = 0; i < p.nCritics(); i++) {
@@ -52,7 +56,7 @@ public final class OffPolicyLosses {
   }
 
   /** SAC's actor loss for a sample on {@code obs}: {@code mean(alpha log pi(a|s) - min_i Q_i(s, a))}. */
-  public static Var sacActorLoss(SacPolicy p, Var obs, SacPolicy.Sample sample, float alpha) {
+  public static Var sacActorLoss(MlpSacPolicy p, Var obs, MlpSacPolicy.Sample sample, float alpha) {
     Var q = p.q(0, obs, sample.action());
     for (int i = 1; i < p.nCritics(); i++) q = q.min(p.q(i, obs, sample.action()));
     return sample.logProb().mul(alpha).sub(q).mean();
@@ -82,7 +86,7 @@ public final class OffPolicyLosses {
    * gamma (1 - terminated) min_i Q'_i(s', a')}. {@code noise} is null for DDPG (no smoothing); with one
    * critic the min is that critic.
    */
-  public static void td3Target(Tape tape, DeterministicPolicy p, Tensor nextObs, Tensor noise, Tensor rewards,
+  public static void td3Target(Tape tape, MlpDeterministicPolicy p, Tensor nextObs, Tensor noise, Tensor rewards,
       Tensor terminateds, float gamma, Tensor out) {
     checkColumns("td3Target", nextObs.rows(), rewards, terminateds, out);
     try (var ng = tape.noGrad()) {
@@ -97,7 +101,7 @@ public final class OffPolicyLosses {
   }
 
   /** TD3's and DDPG's critic loss: {@code sum_i mean((Q_i(s, a) - y)^2)}. */
-  public static Var td3CriticLoss(Tape tape, DeterministicPolicy p, Var obs, Var actions, Tensor target) {
+  public static Var td3CriticLoss(Tape tape, MlpDeterministicPolicy p, Var obs, Var actions, Tensor target) {
     Var y = tape.input(target);
     Var loss = null;
     for (int i = 0; i < p.nCritics(); i++) {
@@ -108,7 +112,7 @@ public final class OffPolicyLosses {
   }
 
   /** TD3's and DDPG's actor loss: {@code -mean(Q_0(s, mu(s)))}. */
-  public static Var td3ActorLoss(DeterministicPolicy p, Var obs) {
+  public static Var td3ActorLoss(MlpDeterministicPolicy p, Var obs) {
     return p.q(0, obs, p.action(obs)).mean().neg();
   }
 
@@ -118,7 +122,7 @@ public final class OffPolicyLosses {
    * Discrete SAC's target: {@code y = r + gamma (1 - terminated) sum_a pi(a|s') (min_i Q'_i(s', a) - alpha
    * log pi(a|s'))}, the expectation over actions taken exactly.
    */
-  public static void discreteSacTarget(Tape tape, DiscreteSacPolicy p, Tensor nextObs, Tensor rewards, Tensor terminateds,
+  public static void discreteSacTarget(Tape tape, MlpDiscreteSacPolicy p, Tensor nextObs, Tensor rewards, Tensor terminateds,
       float alpha, float gamma, Tensor out) {
     checkColumns("discreteSacTarget", nextObs.rows(), rewards, terminateds, out);
     try (var ng = tape.noGrad()) {
@@ -133,7 +137,7 @@ public final class OffPolicyLosses {
   }
 
   /** Discrete SAC's critic loss: {@code 0.5 sum_i mean((Q_i(s)[a] - y)^2)}. */
-  public static Var discreteSacCriticLoss(Tape tape, DiscreteSacPolicy p, Var obs, int[] actions, Tensor target) {
+  public static Var discreteSacCriticLoss(Tape tape, MlpDiscreteSacPolicy p, Var obs, int[] actions, Tensor target) {
     Var y = tape.input(target);
     Var loss = null;
     for (int i = 0; i < p.nCritics(); i++) {
@@ -148,7 +152,7 @@ public final class OffPolicyLosses {
    * critics held constant. Returns the loss; {@code logProbOut} [B, n] receives {@code log pi} for the
    * temperature loss.
    */
-  public static Var discreteSacActorLoss(Tape tape, DiscreteSacPolicy p, Var obs, float alpha) {
+  public static Var discreteSacActorLoss(Tape tape, MlpDiscreteSacPolicy p, Var obs, float alpha) {
     Var q;
     try (var ng = tape.noGrad()) {
       q = p.q(0, obs);

@@ -14,6 +14,9 @@ import vecrl.autodiff.Var;
 import vecrl.nn.Activation;
 import vecrl.nn.Linear;
 import vecrl.nn.MLP;
+import vecrl.policy.MlpDeterministicPolicy;
+import vecrl.policy.MlpDiscreteSacPolicy;
+import vecrl.policy.MlpSacPolicy;
 import vecrl.space.Box;
 import vecrl.space.Discrete;
 import vecrl.tensor.Backends;
@@ -57,8 +60,8 @@ final class OffPolicyLossesTest {
   // ------------------------------------------------------------ SAC by hand
 
   /** Linear SAC networks: mu = 0.5 s + 0.1, log std = 0.2 s - 1; Q0 = s - 0.5 a + 0.2, Q1 = 0.8 s + 0.3 a - 0.1; targets below. */
-  static SacPolicy linearSac() {
-    SacPolicy p = new SacPolicy(OBS1, ACT1, new int[0], new int[0], Activation.RELU, 2, (float) Math.log(0.2), new Rng(1));
+  static MlpSacPolicy linearSac() {
+    MlpSacPolicy p = new MlpSacPolicy(OBS1, ACT1, new int[0], new int[0], Activation.RELU, 2, (float) Math.log(0.2), new Rng(1));
     set(only(p.actor()), new float[][] {{0.5f}, {0.2f}}, new float[] {0.1f, -1f});
     set(only(p.critic(0)), new float[][] {{1f, -0.5f}}, new float[] {0.2f});
     set(only(p.critic(1)), new float[][] {{0.8f, 0.3f}}, new float[] {-0.1f});
@@ -75,7 +78,7 @@ final class OffPolicyLossesTest {
 
   @Test
   void sacTargetMatchesHandValues() {
-    SacPolicy p = linearSac();
+    MlpSacPolicy p = linearSac();
     double alpha = 0.2;
     assertEquals(alpha, p.alpha(), 1e-7);
     Tensor y = Tensor.zeros(3, 1);
@@ -92,7 +95,7 @@ final class OffPolicyLossesTest {
 
   @Test
   void sacCriticActorAndTemperatureLossesMatchHandValues() {
-    SacPolicy p = linearSac();
+    MlpSacPolicy p = linearSac();
     double alpha = 0.2;
     Tensor y = Tensor.of(new float[] {1.5f, -0.5f, 2.0f}, 3, 1);
     Tape tape = new Tape(K);
@@ -115,7 +118,7 @@ final class OffPolicyLossesTest {
     // The actor's loss and the temperature's, on a fresh reparameterised sample of the same observations.
     tape.clear();
     obs = tape.input(col(S));
-    SacPolicy.Sample sm = p.sample(obs, col(EPS));
+    MlpSacPolicy.Sample sm = p.sample(obs, col(EPS));
     Var actorLoss = OffPolicyLosses.sacActorLoss(p, obs, sm, (float) alpha);
     double expectActor = 0, meanLogp = 0;
     for (int r = 0; r < 3; r++) {
@@ -139,18 +142,18 @@ final class OffPolicyLossesTest {
   @Test
   void squashedLogProbIsFiniteFarIntoTheTanhTail() {
     // u = 30: tanh(u) is 1 in float, so log(1 - tanh^2) would be -inf; the stable form gives 2 (log 2 - u - softplus(-2u)).
-    SacPolicy p = linearSac();
+    MlpSacPolicy p = linearSac();
     set(only(p.actor()), new float[][] {{0f}, {0f}}, new float[] {30f, 0f});
     Tape tape = new Tape(K);
-    SacPolicy.Sample sm = p.sample(tape.input(col(S)), Tensor.zeros(3, 1));
+    MlpSacPolicy.Sample sm = p.sample(tape.input(col(S)), Tensor.zeros(3, 1));
     double expected = -LOG_2PI_HALF - 2 * (Math.log(2) - 30 - Math.log1p(Math.exp(-60)));
     for (int r = 0; r < 3; r++) assertEquals(expected, sm.logProb().value().get(r), 1e-5 * Math.abs(expected));
   }
 
   // ------------------------------------------------------------ TD3 / DDPG by hand
 
-  static DeterministicPolicy linearDeterministic(int critics) {
-    DeterministicPolicy p = new DeterministicPolicy("TD3", OBS1, ACT1, new int[0], new int[0], Activation.RELU, critics, new Rng(2));
+  static MlpDeterministicPolicy linearDeterministic(int critics) {
+    MlpDeterministicPolicy p = new MlpDeterministicPolicy("TD3", OBS1, ACT1, new int[0], new int[0], Activation.RELU, critics, new Rng(2));
     ParameterSet a = p.actorParameters(), at = p.actorTargetParameters(), c = p.criticParameters(), t = p.targetParameters();
     a.get(0).value().set(0, 0.5f); a.get(1).value().set(0, 0.1f);          // mu(s) = tanh(0.5 s + 0.1)
     at.get(0).value().set(0, 0.4f); at.get(1).value().set(0, 0.05f);       // mu'(s) = tanh(0.4 s + 0.05)
@@ -165,7 +168,7 @@ final class OffPolicyLossesTest {
 
   @Test
   void td3TargetSmoothsClipsAndTakesTheMinimum() {
-    DeterministicPolicy p = linearDeterministic(2);
+    MlpDeterministicPolicy p = linearDeterministic(2);
     Tensor eps = Tensor.of(new float[] {0.5f, -3.0f, 4.0f}, 3, 1), noise = Tensor.zeros(3, 1);
     OffPolicyLosses.smoothingNoise(eps, 0.2f, 0.5f, noise);
     assertEquals(0.1f, noise.get(0), 1e-7f);
@@ -186,7 +189,7 @@ final class OffPolicyLossesTest {
   @Test
   void td3AndDdpgLossesMatchHandValues() {
     for (int critics = 1; critics <= 2; critics++) {
-      DeterministicPolicy p = linearDeterministic(critics);
+      MlpDeterministicPolicy p = linearDeterministic(critics);
       Tensor y = Tensor.zeros(3, 1);
       OffPolicyLosses.td3Target(new Tape(K), p, col(S2), null, Tensor.vector(R), Tensor.vector(D), GAMMA, y);
       for (int r = 0; r < 3; r++) {
@@ -224,7 +227,7 @@ final class OffPolicyLossesTest {
 
   @Test
   void discreteSacLossesMatchHandValues() {
-    DiscreteSacPolicy p = new DiscreteSacPolicy(OBS1, new Discrete(2), new int[0], new int[0], Activation.RELU, 2,
+    MlpDiscreteSacPolicy p = new MlpDiscreteSacPolicy(OBS1, new Discrete(2), new int[0], new int[0], Activation.RELU, 2,
         (float) Math.log(0.3), new Rng(3));
     double alpha = 0.3;
     // logits = (s, -s + 0.5); Q0 = (s, 2s), Q1 = (0.5, -s); Q0' = (s + 1, 0), Q1' = (0.3 s, s)
@@ -348,7 +351,7 @@ final class OffPolicyLossesTest {
   @Test
   void sacLossGradientsMatchFiniteDifferences() {
     Rng rng = new Rng(11);
-    SacPolicy p = new SacPolicy(OBS3, ACT2, new int[] {H}, new int[] {H}, Activation.TANH, 2, -0.7f, rng);
+    MlpSacPolicy p = new MlpSacPolicy(OBS3, ACT2, new int[] {H}, new int[] {H}, Activation.TANH, 2, -0.7f, rng);
     Tensor obs = randn(rng, B, OD, 1f), act = Tensor.zeros(B, AD), eps = randn(rng, B, AD, 1f), y = randn(rng, B, 1, 1f);
     rng.fillUniform(act, -0.9f, 0.9f);
     RefMlp actor = new RefMlp(OD, H, 2 * AD), q = new RefMlp(OD + AD, H, 1);
@@ -377,7 +380,7 @@ final class OffPolicyLossesTest {
       double[] logp = new double[B];
       for (int r = 0; r < B; r++) {
         for (int j = 0; j < AD; j++) {
-          double ls = Math.max(SacPolicy.LOG_STD_MIN, Math.min(SacPolicy.LOG_STD_MAX, out[r][AD + j]));
+          double ls = Math.max(MlpSacPolicy.LOG_STD_MIN, Math.min(MlpSacPolicy.LOG_STD_MAX, out[r][AD + j]));
           double u = out[r][j] + Math.exp(ls) * eps.get(r, j);
           a[r][j] = Math.tanh(u);
           logp[r] += squashedLogp(ls, eps.get(r, j), u);
@@ -403,7 +406,7 @@ final class OffPolicyLossesTest {
   void td3AndDdpgLossGradientsMatchFiniteDifferences() {
     for (int critics = 1; critics <= 2; critics++) {
       Rng rng = new Rng(12 + critics);
-      DeterministicPolicy p = new DeterministicPolicy("TD3", OBS3, ACT2, new int[] {H}, new int[] {H}, Activation.TANH, critics, rng);
+      MlpDeterministicPolicy p = new MlpDeterministicPolicy("TD3", OBS3, ACT2, new int[] {H}, new int[] {H}, Activation.TANH, critics, rng);
       Tensor obs = randn(rng, B, OD, 1f), act = Tensor.zeros(B, AD), y = randn(rng, B, 1, 1f);
       rng.fillUniform(act, -0.9f, 0.9f);
       RefMlp actor = new RefMlp(OD, H, AD), q = new RefMlp(OD + AD, H, 1);
@@ -432,7 +435,7 @@ final class OffPolicyLossesTest {
   void discreteSacLossGradientsMatchFiniteDifferences() {
     Rng rng = new Rng(21);
     int nA = 3;
-    DiscreteSacPolicy p = new DiscreteSacPolicy(OBS3, new Discrete(nA), new int[] {H}, new int[] {H}, Activation.TANH, 2, 0f, rng);
+    MlpDiscreteSacPolicy p = new MlpDiscreteSacPolicy(OBS3, new Discrete(nA), new int[] {H}, new int[] {H}, Activation.TANH, 2, 0f, rng);
     Tensor obs = randn(rng, B, OD, 1f), y = randn(rng, B, 1, 1f);
     int[] actions = {0, 2, 1, 1, 0};
     RefMlp net = new RefMlp(OD, H, nA);

@@ -1,9 +1,11 @@
-package vecrl.algo;
+package vecrl.policy;
 
 import java.util.Arrays;
 import vecrl.autodiff.ParameterSet;
 import vecrl.autodiff.Var;
-import vecrl.io.Savable;
+import vecrl.autodiff.Tape;
+import vecrl.distribution.Distribution;
+import vecrl.distribution.SquashedDiagNormal;
 import vecrl.io.Structure;
 import vecrl.nn.Activation;
 import vecrl.nn.MLP;
@@ -13,17 +15,22 @@ import vecrl.tensor.Rng;
 import vecrl.tensor.Tensor;
 
 /**
- * Lerax's {@code MLPDeterministicPolicy}, the policy of TD3 and DDPG: a deterministic actor {@code
+ * Lerax's {@code MLPMlpDeterministicPolicy}, the policy of TD3 and DDPG: a deterministic actor {@code
  * mu(s) = tanh(MLP(s))} in [-1, 1]^d and {@code nCritics} Q critics on [obs, action] (two for TD3,
  * one for DDPG), each with a target copy. Exploration adds Gaussian noise of standard deviation
  * {@code noiseStd} (in the [-1, 1] action space) to the actor's action and clips it to [-1, 1];
  * {@link #toEnv} rescales to the Box.
  *
- * <p>{@link #parameters()} holds the actor, the critics and both targets, in that order.
+ * <p>As an {@link ActorCriticPolicy}: the distribution is a {@link SquashedDiagNormal} whose mean is the
+ * actor's pre-tanh output and whose log-std is 0, used for its mode {@code c + s tanh(.)}, the
+ * deterministic action that evaluation, {@code policy.bin} and {@link SavedPolicy} run (its samples
+ * and log-probabilities are not TD3's exploration, which the algorithm adds). {@link #value(Tape,
+ * Var)} is {@code Q_0(s, mu(s))}, for reports. {@link #parameters()} holds the actor, the critics, the
+ * target actor and the target critics, in that order.
  */
-public final class DeterministicPolicy implements Savable {
-  private final Space<?> observationSpace;
+public final class MlpDeterministicPolicy extends StatelessActorCriticPolicy {
   private final Box actionSpace;
+  private final String algo;
   private final int obsDim, actDim, nCritics;
   private final int[] actorHidden, criticHidden;
   private final Activation activation;
@@ -36,30 +43,30 @@ public final class DeterministicPolicy implements Savable {
    * @param algo the algorithm's name for error messages ("TD3", "DDPG")
    * @param actorHidden hidden widths of the actor (the zoo's TD3 and DDPG on Pendulum: [400, 300])
    */
-  public DeterministicPolicy(String algo, Space<?> observationSpace, Space<?> actionSpace, int[] actorHidden, int[] criticHidden,
+  public MlpDeterministicPolicy(String algo, Space<?> observationSpace, Space<?> actionSpace, int[] actorHidden, int[] criticHidden,
       Activation activation, int nCritics, Rng rng) {
-    this.actionSpace = SacPolicy.requireBox(algo, actionSpace);
-    if (observationSpace == null) throw new IllegalArgumentException(algo + ": the observation space is null");
+    super(observationSpace, MlpSacPolicy.requireBox(algo, actionSpace));
+    this.actionSpace = (Box) actionSpace;
+    this.algo = algo;
     if (nCritics < 1) throw new IllegalArgumentException(algo + ": nCritics " + nCritics + " must be at least 1");
-    this.observationSpace = observationSpace;
     this.obsDim = observationSpace.flatSize();
     this.actDim = this.actionSpace.size();
     this.actorHidden = actorHidden.clone();
     this.criticHidden = criticHidden.clone();
     this.activation = activation;
     this.nCritics = nCritics;
-    this.actor = SacPolicy.mlp("actor", obsDim, actorHidden, actDim, activation, rng);
+    this.actor = MlpSacPolicy.mlp("actor", obsDim, actorHidden, actDim, activation, rng);
     actor.addParameters(actorParams);
     this.critics = new MLP[nCritics];
     this.targets = new MLP[nCritics];
     for (int i = 0; i < nCritics; i++) {
-      critics[i] = SacPolicy.mlp("qf" + i, obsDim + actDim, criticHidden, 1, activation, rng);
+      critics[i] = MlpSacPolicy.mlp("qf" + i, obsDim + actDim, criticHidden, 1, activation, rng);
       critics[i].addParameters(criticParams);
     }
-    this.actorTarget = SacPolicy.mlp("actor_target", obsDim, actorHidden, actDim, activation, rng);
+    this.actorTarget = MlpSacPolicy.mlp("actor_target", obsDim, actorHidden, actDim, activation, rng);
     actorTarget.addParameters(actorTargetParams);
     for (int i = 0; i < nCritics; i++) {
-      targets[i] = SacPolicy.mlp("qf" + i + "_target", obsDim + actDim, criticHidden, 1, activation, rng);
+      targets[i] = MlpSacPolicy.mlp("qf" + i + "_target", obsDim + actDim, criticHidden, 1, activation, rng);
       targets[i].addParameters(targetParams);
     }
     OffPolicyNets.hardCopy(actorParams, actorTargetParams);
@@ -67,8 +74,7 @@ public final class DeterministicPolicy implements Savable {
     all.addAll(actorParams).addAll(criticParams).addAll(actorTargetParams).addAll(targetParams);
   }
 
-  public Space<?> observationSpace() { return observationSpace; }
-  public Box actionSpace() { return actionSpace; }
+  public Box boxActionSpace() { return actionSpace; }
   public int obsDim() { return obsDim; }
   public int actDim() { return actDim; }
   public int nCritics() { return nCritics; }
@@ -107,21 +113,46 @@ public final class DeterministicPolicy implements Savable {
 
   /** Rescales actions in [-1, 1] to the action Box, into {@code out}. */
   public void toEnv(Tensor a, Tensor out) {
-    OffPolicyNets.unscale(actionSpace, a, out);
+    OffPolicyNets.toBox(actionSpace, a, out);
+  }
+
+  /** The inverse of {@link #toEnv}: Box actions (as the replay buffer stores them) to [-1, 1], into {@code out}. */
+  public void fromEnv(Tensor x, Tensor out) {
+    OffPolicyNets.fromBox(actionSpace, x, out);
+  }
+
+  private Tensor zeroLogStd;
+
+  /** The squashed distribution whose mode is the deterministic action (see the class comment). */
+  @Override
+  public Distribution distribution(Tape tape, Var observations, Tensor masks) {
+    if (zeroLogStd == null) zeroLogStd = Tensor.zeros(actDim);
+    return new SquashedDiagNormal(actor.forward(observations), tape.input(zeroLogStd), actionSpace.low(), actionSpace.high());
+  }
+
+  /** {@code Q_0(s, mu(s))}, [batch] (reports only). */
+  @Override
+  public Var value(Tape tape, Var observations) {
+    Var q = q(0, observations, action(observations));
+    return q.reshape(q.value().rows());
   }
 
   @Override
-  public String structure() {
-    return new Structure(DeterministicPolicy.class)
-        .space("observationSpace", observationSpace)
-        .space("actionSpace", actionSpace)
-        .add("actorHidden", Arrays.toString(actorHidden))
+  protected void describeHyperparameters(Structure s) {
+    s.add("actorHidden", Arrays.toString(actorHidden))
         .add("criticHidden", Arrays.toString(criticHidden))
         .add("activation", activation.name())
-        .add("nCritics", nCritics)
-        .parameters(all)
-        .toString();
+        .add("nCritics", nCritics);
   }
+
+  /** A policy of the same structure, initialised from {@code rng} (a skeleton to load a file into). */
+  public MlpDeterministicPolicy twin(Rng rng) {
+    return new MlpDeterministicPolicy(algo, observationSpace(), actionSpace, actorHidden, criticHidden, activation, nCritics, rng);
+  }
+
+  public int[] actorHidden() { return actorHidden.clone(); }
+  public int[] criticHidden() { return criticHidden.clone(); }
+  public Activation activation() { return activation; }
 
   @Override
   public ParameterSet parameters() {
@@ -130,6 +161,6 @@ public final class DeterministicPolicy implements Savable {
 
   @Override
   public String toString() {
-    return "DeterministicPolicy(" + actor.describe() + ", " + nCritics + " x " + critics[0].describe() + ")";
+    return "MlpDeterministicPolicy(" + actor.describe() + ", " + nCritics + " x " + critics[0].describe() + ")";
   }
 }

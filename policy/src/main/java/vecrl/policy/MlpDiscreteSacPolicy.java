@@ -1,10 +1,12 @@
-package vecrl.algo;
+package vecrl.policy;
 
 import java.util.Arrays;
 import vecrl.autodiff.Parameter;
 import vecrl.autodiff.ParameterSet;
 import vecrl.autodiff.Var;
-import vecrl.io.Savable;
+import vecrl.autodiff.Tape;
+import vecrl.distribution.Categorical;
+import vecrl.distribution.Distribution;
 import vecrl.io.Structure;
 import vecrl.nn.Activation;
 import vecrl.nn.MLP;
@@ -18,9 +20,13 @@ import vecrl.tensor.Tensor;
  * categorical actor (logits from an MLP), {@code nCritics} critics that give Q of every action at
  * once ({@code obs -> hidden -> n}), their target copies, and {@code log alpha}. Since the actor's
  * distribution is explicit, the losses take expectations over actions exactly instead of sampling.
+ *
+ * <p>As an {@link ActorCriticPolicy}: the distribution is the actor's {@link Categorical} (masked where
+ * a mask forbids), so the deterministic mode is {@code argmax pi}; {@link #value(Tape, Var)} is {@code
+ * sum_a pi(a|s) min_i Q_i(s, a)}, for reports. Parameter order: actor, critics, targets, {@code
+ * log_alpha}.
  */
-public final class DiscreteSacPolicy implements Savable {
-  private final Space<?> observationSpace;
+public final class MlpDiscreteSacPolicy extends StatelessActorCriticPolicy {
   private final Discrete actionSpace;
   private final int obsDim, nActions, nCritics;
   private final int[] actorHidden, criticHidden;
@@ -31,15 +37,11 @@ public final class DiscreteSacPolicy implements Savable {
   private final ParameterSet actorParams = new ParameterSet(), criticParams = new ParameterSet(),
       targetParams = new ParameterSet(), alphaParams = new ParameterSet(), all = new ParameterSet();
 
-  public DiscreteSacPolicy(Space<?> observationSpace, Space<?> actionSpace, int[] actorHidden, int[] criticHidden,
+  public MlpDiscreteSacPolicy(Space<?> observationSpace, Space<?> actionSpace, int[] actorHidden, int[] criticHidden,
       Activation activation, int nCritics, float initLogAlpha, Rng rng) {
-    if (!(actionSpace instanceof Discrete d)) {
-      throw new IllegalArgumentException("sac-discrete needs a Discrete action space, got "
-          + (actionSpace == null ? "null" : actionSpace.toString()) + "; for a Box use sac, td3 or ddpg");
-    }
-    if (observationSpace == null) throw new IllegalArgumentException("sac-discrete: the observation space is null");
+    super(observationSpace, requireDiscrete(actionSpace));
+    Discrete d = (Discrete) actionSpace;
     if (nCritics < 1) throw new IllegalArgumentException("sac-discrete: nCritics " + nCritics + " must be at least 1");
-    this.observationSpace = observationSpace;
     this.actionSpace = d;
     this.obsDim = observationSpace.flatSize();
     this.nActions = d.n();
@@ -47,16 +49,16 @@ public final class DiscreteSacPolicy implements Savable {
     this.criticHidden = criticHidden.clone();
     this.activation = activation;
     this.nCritics = nCritics;
-    this.actor = SacPolicy.mlp("actor", obsDim, actorHidden, nActions, activation, rng);
+    this.actor = MlpSacPolicy.mlp("actor", obsDim, actorHidden, nActions, activation, rng);
     actor.addParameters(actorParams);
     this.critics = new MLP[nCritics];
     this.targets = new MLP[nCritics];
     for (int i = 0; i < nCritics; i++) {
-      critics[i] = SacPolicy.mlp("qf" + i, obsDim, criticHidden, nActions, activation, rng);
+      critics[i] = MlpSacPolicy.mlp("qf" + i, obsDim, criticHidden, nActions, activation, rng);
       critics[i].addParameters(criticParams);
     }
     for (int i = 0; i < nCritics; i++) {
-      targets[i] = SacPolicy.mlp("qf" + i + "_target", obsDim, criticHidden, nActions, activation, rng);
+      targets[i] = MlpSacPolicy.mlp("qf" + i + "_target", obsDim, criticHidden, nActions, activation, rng);
       targets[i].addParameters(targetParams);
     }
     OffPolicyNets.hardCopy(criticParams, targetParams);
@@ -65,8 +67,12 @@ public final class DiscreteSacPolicy implements Savable {
     all.addAll(actorParams).addAll(criticParams).addAll(targetParams).addAll(alphaParams);
   }
 
-  public Space<?> observationSpace() { return observationSpace; }
-  public Discrete actionSpace() { return actionSpace; }
+  private static Space<?> requireDiscrete(Space<?> actionSpace) {
+    if (actionSpace instanceof Discrete) return actionSpace;
+    throw new IllegalArgumentException("sac-discrete needs a Discrete action space, got "
+        + (actionSpace == null ? "null" : actionSpace.toString()) + "; for a Box action space use sac, td3 or ddpg");
+  }
+
   public int obsDim() { return obsDim; }
   public int nActions() { return nActions; }
   public int nCritics() { return nCritics; }
@@ -98,17 +104,35 @@ public final class DiscreteSacPolicy implements Savable {
   }
 
   @Override
-  public String structure() {
-    return new Structure(DiscreteSacPolicy.class)
-        .space("observationSpace", observationSpace)
-        .space("actionSpace", actionSpace)
-        .add("actorHidden", Arrays.toString(actorHidden))
+  public Distribution distribution(Tape tape, Var observations, Tensor masks) {
+    return new Categorical(logits(observations), masks);
+  }
+
+  /** {@code sum_a pi(a|s) min_i Q_i(s, a)}, [batch] (reports only). */
+  @Override
+  public Var value(Tape tape, Var observations) {
+    Var q = q(0, observations);
+    for (int i = 1; i < nCritics; i++) q = q.min(q(i, observations));
+    Var v = logits(observations).softmaxRows().mul(q).sumRows();
+    return v.reshape(v.value().rows());
+  }
+
+  @Override
+  protected void describeHyperparameters(Structure s) {
+    s.add("actorHidden", Arrays.toString(actorHidden))
         .add("criticHidden", Arrays.toString(criticHidden))
         .add("activation", activation.name())
-        .add("nCritics", nCritics)
-        .parameters(all)
-        .toString();
+        .add("nCritics", nCritics);
   }
+
+  /** A policy of the same structure, initialised from {@code rng} (a skeleton to load a file into). */
+  public MlpDiscreteSacPolicy twin(Rng rng) {
+    return new MlpDiscreteSacPolicy(observationSpace(), actionSpace, actorHidden, criticHidden, activation, nCritics, 0f, rng);
+  }
+
+  public int[] actorHidden() { return actorHidden.clone(); }
+  public int[] criticHidden() { return criticHidden.clone(); }
+  public Activation activation() { return activation; }
 
   @Override
   public ParameterSet parameters() {
@@ -117,6 +141,6 @@ public final class DiscreteSacPolicy implements Savable {
 
   @Override
   public String toString() {
-    return "DiscreteSacPolicy(" + actor.describe() + ", " + nCritics + " x " + critics[0].describe() + ")";
+    return "MlpDiscreteSacPolicy(" + actor.describe() + ", " + nCritics + " x " + critics[0].describe() + ")";
   }
 }

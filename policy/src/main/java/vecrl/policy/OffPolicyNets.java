@@ -1,4 +1,4 @@
-package vecrl.algo;
+package vecrl.policy;
 
 import vecrl.autodiff.ParameterSet;
 import vecrl.space.Box;
@@ -42,19 +42,35 @@ final class OffPolicyNets {
   }
 
   /**
-   * Rescales actions in [-1, 1] to the Box: {@code low + (a + 1) (high - low) / 2}, clipped to the
-   * bounds (Stable-Baselines3's {@code unscale_action}).
+   * Rescales actions in [-1, 1] to the Box: {@code c + s a} with {@code c = (high + low) / 2} and {@code
+   * s = (high - low) / 2} in double, clipped to the bounds (the squashed distributions' arithmetic).
    */
-  static void unscale(Box box, Tensor a, Tensor out) {
+  static void toBox(Box box, Tensor a, Tensor out) {
     int d = box.size();
     if (a.cols() != d || out.rows() != a.rows() || out.cols() != d) {
-      throw new IllegalArgumentException("unscale: actions " + a.shapeString() + " into " + out.shapeString() + " for " + box);
+      throw new IllegalArgumentException("toBox: actions " + a.shapeString() + " into " + out.shapeString() + " for " + box);
     }
     for (int r = 0; r < a.rows(); r++) {
       for (int c = 0; c < d; c++) {
         float lo = box.low(c), hi = box.high(c);
-        float v = lo + 0.5f * (a.get(r, c) + 1f) * (hi - lo);
+        double s = 0.5 * ((double) hi - lo), mid = 0.5 * ((double) hi + lo);
+        float v = (float) (mid + s * a.get(r, c));
         out.set(r, c, Math.max(lo, Math.min(hi, v)));
+      }
+    }
+  }
+
+  /** The inverse of {@link #toBox}: {@code (x - c) / s} in double, clipped to [-1, 1]. */
+  static void fromBox(Box box, Tensor x, Tensor out) {
+    int d = box.size();
+    if (x.cols() != d || out.rows() != x.rows() || out.cols() != d) {
+      throw new IllegalArgumentException("fromBox: actions " + x.shapeString() + " into " + out.shapeString() + " for " + box);
+    }
+    for (int r = 0; r < x.rows(); r++) {
+      for (int c = 0; c < d; c++) {
+        double lo = box.low(c), hi = box.high(c), s = 0.5 * (hi - lo), mid = 0.5 * (hi + lo);
+        float v = (float) ((x.get(r, c) - mid) / s);
+        out.set(r, c, Math.max(-1f, Math.min(1f, v)));
       }
     }
   }

@@ -1,11 +1,12 @@
-package vecrl.algo;
+package vecrl.policy;
 
 import java.util.Arrays;
 import vecrl.autodiff.Parameter;
 import vecrl.autodiff.ParameterSet;
 import vecrl.autodiff.Tape;
 import vecrl.autodiff.Var;
-import vecrl.io.Savable;
+import vecrl.distribution.Distribution;
+import vecrl.distribution.SquashedDiagNormal;
 import vecrl.io.Structure;
 import vecrl.nn.Activation;
 import vecrl.nn.Init;
@@ -32,15 +33,18 @@ import vecrl.tensor.Tensor;
  *       hard-copied at construction and moved by Polyak averaging during training.
  * </ul>
  *
- * <p>{@link #parameters()} (what {@link vecrl.io.PolicyIO} saves) holds the actor, the critics, the
- * targets and {@code log_alpha}, so a saved policy restores a run's networks exactly.
+ * <p>As an {@link ActorCriticPolicy}: the distribution is the {@link SquashedDiagNormal} of {@code mu}
+ * and the clamped log-std with the Box's bounds, so its mode {@code c + s tanh(mu)} is the
+ * deterministic action that evaluation, {@code policy.bin} and {@link SavedPolicy} run; {@link
+ * #value(Tape, Var)} is {@code min_i Q_i(s, tanh(mu))}, for reports. {@link #parameters()} (what
+ * {@link vecrl.io.PolicyIO} saves) holds the actor, the critics, the targets and {@code log_alpha},
+ * in that order, so a saved policy restores a run's networks exactly.
  */
-public final class SacPolicy implements Savable {
+public final class MlpSacPolicy extends StatelessActorCriticPolicy {
   public static final float LOG_STD_MIN = -20f, LOG_STD_MAX = 2f;
   static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
   static final float LOG2 = (float) Math.log(2);
 
-  private final Space<?> observationSpace;
   private final Box actionSpace;
   private final int obsDim, actDim, nCritics;
   private final int[] actorHidden, criticHidden;
@@ -59,12 +63,11 @@ public final class SacPolicy implements Savable {
    * @param criticHidden hidden widths of each critic ({@code net_arch.qf})
    * @param initLogAlpha the initial {@code log alpha} (Stable-Baselines3's {@code ent_coef="auto"} starts at log 1 = 0)
    */
-  public SacPolicy(Space<?> observationSpace, Space<?> actionSpace, int[] actorHidden, int[] criticHidden, Activation activation,
+  public MlpSacPolicy(Space<?> observationSpace, Space<?> actionSpace, int[] actorHidden, int[] criticHidden, Activation activation,
       int nCritics, float initLogAlpha, Rng rng) {
-    this.actionSpace = requireBox("SAC", actionSpace);
-    if (observationSpace == null) throw new IllegalArgumentException("SAC: the observation space is null");
+    super(observationSpace, requireBox("SAC", actionSpace));
+    this.actionSpace = (Box) actionSpace;
     if (nCritics < 1) throw new IllegalArgumentException("SAC: nCritics " + nCritics + " must be at least 1");
-    this.observationSpace = observationSpace;
     this.obsDim = observationSpace.flatSize();
     this.actDim = this.actionSpace.size();
     this.actorHidden = actorHidden.clone();
@@ -90,12 +93,16 @@ public final class SacPolicy implements Savable {
   }
 
   /** Stable-Baselines3's defaults: [256, 256] ReLU actor and twin critics, log alpha 0. */
-  public SacPolicy(Space<?> observationSpace, Space<?> actionSpace, Rng rng) {
+  public MlpSacPolicy(Space<?> observationSpace, Space<?> actionSpace, Rng rng) {
     this(observationSpace, actionSpace, new int[] {256, 256}, new int[] {256, 256}, Activation.RELU, 2, 0f, rng);
   }
 
   static Box requireBox(String algo, Space<?> actionSpace) {
     if (actionSpace instanceof Box b && b.shape().length == 1 && b.isBounded()) return b;
+    if (actionSpace instanceof Box b) {
+      throw new IllegalArgumentException(algo + " needs a bounded one-dimensional Box action space (actions are squashed into the"
+          + " bounds), got " + b);
+    }
     throw new IllegalArgumentException(algo + " needs a bounded one-dimensional Box action space (continuous actions), got "
         + (actionSpace == null ? "null" : actionSpace.toString())
         + (actionSpace instanceof vecrl.space.Discrete ? "; for Discrete actions use sac-discrete or dqn" : ""));
@@ -109,8 +116,7 @@ public final class SacPolicy implements Savable {
     return MLP.ofSizes(name, sizes, act, Activation.IDENTITY, Init.UNIFORM, Init.UNIFORM, rng);
   }
 
-  public Space<?> observationSpace() { return observationSpace; }
-  public Box actionSpace() { return actionSpace; }
+  public Box boxActionSpace() { return actionSpace; }
   public int obsDim() { return obsDim; }
   public int actDim() { return actDim; }
   public int nCritics() { return nCritics; }
@@ -131,7 +137,7 @@ public final class SacPolicy implements Savable {
     Tape tape = obs.tape();
     int b = obs.value().rows();
     if (eps.rank() != 2 || eps.rows() != b || eps.cols() != actDim) {
-      throw new IllegalArgumentException("SacPolicy.sample: noise " + eps.shapeString() + ", expected [" + b + ", " + actDim + "]");
+      throw new IllegalArgumentException("MlpSacPolicy.sample: noise " + eps.shapeString() + ", expected [" + b + ", " + actDim + "]");
     }
     Var out = actor.forward(obs);
     Var mu = out.sliceCols(0, actDim);
@@ -166,22 +172,48 @@ public final class SacPolicy implements Savable {
 
   /** Rescales actions in [-1, 1] (rows of {@code a}) to the action Box, into {@code out}. */
   public void toEnv(Tensor a, Tensor out) {
-    OffPolicyNets.unscale(actionSpace, a, out);
+    OffPolicyNets.toBox(actionSpace, a, out);
+  }
+
+  /** The inverse of {@link #toEnv}: Box actions (as the replay buffer stores them) to [-1, 1], into {@code out}. */
+  public void fromEnv(Tensor x, Tensor out) {
+    OffPolicyNets.fromBox(actionSpace, x, out);
+  }
+
+  /** The squashed Gaussian of the actor, on the Box's bounds (masks: a Box takes none). */
+  @Override
+  public Distribution distribution(Tape tape, Var observations, Tensor masks) {
+    Var out = actor.forward(observations);
+    Var logStd = out.sliceCols(actDim, 2 * actDim).clamp(LOG_STD_MIN, LOG_STD_MAX);
+    return new SquashedDiagNormal(out.sliceCols(0, actDim), logStd, actionSpace.low(), actionSpace.high());
+  }
+
+  /** {@code min_i Q_i(s, tanh(mu))}, [batch]: the value of the deterministic action (reports only). */
+  @Override
+  public Var value(Tape tape, Var observations) {
+    Var a = mode(observations);
+    Var q = q(0, observations, a);
+    for (int i = 1; i < nCritics; i++) q = q.min(q(i, observations, a));
+    return q.reshape(q.value().rows());
   }
 
   @Override
-  public String structure() {
-    return new Structure(SacPolicy.class)
-        .space("observationSpace", observationSpace)
-        .space("actionSpace", actionSpace)
-        .add("actorHidden", Arrays.toString(actorHidden))
+  protected void describeHyperparameters(Structure s) {
+    s.add("actorHidden", Arrays.toString(actorHidden))
         .add("criticHidden", Arrays.toString(criticHidden))
         .add("activation", activation.name())
         .add("nCritics", nCritics)
-        .add("logStdRange", LOG_STD_MIN + ".." + LOG_STD_MAX)
-        .parameters(all)
-        .toString();
+        .add("logStdRange", LOG_STD_MIN + ".." + LOG_STD_MAX);
   }
+
+  /** A policy of the same structure, initialised from {@code rng} (a skeleton to load a file into). */
+  public MlpSacPolicy twin(Rng rng) {
+    return new MlpSacPolicy(observationSpace(), actionSpace, actorHidden, criticHidden, activation, nCritics, 0f, rng);
+  }
+
+  public int[] actorHidden() { return actorHidden.clone(); }
+  public int[] criticHidden() { return criticHidden.clone(); }
+  public Activation activation() { return activation; }
 
   @Override
   public ParameterSet parameters() {
@@ -190,6 +222,6 @@ public final class SacPolicy implements Savable {
 
   @Override
   public String toString() {
-    return "SacPolicy(" + actor.describe() + ", " + nCritics + " x " + critics[0].describe() + ")";
+    return "MlpSacPolicy(" + actor.describe() + ", " + nCritics + " x " + critics[0].describe() + ")";
   }
 }
