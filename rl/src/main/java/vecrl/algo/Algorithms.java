@@ -7,7 +7,7 @@ import vecrl.policy.Evaluation;
 import vecrl.train.TrainConfig;
 
 /**
- * The built-in algorithms as {@link PolicyTemplate}s: PPO, A2C and REINFORCE. Each is a loss and a
+ * The built-in algorithms as {@link PolicyTemplate}s: PPO, A2C and REINFORCE, and the off-policy DQN. Each is a loss and a
  * postprocessing function plus mixins; the trainer is the same for all.
  */
 public final class Algorithms {
@@ -19,7 +19,26 @@ public final class Algorithms {
       case PPO -> ppo();
       case A2C -> a2c();
       case REINFORCE -> reinforce();
+      case DQN -> dqn();
     };
+  }
+
+  /**
+   * DQN (Mnih et al., 2015, as Stable-Baselines3 trains it), an off-policy template: the model is an
+   * {@link vecrl.policy.MlpQPolicy} ({@code makeModel}), acting is epsilon-greedy ({@code
+   * actionSamplerFn}), the loss is the Huber TD loss against a target network, with double DQN as an
+   * option ({@code lossFn}), and the target network lives in the {@link Dqn.State} mixin, updated
+   * every {@code targetUpdateInterval} env steps. The off-policy trainer runs it through {@link
+   * TemplateOffPolicy}; see {@link Dqn}.
+   */
+  public static PolicyTemplate dqn() {
+    return PolicyTemplate.builder(Dqn.NAME)
+        .makeModel(Dqn::model)
+        .actionSamplerFn(Dqn::epsilonGreedy)
+        .lossFn(Dqn::loss)
+        .statsFn(Dqn::stats)
+        .mixin(Dqn.State::new)
+        .build();
   }
 
   /**

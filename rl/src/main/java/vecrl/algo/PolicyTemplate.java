@@ -136,6 +136,13 @@ public final class PolicyTemplate {
 
     /** Restores {@link #state()}. */
     default void restore(double[] state) {}
+
+    /**
+     * After each vector-env step of off-policy collection, with the env steps done so far (RLlib's
+     * {@code on_global_var_update}): target updates and schedules counted in env steps. The
+     * on-policy trainer does not call it.
+     */
+    default void onGlobalVarUpdate(TemplatePolicy policy, long timestep) {}
   }
 
   final String name;
@@ -183,6 +190,11 @@ public final class PolicyTemplate {
   /** Whether the template sets its own {@code statsFn} (otherwise its statistics are the built-in {@link LossStats}). */
   public boolean hasStatsFn() {
     return statsFn != null;
+  }
+
+  /** Whether the template builds its own model ({@link Builder#makeModel}). */
+  public boolean hasMakeModel() {
+    return makeModel != null;
   }
 
   /** The config keys this algorithm sets (laid over TrainConfig's defaults, under the user's own). */

@@ -52,6 +52,7 @@ public final class TemplatePolicy implements Policy {
   private double entCoef;
   private double klCoeff;
   private double gradNorm = Double.NaN;
+  private long globalTimestep;
 
   TemplatePolicy(PolicyTemplate template, ActorCriticPolicy model, TrainConfig config, Kernels kernels) {
     if (model == null) throw new IllegalArgumentException("TemplatePolicy " + template.name() + ": model is null");
@@ -111,6 +112,20 @@ public final class TemplatePolicy implements Policy {
   /** The current KL penalty coefficient ({@link Mixins.KLCoeffMixin} adapts it; starts at the config's {@code klCoeff}). */
   public double klCoeff() { return klCoeff; }
   public void setKlCoeff(double c) { klCoeff = c; }
+  /**
+   * Env steps done so far (all envs), as the off-policy trainer last reported them (RLlib's {@code
+   * global_timestep}; 0 in on-policy training, which does not report it). Exploration schedules read it.
+   */
+  public long globalTimestep() { return globalTimestep; }
+  /** Sets {@link #globalTimestep()} without running the mixins' {@code onGlobalVarUpdate}. */
+  public void setGlobalTimestep(long timestep) { globalTimestep = timestep; }
+
+  /** Sets {@link #globalTimestep()} and runs every mixin's {@code onGlobalVarUpdate} (after each vector step of off-policy collection). */
+  public void onGlobalVarUpdate(long timestep) {
+    globalTimestep = timestep;
+    for (var m : mixins) m.onGlobalVarUpdate(this, timestep);
+  }
+
   /** The global gradient norm before clipping of the last step (NaN when no clipping ran). */
   public double gradNorm() { return gradNorm; }
 

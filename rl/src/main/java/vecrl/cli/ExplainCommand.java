@@ -138,6 +138,7 @@ final class ExplainCommand {
       case REINFORCE -> String.format(Locale.ROOT, "  Returns.discounted, gamma %s: value_targets_t = G_t = r_t + gamma G_t+1 within the episode%s",
           g(c.gamma()), c.reinforceBaseline() ? ",\n  from the next value at the rollout's end; advantages = G - vf_preds (the value baseline)"
               : ", from 0 at the rollout's end; advantages = G (no baseline)");
+      case DQN -> "  none: an off-policy algorithm learns from batches sampled from the replay buffer";
     };
   }
 

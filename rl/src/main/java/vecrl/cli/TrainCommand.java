@@ -83,7 +83,7 @@ final class TrainCommand {
       Path dir = TrainingRun.runDirFor(outDir, c);
       if (!quiet) {
         out.println(String.format(Locale.ROOT, "training %s on %s: %,d steps, %d envs x %d steps, seed %d, backend %s (%s), policy %s%s",
-            c.algo().toString().toUpperCase(Locale.ROOT), c.env(), c.iterations() * c.batchSize(), c.numEnvs(), c.numSteps(), c.seed(),
+            c.algo().toString().toUpperCase(Locale.ROOT), c.env(), c.iterations() * c.batchSize(), c.numEnvs(), c.batchSize() / c.numEnvs(), c.seed(),
             Backends.kernels().name(), threads(c), c.policy(),
             c.recurrent() ? String.format(Locale.ROOT, " (hidden %d, %s, sequences of %d)", c.cellSize(),
                 c.sharedCell() ? "shared" : "separate actor and critic cells", c.seqLen()) : ""));

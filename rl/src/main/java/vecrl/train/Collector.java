@@ -131,8 +131,12 @@ final class Collector implements AutoCloseable {
 
   /** Sets the policy that acts (once, before the first rollout); its model's tape-free calls run on {@code kernels}. */
   void setPolicy(TemplatePolicy policy, Kernels kernels) {
-    ActorCriticPolicy model = policy.model();
     this.policy = policy;
+    setModel(policy.model(), kernels);
+  }
+
+  /** Sets the model whose buffers the collector uses (an off-policy run acts through its algorithm, see {@link #collectTransitions}). */
+  void setModel(ActorCriticPolicy model, Kernels kernels) {
     this.actDim = model.actionWidth();
     this.out = model.newBatchOutput(n, kernels);
     this.memory = model.memorySize() > 0 ? Tensor.zeros(n, model.memorySize()) : null;
@@ -219,6 +223,76 @@ final class Collector implements AutoCloseable {
     buf.putNext(policy.model().valueBatch(curObsT, memory, curDonesT, out).values().data(), curDones);
   }
 
+  /**
+   * Off-policy collection: {@code config.trainFreq()} vector steps, each acting through {@code algo}
+   * (its exploring {@link vecrl.algo.OffPolicyAlgorithm#act}, with the env steps so far), adding the
+   * transitions to {@code replay} (the observations acted on, as normalised then, the actions, the
+   * rewards after the reward normaliser, the next observations: the final observation where an
+   * episode ended, normalised without updating the statistics), then {@code algo.onEnvStep} with the
+   * new step count. Episode statistics, ids and masks are kept as in {@link #collect}.
+   */
+  void collectTransitions(vecrl.algo.ReplayBuffer replay, Rng rng, vecrl.algo.OffPolicyAlgorithm algo) {
+    start();
+    if (prevObs == null) {
+      prevObs = new float[n * obsDim];
+      transNext = new float[n * obsDim];
+    }
+    invalidActions = 0;
+    Tensor actions = out.actions();
+    for (int t = 0; t < config.trainFreq(); t++) {
+      Tensor masks = vec.actionMaskRows();
+      Tensor used = useMasks ? masks : null;
+      algo.act(curObsT, used, globalStep, rng, out);
+      if (masks != null) {
+        envGaveMasks = true;
+        for (int i = 0; i < n; i++) {
+          if (!ActionMasks.allows(actionSpace, masks.data(), masks.offset() + i * maskWidth, actions.data(), i * actDim)) invalidActions++;
+        }
+      }
+      System.arraycopy(curObs, 0, prevObs, 0, n * obsDim);
+      Tensor next = vec.step(actions);
+      float[] r = vec.rewards();
+      boolean[] term = vec.terminated();
+      boolean[] trunc = vec.truncated();
+      boolean anyDone = false;
+      for (int i = 0; i < n; i++) {
+        boolean done = term[i] || trunc[i];
+        episodes.step(i, r[i], done);
+        rewBuf[i] = normalize.reward(i, r[i], done);
+        anyDone |= done;
+      }
+      if (anyDone) {
+        Tensor fo = vec.finalObservations();
+        System.arraycopy(fo.data(), fo.offset(), finalObs, 0, n * obsDim);
+        normalize.observations(finalObs, false);
+      }
+      System.arraycopy(next.data(), next.offset(), curObs, 0, n * obsDim);
+      normalize.observations(curObs, true);
+      for (int i = 0; i < n; i++) {
+        boolean done = term[i] || trunc[i];
+        System.arraycopy(done ? finalObs : curObs, i * obsDim, transNext, i * obsDim, obsDim);
+      }
+      replay.add(prevObs, actions.data(), rewBuf, transNext, term, trunc);
+      float[] ad = actions.data();
+      for (int i = 0; i < n; i++) {
+        boolean done = term[i] || trunc[i];
+        curDones[i] = done ? 1f : 0f;
+        if (done) {
+          epsId[i] = nextEpsId++;
+          prevRew[i] = 0;
+          java.util.Arrays.fill(prevAct, i * actDim, (i + 1) * actDim, 0f);
+        } else {
+          prevRew[i] = rewBuf[i];
+          System.arraycopy(ad, i * actDim, prevAct, i * actDim, actDim);
+        }
+      }
+      globalStep += n;
+      algo.onEnvStep(globalStep);
+    }
+  }
+
+  private float[] prevObs, transNext;
+
   /** The template's extra action outputs of step {@code t}, each [envs, width], into the buffer's columns of those names. */
   private void recordExtras(RolloutBuffer buf, int t) {
     for (var e : policy.extraActionOut(curObsT, out).entrySet()) {
@@ -260,10 +334,10 @@ final class Collector implements AutoCloseable {
    */
   Runnable read(DataInputStream in, long iterations) throws IOException {
     long step = in.readLong();
-    long expectedStep = iterations * (long) n * config.numSteps();
+    long expectedStep = iterations * (long) config.batchSize();
     if (step != expectedStep) {
       throw new Checkpoint.FieldException("collector steps: " + step + ", expected " + expectedStep + " after " + iterations + " iterations of "
-          + n + " envs x " + config.numSteps() + " steps");
+          + n + " envs x " + config.batchSize() / n + " steps");
     }
     boolean wasStarted = Checkpoint.readBoolean(in, "collector started");
     boolean gaveMasks = Checkpoint.readBoolean(in, "collector env gave masks");

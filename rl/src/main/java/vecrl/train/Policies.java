@@ -74,6 +74,7 @@ public final class Policies {
   public static ActorCriticPolicy build(TrainConfig config, Space<?> observationSpace, Space<?> actionSpace, Rng rng,
       PolicyRegistry registry) {
     String p = config.policy();
+    if (p.equals("mlp") && config.algo().offPolicy()) return vecrl.algo.OffPolicyAlgorithms.model(config, observationSpace, actionSpace, rng);
     if (p.equals("mlp")) return new MlpActorCriticPolicy(observationSpace, actionSpace, mlpConfig(config), rng);
     if (config.recurrent()) return new RecurrentActorCriticPolicy(observationSpace, actionSpace, recurrentConfig(config), rng);
     if (p.startsWith(CLASS_PREFIX)) {

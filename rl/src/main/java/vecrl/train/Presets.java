@@ -9,7 +9,8 @@ import java.util.Map;
  * or just the env id for the current algorithm) and overridable key by key. Sources: CleanRL's
  * {@code ppo.py} defaults and rl-baselines3-zoo's {@code hyperparams/ppo.yml} and {@code a2c.yml}
  * (translated: zoo {@code batch_size} b becomes {@code minibatches = n_envs * n_steps / b}; zoo
- * {@code normalize: true} becomes normObs and normReward).
+ * {@code normalize: true} becomes normObs and normReward), and for DQN Stable-Baselines3's defaults and
+ * the zoo's {@code hyperparams/dqn.yml}.
  */
 public final class Presets {
   private static final Map<String, Map<String, String>> PRESETS = new LinkedHashMap<>();
@@ -77,6 +78,25 @@ public final class Presets {
     // REINFORCE (on top of its template's defaults: one epoch of one minibatch): whole-episode returns want long rollouts
     PRESETS.put("reinforce", m("numEnvs", "8", "numSteps", "256", "learningRate", "0.001", "lrSchedule", "constant", "entCoef", "0",
         "totalSteps", "300000"));
+    // DQN: Stable-Baselines3's DQN defaults (lr 1e-4 constant, buffer 1e6, learning_starts 100, batch 32, tau 1, gamma 0.99,
+    // train_freq 4, gradient_steps 1, target_update_interval 10000, exploration 1 -> 0.05 over 10%, max_grad_norm 10,
+    // MlpPolicy 64-64 ReLU, Adam with PyTorch's eps 1e-8), one env
+    PRESETS.put("dqn", m("algo", "dqn", "numEnvs", "1", "learningRate", "0.0001", "lrSchedule", "constant", "optimizer", "adam",
+        "adamEps", "0.00000001", "bufferSize", "1000000", "learningStarts", "100", "replayBatchSize", "32", "tau", "1", "gamma", "0.99",
+        "trainFreq", "4", "gradientSteps", "1", "targetUpdateInterval", "10000", "explorationFraction", "0.1",
+        "explorationInitialEps", "1", "explorationFinalEps", "0.05", "maxGradNorm", "10", "hidden", "64,64", "activation", "relu"));
+    // rl-baselines3-zoo hyperparams/dqn.yml CartPole-v1 (n_timesteps 5e4: the run here is 1e5, the budget):
+    // lr 2.3e-3, batch 64, buffer 100000, learning_starts 1000, gamma 0.99, target_update_interval 10, train_freq 256,
+    // gradient_steps 128, exploration_fraction 0.16, exploration_final_eps 0.04, net_arch [256, 256]
+    PRESETS.put("dqn-CartPole-v1", merge("dqn", m("totalSteps", "100000", "learningRate", "0.0023", "replayBatchSize", "64",
+        "bufferSize", "100000", "learningStarts", "1000", "gamma", "0.99", "targetUpdateInterval", "10", "trainFreq", "256",
+        "gradientSteps", "128", "explorationFraction", "0.16", "explorationFinalEps", "0.04", "hidden", "256,256")));
+    // zoo dqn.yml Acrobot-v1: n_timesteps 1e5, lr 6.3e-4, batch 128, buffer 50000, learning_starts 0, gamma 0.99,
+    // target_update_interval 250, train_freq 4, gradient_steps -1, exploration_fraction 0.12, exploration_final_eps 0.1,
+    // net_arch [256, 256]
+    PRESETS.put("dqn-Acrobot-v1", merge("dqn", m("totalSteps", "100000", "learningRate", "0.00063", "replayBatchSize", "128",
+        "bufferSize", "50000", "learningStarts", "0", "gamma", "0.99", "targetUpdateInterval", "250", "trainFreq", "4",
+        "gradientSteps", "-1", "explorationFraction", "0.12", "explorationFinalEps", "0.1", "hidden", "256,256")));
     // the MultiBinary proof task: CartPole's lr 1e-3 annealed and 16 minibatches, 50,000 steps. Greedy mean over 10
     // episodes, seeds 1-10: 16.00 on every seed at 49,664 steps, 15.89-16.00 at 30,720. CleanRL's defaults (lr 2.5e-4,
     // 4 minibatches) reached 14.26-15.56 at 50,000 steps (seed 2 below 14.4, 90% of the optimum) and 15.79-16.00 at
@@ -126,6 +146,7 @@ public final class Presets {
     TrainConfig c = TrainConfig.defaults(env);
     if (algo.equals("a2c")) c = c.with(PRESETS.get("a2c"));
     else if (algo.equals("reinforce")) c = c.with("algo", "reinforce").with(vecrl.algo.Algorithms.reinforce().defaultConfig()).with(PRESETS.get("reinforce"));
+    else if (algo.equals("dqn")) c = c.with(PRESETS.get("dqn"));
     else if (!algo.equals("ppo")) throw new IllegalArgumentException("unknown algorithm \"" + algo + "\"; valid: " + List.of(TrainConfig.Algo.values()));
     if (has(algo, env)) c = c.with(PRESETS.get(algo + "-" + env));
     return c;

@@ -96,6 +96,26 @@ import vecrl.nn.Activation;
  *     Stable-Baselines3's {@code StopTrainingOnNoModelImprovement}
  * @param tensorboard a directory for TensorBoard event files (the run's go to a subdirectory named as
  *     the run directory); empty: none
+ * @param bufferSize off-policy: transitions the replay buffer holds (a ring, preallocated)
+ * @param learningStarts off-policy: env steps (all envs) before the first gradient step; until then
+ *     actions are uniformly random
+ * @param trainFreq off-policy: env steps per env between training phases (an iteration is {@code
+ *     numEnvs * trainFreq} env steps, then the gradient steps)
+ * @param gradientSteps off-policy: gradient steps per training phase (-1: as many as env steps
+ *     collected, {@code numEnvs * trainFreq})
+ * @param replayBatchSize off-policy: transitions per sampled batch (Stable-Baselines' {@code batch_size})
+ * @param tau off-policy: Polyak coefficient of the target update, {@code target = tau * online + (1 -
+ *     tau) * target} (1: a hard copy)
+ * @param targetUpdateInterval off-policy: env steps (all envs) between target updates (DQN)
+ * @param explorationFraction DQN: the fraction of {@code totalSteps} over which epsilon falls linearly
+ * @param explorationInitialEps DQN: epsilon at the start
+ * @param explorationFinalEps DQN: epsilon from the end of the fall on
+ * @param doubleQ DQN: double DQN (the online network chooses the next action, the target network values it)
+ * @param dueling DQN: a dueling head, {@code Q = V + A - mean(A)}
+ * @param optimizeMemory off-policy: the replay buffer stores each observation once (the next
+ *     observation is the next row's, kept apart only where an episode was truncated)
+ * @param checkpointBuffer off-policy: checkpoints include the replay buffer (false: leave it out for
+ *     large buffers; a resumed run then starts with an empty buffer and is no longer bit-exact)
  */
 public record TrainConfig(
     String env, Algo algo, long totalSteps, long seed, int numEnvs, int numSteps, int epochs, int minibatches,
@@ -107,16 +127,36 @@ public record TrainConfig(
     boolean useMasks, String policy, int cellSize, int seqLen, boolean sharedCell, double lrMin, long lrStepEvery,
     double lrStepGamma, double adamBeta1, double adamBeta2, double weightDecay, double momentum, String netArch,
     boolean squash, String policyArgs, double klCoeff, double klTarget, boolean normAdvBatch, double entCoefFinal,
-    boolean reinforceBaseline, int stopNoImprovement, String tensorboard) {
+    boolean reinforceBaseline, int stopNoImprovement, String tensorboard, int bufferSize, long learningStarts, int trainFreq,
+    int gradientSteps, int replayBatchSize, double tau, long targetUpdateInterval, double explorationFraction,
+    double explorationInitialEps, double explorationFinalEps, boolean doubleQ, boolean dueling, boolean optimizeMemory,
+    boolean checkpointBuffer) {
 
-  /** The on-policy algorithms: the loss each minibatch is trained on. */
+  /**
+   * The algorithms. On-policy ones train on each rollout's minibatches ({@link vecrl.algo.Algorithms});
+   * off-policy ones ({@link #offPolicy()}) on batches sampled from a replay buffer ({@link
+   * vecrl.algo.OffPolicyAlgorithms}).
+   */
   public enum Algo {
     /** Proximal policy optimisation (clipped surrogate). */
-    PPO,
+    PPO(false),
     /** Advantage actor-critic. */
-    A2C,
+    A2C(false),
     /** REINFORCE: discounted returns, with an optional value baseline ({@code reinforceBaseline}). */
-    REINFORCE;
+    REINFORCE(false),
+    /** Deep Q-learning: replay, target network, Huber TD loss, optional double DQN and dueling head. */
+    DQN(true);
+
+    private final boolean offPolicy;
+
+    Algo(boolean offPolicy) {
+      this.offPolicy = offPolicy;
+    }
+
+    /** Whether the algorithm learns from a replay buffer. */
+    public boolean offPolicy() {
+      return offPolicy;
+    }
 
     @Override
     public String toString() {
@@ -210,6 +250,18 @@ public record TrainConfig(
     }
     require(stopNoImprovement >= 0, "stopNoImprovement", stopNoImprovement, ">= 0 evaluations (0: off)");
     require(tensorboard != null, "tensorboard", tensorboard, "a directory (empty: none)");
+    require(bufferSize > 0, "bufferSize", bufferSize, "> 0 transitions");
+    require(learningStarts >= 0, "learningStarts", learningStarts, ">= 0 env steps");
+    require(trainFreq > 0, "trainFreq", trainFreq, "> 0 env steps per env");
+    require(gradientSteps >= -1, "gradientSteps", gradientSteps, ">= 0, or -1 for as many as env steps collected");
+    require(replayBatchSize > 0, "replayBatchSize", replayBatchSize, "> 0 transitions");
+    require(tau > 0 && tau <= 1, "tau", tau, "in (0, 1]");
+    require(targetUpdateInterval > 0, "targetUpdateInterval", targetUpdateInterval, "> 0 env steps");
+    require(explorationFraction > 0 && explorationFraction <= 1, "explorationFraction", explorationFraction, "in (0, 1]");
+    require(explorationInitialEps >= 0 && explorationInitialEps <= 1, "explorationInitialEps", explorationInitialEps, "in [0, 1]");
+    require(explorationFinalEps >= 0 && explorationFinalEps <= 1, "explorationFinalEps", explorationFinalEps, "in [0, 1]");
+    require(!algo.offPolicy() || (long) numEnvs * trainFreq <= Integer.MAX_VALUE, "trainFreq", trainFreq, "with numEnvs = " + numEnvs
+        + " at most " + Integer.MAX_VALUE + " env steps per iteration");
     require(cellSize > 0, "cellSize", cellSize, "> 0");
     require(seqLen > 0, "seqLen", seqLen, "> 0");
     if (policy.equals("lstm") || policy.equals("gru")) {
@@ -276,7 +328,7 @@ public record TrainConfig(
     return new TrainConfig(env, Algo.PPO, 100_000, 1, 4, 128, 4, 4, 2.5e-4, Schedule.LINEAR, OptimizerKind.ADAM, 1e-5, 0.99, 1e-5,
         0.99, true, 0.95, true, true, 0.2, true, 0.01, 0.5, 0.5, 0, "64,64", Activation.TANH, true, 0, false, 10, false, 10, 1, 10,
         0, 0, Double.NaN, true, "mlp", 64, 16, true, 0, 100, 0.5, 0.9, 0.999, 0, 0, "", false, "", 0, 0.01, false, Double.NaN, true, 0,
-        "");
+        "", 1_000_000, 100, 4, 1, 32, 1.0, 10_000, 0.1, 1.0, 0.05, false, false, false, true);
   }
 
   /** The hidden widths. */
@@ -299,9 +351,17 @@ public record TrainConfig(
     return h;
   }
 
-  /** Samples per rollout. */
+  /**
+   * Env steps per iteration: samples per rollout ({@code numEnvs * numSteps}); for an off-policy
+   * algorithm the steps collected between training phases ({@code numEnvs * trainFreq}).
+   */
   public int batchSize() {
-    return numEnvs * numSteps;
+    return algo.offPolicy() ? numEnvs * trainFreq : numEnvs * numSteps;
+  }
+
+  /** Off-policy: the gradient steps of one training phase ({@code gradientSteps}, or -1: {@link #batchSize()}). */
+  public int gradientStepsPerIteration() {
+    return gradientSteps >= 0 ? gradientSteps : batchSize();
   }
 
   /** Iterations (rollout + update) in the run. */

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import vecrl.algo.MinibatchSampler;
+import vecrl.algo.OffPolicyAlgorithm;
+import vecrl.algo.OffPolicyAlgorithms;
+import vecrl.algo.ReplayBuffer;
+import vecrl.algo.TemplateOffPolicy;
 import vecrl.algo.Algorithms;
 import vecrl.algo.PolicyTemplate;
 import vecrl.algo.SampleBatch;
@@ -67,6 +71,8 @@ public final class Trainer implements AutoCloseable {
   private final TemplatePolicy policy;
   private final MinibatchSampler sampler;
   private final Learner learner;
+  /** The off-policy part (replay buffer and algorithm) in place of buf, sampler and learner; null for an on-policy algorithm. */
+  private final OffPolicyLoop offPolicy;
   private Rng rng;
   private long iteration;
   private long rolloutNanos;
@@ -115,6 +121,20 @@ public final class Trainer implements AutoCloseable {
     try {
       Space<Object> os = collector.observationSpace();
       Space<Object> as = collector.actionSpace();
+      if (config.algo().offPolicy()) {
+        TemplatePolicy tp = policy == null && template != null && template.hasMakeModel() ? template.build(os, as, config, kernels, init) : null;
+        this.network = tp != null ? tp.model() : policy != null ? checked(policy, os, as, policies) : Policies.build(config, os, as, init, policies);
+        OffPolicyAlgorithm alg = tp != null ? new TemplateOffPolicy(tp)
+            : template != null ? new TemplateOffPolicy(template.build(network, config, kernels)) : OffPolicyAlgorithms.of(config, network, kernels);
+        this.offPolicy = new OffPolicyLoop(config, alg, collector.observationSize(), network.actionWidth());
+        this.policy = alg.templatePolicy();
+        this.buf = null;
+        this.sampler = null;
+        this.learner = null;
+        collector.setModel(network, kernels);
+        return;
+      }
+      this.offPolicy = null;
       this.network = policy != null ? checked(policy, os, as, policies) : Policies.build(config, os, as, init, policies);
       int n = config.numEnvs();
       int seqLen = network.memorySize() > 0 ? config.seqLen() : 1;
@@ -193,18 +213,31 @@ public final class Trainer implements AutoCloseable {
   public ActorCriticPolicy network() { return network; }
   /** The kernels the policy is trained on. */
   public Kernels kernels() { return kernels; }
-  public Optimizer optimizer() { return learner.optimizer(); }
-  /** The policy the trainer trains: the algorithm's template around {@link #network()} ({@link vecrl.algo.Policy}'s methods). */
+  /** The optimizer of the template policy ({@link #policy()}); null for an off-policy algorithm that is not a template. */
+  public Optimizer optimizer() { return policy == null ? null : policy.optimizer(); }
+  /**
+   * The policy the trainer trains: the algorithm's template around {@link #network()} ({@link
+   * vecrl.algo.Policy}'s methods); null for an off-policy algorithm that is not a template (see {@link
+   * #offPolicyAlgorithm()}).
+   */
   public TemplatePolicy policy() { return policy; }
+  /** The off-policy algorithm, or null for an on-policy run. */
+  public OffPolicyAlgorithm offPolicyAlgorithm() { return offPolicy == null ? null : offPolicy.algorithm; }
+  /** The replay buffer of an off-policy run, or null for an on-policy one. */
+  public ReplayBuffer replayBuffer() { return offPolicy == null ? null : offPolicy.replay; }
+  /** Gradient steps taken so far by an off-policy run (0 for an on-policy one). */
+  public long gradientSteps() { return offPolicy == null ? 0 : offPolicy.gradientSteps(); }
+  /** Whether {@link TrainingRun} writes {@code stats.jsonl}: an off-policy run, or a template with its own {@code statsFn}. */
+  public boolean writesStats() { return offPolicy != null || policy.template().hasStatsFn(); }
   /**
    * The statistics of the last update (unmodifiable; empty before the first): {@link
    * TemplatePolicy#stats} on its last minibatch, that is the template's {@code statsFn} when it sets
    * one, otherwise the built-in {@link vecrl.algo.LossStats} keys. {@link TrainingRun} writes them to
    * {@code stats.jsonl} when the template has a {@code statsFn}.
    */
-  public java.util.Map<String, Double> lastStats() { return learner.lastStats(); }
-  /** The last rollout, postprocessed (its columns are reused by the next rollout). */
-  public SampleBatch lastBatch() { return buf.batch(); }
+  public java.util.Map<String, Double> lastStats() { return offPolicy != null ? offPolicy.lastStats() : learner.lastStats(); }
+  /** The last rollout, postprocessed (its columns are reused by the next rollout); off-policy: the last batch sampled from the replay buffer. */
+  public SampleBatch lastBatch() { return offPolicy != null ? offPolicy.replay.sampleBatch() : buf.batch(); }
   public long globalStep() { return collector.globalStep(); }
   public long iteration() { return iteration; }
   public long episodes() { return collector.episodes.episodes(); }
@@ -219,7 +252,7 @@ public final class Trainer implements AutoCloseable {
   /** Wall-clock seconds this trainer spent in updates (minibatch loop). */
   public double updateSeconds() { return updateNanos / 1e9; }
   /** {@code max |ratio - 1|} on the first minibatch of the first epoch of the last update (PPO: exactly 0). */
-  public double firstMinibatchRatioDeviation() { return learner.firstRatioDeviation(); }
+  public double firstMinibatchRatioDeviation() { return learner == null ? Double.NaN : learner.firstRatioDeviation(); }
 
   /** Resets the environments now (the first iteration does it otherwise), so that a checkpoint holds their states. */
   public void start() {
@@ -242,6 +275,7 @@ public final class Trainer implements AutoCloseable {
 
   /** One rollout and update; returns its statistics. */
   public IterationStats iterate(long startNanos, long startStep) {
+    if (offPolicy != null) return iterateOffPolicy(startNanos, startStep);
     long t0 = System.nanoTime();
     collector.collect(buf, sampler, rng);
     adopt(buf.batch(), policy.postprocessTrajectory(buf.batch(), java.util.Map.of(), null));
@@ -257,6 +291,26 @@ public final class Trainer implements AutoCloseable {
     return new IterationStats(globalStep(), iteration, episodes(), recentMeanReturn(), collector.episodes.meanLength(), st.loss,
         st.policyLoss, st.valueLoss, st.entropy, st.approxKl, learner.clipFraction(), ev, lr, epochsRun, collector.invalidActions(),
         (globalStep() - startStep) / Math.max(secs, 1e-9), secs);
+  }
+
+  /**
+   * One off-policy iteration ({@link OffPolicyLoop}): collection into the replay buffer, then the
+   * gradient steps. The statistics' loss is the algorithm's {@code loss}; the on-policy columns are
+   * NaN, {@code epochs} holds the gradient steps taken.
+   */
+  private IterationStats iterateOffPolicy(long startNanos, long startStep) {
+    long t0 = System.nanoTime();
+    int g = offPolicy.iterate(collector, rng, iteration, config.iterations());
+    long t1 = System.nanoTime();
+    rolloutNanos += t1 - t0; // collection and training interleave: all of it counts as the update below
+    updateNanos += 0;
+    iteration++;
+    double secs = (System.nanoTime() - startNanos) / 1e9;
+    var st = offPolicy.lastStats();
+    double nan = Double.NaN;
+    return new IterationStats(globalStep(), iteration, episodes(), recentMeanReturn(), collector.episodes.meanLength(),
+        st.getOrDefault("loss", nan), st.getOrDefault("policy_loss", nan), st.getOrDefault("value_loss", nan), st.getOrDefault("entropy", nan),
+        nan, nan, nan, offPolicy.algorithm.learningRate(), g, collector.invalidActions(), (globalStep() - startStep) / Math.max(secs, 1e-9), secs);
   }
 
   /**
@@ -330,7 +384,7 @@ public final class Trainer implements AutoCloseable {
       out.writeUTF(stored.toText());
       out.writeLong(iteration);
       for (long v : rng.state()) out.writeLong(v);
-      learner.write(out);
+      if (offPolicy != null) offPolicy.write(out); else learner.write(out);
       collector.write(out);
     });
   }
@@ -368,7 +422,7 @@ public final class Trainer implements AutoCloseable {
       }
       long[] rs = {in.readLong(), in.readLong()};
       if ((rs[1] & 1L) == 0) throw new Checkpoint.FieldException("generator: increment " + rs[1] + " is even, expected an odd number");
-      Runnable learnerState = learner.read(in, it);
+      Runnable learnerState = offPolicy != null ? offPolicy.read(in, it) : learner.read(in, it);
       Runnable collectorState = collector.read(in, it);
       if (in.available() != 0) throw new Checkpoint.FieldException(in.available() + " unexpected bytes after the last section");
       collectorState.run();

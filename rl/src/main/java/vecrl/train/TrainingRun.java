@@ -144,7 +144,7 @@ public final class TrainingRun {
       writeConfig(dir.resolve(CONFIG), t.config(), Provenance.now(kernels, t.config().envThreads()).comments("provenance of the run"));
       Files.writeString(dir.resolve(METRICS), IterationStats.HEADER + "\n", StandardCharsets.UTF_8);
       Files.writeString(dir.resolve(METRICS_JSONL), "", StandardCharsets.UTF_8);
-      if (t.policy().template().hasStatsFn()) Files.writeString(dir.resolve(STATS_JSONL), "", StandardCharsets.UTF_8);
+      if (t.writesStats()) Files.writeString(dir.resolve(STATS_JSONL), "", StandardCharsets.UTF_8);
       firstCheckpoint(t, dir);
     } catch (IOException | RuntimeException e) {
       t.close();
@@ -269,7 +269,7 @@ public final class TrainingRun {
     try (BufferedWriter metrics = Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         BufferedWriter jsonl = Files.newBufferedWriter(dir.resolve(METRICS_JSONL), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
             StandardOpenOption.APPEND);
-        BufferedWriter statsOut = t.policy().template().hasStatsFn()
+        BufferedWriter statsOut = t.writesStats()
             ? Files.newBufferedWriter(dir.resolve(STATS_JSONL), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)
             : null) {
       if (!c.tensorboard().isBlank()) {
