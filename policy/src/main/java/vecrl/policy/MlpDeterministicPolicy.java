@@ -137,6 +137,13 @@ public final class MlpDeterministicPolicy extends StatelessActorCriticPolicy {
     return q.reshape(q.value().rows());
   }
 
+  /** Polyak averaging of the target critics and the target actor: {@code target = target (1 - tau) + online tau}, element by element, in float. */
+  public void updateTargets(float tau) {
+    if (!(tau > 0 && tau <= 1)) throw new IllegalArgumentException("updateTargets: tau " + tau + ", expected in (0, 1]");
+    OffPolicyNets.polyak(criticParams, targetParams, tau);
+    OffPolicyNets.polyak(actorParams, actorTargetParams, tau);
+  }
+
   @Override
   protected void describeHyperparameters(Structure s) {
     s.add("actorHidden", Arrays.toString(actorHidden))
