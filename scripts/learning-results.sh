@@ -5,6 +5,9 @@
 #   scripts/learning-results.sh                 every row (about an hour on 2 cores)
 #   scripts/learning-results.sh cartpole-ppo    only the rows named (see ROWS below)
 #
+# The off-policy rows (pendulum-sac, pendulum-td3, pendulum-ddpg, mountaincar-sac, cartpole-sac-discrete)
+# take 3 to 10 minutes per seed on a quiet core; they run only when named.
+#
 # Runs go to runs/learning-results/ROW (VECRL_RESULTS_OUT overrides it); a row's old runs are removed
 # first. Each run uses one env thread, as the README's numbers do; results are reproducible for a
 # given backend and kernel thread count (same seed, same bits).
@@ -21,12 +24,18 @@ ROWS=(
   "novel-lstm;LSTM 64, shared (the preset);--env CartPoleNoVel-v1 --policy lstm;400;3"
   "novel-gru;GRU 64, shared (\`--policy gru\`, same preset values);--env CartPoleNoVel-v1 --policy gru;400;3"
   "novel-mlp;MLP 64-64, same preset;--env CartPoleNoVel-v1 --policy mlp;400;0"
+  "pendulum-sac;Pendulum-v1 | SAC | \`--algo sac --env Pendulum-v1\`;--algo sac --env Pendulum-v1 --threads 1;-200;4"
+  "pendulum-td3;Pendulum-v1 | TD3 | \`--algo td3 --env Pendulum-v1\`;--algo td3 --env Pendulum-v1 --threads 1;-200;4"
+  "pendulum-ddpg;Pendulum-v1 | DDPG | \`--algo ddpg --env Pendulum-v1\`;--algo ddpg --env Pendulum-v1 --threads 1;-250;3"
+  "mountaincar-sac;MountainCarContinuous-v0 | SAC | \`--algo sac --env MountainCarContinuous-v0\`;--algo sac --env MountainCarContinuous-v0 --threads 1;90;3"
+  "cartpole-sac-discrete;CartPole-v1 | discrete SAC | \`--algo sac-discrete\`;--algo sac-discrete --threads 1;475;0"
 )
 
 wanted=("$@")
 for spec in "${ROWS[@]}"; do
   IFS=';' read -r name label opts target need <<<"$spec"
   if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " == *" $name "* ]]; then continue; fi
+  if [ ${#wanted[@]} -eq 0 ] && [[ "$opts" == *"--algo sac"* || "$opts" == *"--algo td3"* || "$opts" == *"--algo ddpg"* ]]; then continue; fi
   rm -rf "$out/$name"
   values=()
   met=0
