@@ -77,7 +77,7 @@ public final class Dqn {
   public static final class State implements PolicyTemplate.Mixin {
     private MlpQPolicy target;
     private Tape targetTape;
-    private float[] y = new float[0], tdError = new float[0];
+    private float[] y = new float[0], tdError = new float[0], qa = new float[0];
     private int[] gatherIdx = new int[0];
     private Tensor yT;
     private SampleBatch cachedBatch;
@@ -151,6 +151,7 @@ public final class Dqn {
       if (y.length != b) {
         y = new float[b];
         tdError = new float[b];
+        qa = new float[b];
         yT = Tensor.wrap(y, new int[] {b});
       }
       if (gatherIdx.length != b) gatherIdx = new int[b];
@@ -164,6 +165,25 @@ public final class Dqn {
         cachedBatch = batch;
       }
     }
+  }
+
+  /**
+   * The Huber TD loss on {@code tape}: {@code mean_i huber(Q(obs_i)[actions_i] - targets_i)} with
+   * delta 1, the gradient reaching {@code q}'s parameters; {@code obs} [B, obsDim], {@code actions}
+   * [B] indices (kept by reference until backward), {@code targets} [B] constants.
+   */
+  public static Var tdLoss(Tape tape, MlpQPolicy q, Tensor obs, int[] actions, Tensor targets) {
+    return tdLoss(tape, q, obs, actions, targets, null);
+  }
+
+  /** As {@link #tdLoss(Tape, MlpQPolicy, Tensor, int[], Tensor)}, also writing {@code Q(obs_i)[actions_i]} into {@code qaOut} when not null. */
+  public static Var tdLoss(Tape tape, MlpQPolicy q, Tensor obs, int[] actions, Tensor targets, float[] qaOut) {
+    Var qa = q.qValues(tape.input(obs)).gatherRows(actions).reshape(obs.dim(0));
+    if (qaOut != null) {
+      Tensor v = qa.value();
+      for (int i = 0; i < qaOut.length; i++) qaOut[i] = v.get(i);
+    }
+    return Composites.huber(qa, tape.input(targets), 1f);
   }
 
   /** The TD loss on the policy's tape (see the class comment); fills the {@link State}'s targets, TD errors and statistics. */
@@ -190,17 +210,12 @@ public final class Dqn {
       if (a < 0 || a >= n) throw new IllegalArgumentException("DQN loss: action " + act.get(i, 0) + " in row " + i + ", expected an index in [0, " + n + ")");
       st.gatherIdx[i] = a;
     }
-    Tape t = policy.tape();
-    Var qAll = q.qValues(t.input(st.obsT));
-    Var qa = qAll.gatherRows(st.gatherIdx).reshape(b);
-    Var target = t.input(st.yT);
-    Var loss = Composites.huber(qa, target, 1f);
-    Tensor qv = qa.value();
+    Var loss = tdLoss(policy.tape(), q, st.obsT, st.gatherIdx, st.yT, st.qa);
     double sumQ = 0, sumAbs = 0;
     for (int i = 0; i < b; i++) {
-      float e = qv.get(i) - st.y[i];
+      float e = st.qa[i] - st.y[i];
       st.tdError[i] = e;
-      sumQ += qv.get(i);
+      sumQ += st.qa[i];
       sumAbs += Math.abs(e);
     }
     st.loss = loss.item();
