@@ -31,13 +31,24 @@ final class BenchCommands {
   }
 
   int benchTrain(List<String> args) {
-    Opts o = Main.parse(args, List.of("--steps", "--seed", "--backend", "--env", "--policy", "--envs"), List.of(), "bench-train");
+    Opts o = Main.parse(args, List.of("--steps", "--seed", "--backend", "--env", "--policy", "--envs", "--algo"), List.of(), "bench-train");
     main.selectBackend(o);
     long steps = Main.parseLong("--steps", o.get("--steps") == null ? "100000" : o.get("--steps"), 512);
     long seed = o.get("--seed") == null ? 1 : Main.parseLong("--seed", o.get("--seed"), Long.MIN_VALUE);
     Map<String, String> run = Map.of("totalSteps", String.valueOf(steps), "seed", String.valueOf(seed), "envThreads", "1");
     TrainConfig c;
-    if (o.get("--env") == null && o.get("--policy") == null) {
+    String algo = o.get("--algo") == null ? "ppo" : o.get("--algo").toLowerCase(Locale.ROOT);
+    if (!algo.equals("ppo") && !algo.equals("dqn")) throw new UsageException("--algo " + o.get("--algo") + ": bench-train measures ppo or dqn");
+    if (algo.equals("dqn")) {
+      String env = o.get("--env") == null ? "CartPole-v1" : o.get("--env");
+      if (!registry.contains(env)) throw new UsageException("--env " + env + ": unknown environment; valid environments: " + String.join(", ", registry.names()));
+      if (o.get("--policy") != null) throw new UsageException("--policy: bench-train --algo dqn trains DQN's Q-network");
+      c = Presets.forEnv("dqn", env).with(run);
+      if (o.get("--envs") != null) c = c.with(Map.of("numEnvs", String.valueOf(Main.parseInt("--envs", o.get("--envs"), 1))));
+      out.println(String.format(Locale.ROOT, "bench-train: DQN %s, preset: %d env%s, hidden %s %s, batch %d, %d gradient steps every %d env steps"
+          + " (from %,d), buffer %,d, 1 thread, backend %s", env, c.numEnvs(), c.numEnvs() == 1 ? "" : "s", c.hidden(), c.activation(),
+          c.replayBatchSize(), c.gradientStepsPerIteration(), c.batchSize(), c.learningStarts(), c.bufferSize(), Backends.kernels().name()));
+    } else if (o.get("--env") == null && o.get("--policy") == null) {
       c = TrainConfig.defaults("CartPole-v1").with(run);
       if (o.get("--envs") != null) c = c.with(Map.of("numEnvs", String.valueOf(Main.parseInt("--envs", o.get("--envs"), 1))));
       out.println("bench-train: PPO CartPole-v1, " + c.numEnvs() + " envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh actor and critic, Adam 2.5e-4 annealed, 1 thread, backend " + Backends.kernels().name());
@@ -57,7 +68,9 @@ final class BenchCommands {
     long t0 = System.nanoTime();
     IterationStats[] last = new IterationStats[1];
     double rollout, update;
-    try (Trainer t = new Trainer(c, registry)) {
+    // DQN's figure is for one thread: vector kernels on one thread (PPO keeps the default backend)
+    vecrl.tensor.Kernels kernels = algo.equals("dqn") && Backends.kernels() instanceof VectorKernels ? VectorKernels.create(1) : Backends.kernels();
+    try (Trainer t = new Trainer(c, registry, kernels)) {
       t.run(List.of(new Callback() {
         @Override
         public boolean onIteration(Trainer tr, IterationStats s) {
@@ -67,12 +80,35 @@ final class BenchCommands {
       }));
       rollout = t.rolloutSeconds();
       update = t.updateSeconds();
+      if (t.offPolicyAlgorithm() != null && t.replayBuffer().size() > 0) allocationPerStep(t);
     }
     double secs = (System.nanoTime() - t0) / 1e9;
     out.println(String.format(Locale.ROOT, "%,d steps in %.2f s: %,.0f env steps/s end to end (training mean return at end %.1f)",
         last[0].step(), secs, last[0].step() / secs, last[0].meanReturn()));
-    out.println(String.format(Locale.ROOT, "  rollout (env steps, policy, GAE) %.2f s, updates %.2f s", rollout, update));
+    out.println(String.format(Locale.ROOT, algo.equals("dqn") ? "  collection (env steps, epsilon-greedy acting, replay buffer) %.2f s, training (sampling, gradient steps) %.2f s"
+        : "  rollout (env steps, policy, GAE) %.2f s, updates %.2f s", rollout, update));
     return 0;
+  }
+
+  /**
+   * Bytes a steady-state gradient step allocates, by this thread's allocation counter: 2,000 more
+   * steps on batches from the run's buffer (their own generator), in windows of 500, the last window
+   * reported (the first may still run code that C2 has not compiled).
+   */
+  private void allocationPerStep(Trainer t) {
+    if (!(java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean bean)
+        || !bean.isThreadAllocatedMemorySupported()) {
+      return;
+    }
+    var alg = t.offPolicyAlgorithm();
+    vecrl.tensor.Rng rng = new vecrl.tensor.Rng(12345);
+    double perStep = Double.NaN;
+    for (int w = 0; w < 4; w++) {
+      long before = bean.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 500; i++) alg.learn(t.replayBuffer().sample(rng), t.globalStep(), rng);
+      perStep = (bean.getCurrentThreadAllocatedBytes() - before) / 500.0;
+    }
+    out.println(String.format(Locale.ROOT, "  allocation in a steady-state gradient step: %.0f bytes (thread allocation counter, 500 steps after 1,500)", perStep));
   }
 
   int benchAutodiff(List<String> args) {

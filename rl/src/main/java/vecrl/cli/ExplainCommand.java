@@ -41,6 +41,12 @@ final class ExplainCommand {
 
   /** The config of the explained update: the algorithm's preset for the env, made small. */
   static TrainConfig config(String algo, String env, long seed) {
+    if (algo.equals("dqn")) {
+      // one iteration: 2 envs x 8 steps into the buffer, then one gradient step on a batch of 4 (no warm-up, epsilon 1 -> 0.05 over the 16 steps)
+      return Presets.forEnv(algo, env).with(Map.ofEntries(Map.entry("numEnvs", "2"), Map.entry("trainFreq", "8"), Map.entry("gradientSteps", "1"),
+          Map.entry("replayBatchSize", "4"), Map.entry("bufferSize", "64"), Map.entry("learningStarts", "0"), Map.entry("totalSteps", "16"),
+          Map.entry("hidden", "16,16"), Map.entry("seed", String.valueOf(seed)), Map.entry("envThreads", "1")));
+    }
     return Presets.forEnv(algo, env).with(Map.of("numEnvs", "2", "numSteps", "8", "epochs", "1", "minibatches", "1", "totalSteps", "16",
         "seed", String.valueOf(seed), "envThreads", "1"));
   }
@@ -56,7 +62,8 @@ final class ExplainCommand {
     List<String> algos = Arrays.stream(TrainConfig.Algo.values()).map(Object::toString).toList();
     if (!algos.contains(algo)) throw new UsageException("--algo " + o.get("--algo") + ": unknown algorithm; valid algorithms: " + String.join(", ", algos));
     long seed = o.get("--seed") == null ? 1 : Main.parseLong("--seed", o.get("--seed"), Long.MIN_VALUE);
-    explain(config(algo, env, seed));
+    TrainConfig c = config(algo, env, seed);
+    if (c.algo().offPolicy()) explainOffPolicy(c); else explain(c);
     return 0;
   }
 
@@ -128,6 +135,78 @@ final class ExplainCommand {
       out.printf(Locale.ROOT, "  %-20s %d%n", "env_steps", s.step());
       out.printf(Locale.ROOT, "  %-20s %d%n", "episodes_finished", s.episodes());
       out.printf(Locale.ROOT, "  %-20s %s%n", "mean_return", g(s.meanReturn()));
+    }
+  }
+
+  /** DQN's one gradient step: the sampled batch, its TD targets, the loss's tape, the gradients, the optimizer step, the statistics. */
+  private void explainOffPolicy(TrainConfig c) {
+    Kernels kernels = Backends.byName("scalar");
+    try (Trainer t = new Trainer(c, main.registry, Policies.defaultRegistry(), kernels, null, null)) {
+      TemplatePolicy policy = t.policy();
+      out.printf(Locale.ROOT, "vecrl explain: %s on %s, seed %d, scalar kernels%n", c.algo().toString().toUpperCase(Locale.ROOT), c.env(), c.seed());
+      out.printf(Locale.ROOT, "one iteration: %d envs x %d steps into the replay buffer (%d rows), then %d gradient step on a batch of %d; optimizer %s,"
+          + " lr %s; gamma %s, %s, target update every %d env steps (tau %s)%n", c.numEnvs(), c.trainFreq(), t.replayBuffer().capacity(),
+          c.gradientStepsPerIteration(), c.replayBatchSize(), c.optimizer(), g(c.learningRate()), g(c.gamma()), c.doubleQ() ? "double DQN" : "DQN",
+          c.targetUpdateInterval(), g(c.tau()));
+      out.println("template: " + policy.template());
+      out.println("model: " + t.network().getClass().getSimpleName() + ", " + t.network().parameters().size() + " parameters "
+          + t.network().parameters().names());
+      Map<String, Tensor> before = policy.getWeights();
+
+      IterationStats s = t.iterate(System.nanoTime(), 0);
+
+      SampleBatch batch = t.lastBatch();
+      out.println();
+      out.println("== 1. the batch sampled from the replay buffer (uniform with replacement; rows " + Arrays.toString(t.replayBuffer().sampledIndices())
+          + " of " + t.replayBuffer().size() + ") ==");
+      out.print(batch.describe(4));
+
+      out.println();
+      out.println("== 2. TD targets (no gradient): y = r + gamma (1 - terminated) Q_target(new_obs, a'), a' = argmax "
+          + (c.doubleQ() ? "Q_online" : "Q_target") + "(new_obs, .) ==");
+      vecrl.algo.Dqn.State st = policy.mixin(vecrl.algo.Dqn.State.class);
+      for (int i = 0; i < batch.rows(); i++) {
+        float r = batch.floats(SampleBatch.REWARDS).get(i, 0), term = batch.floats(SampleBatch.TERMINATEDS).get(i, 0);
+        float trunc = batch.floats(SampleBatch.TRUNCATEDS).get(i, 0);
+        out.printf(Locale.ROOT, "  row %d: r %s, terminated %s, truncated %s -> y %s; Q(obs, action) %s, td_error %s%n", i, g(r), g(term), g(trunc),
+            g(st.targets()[i]), g(st.targets()[i] + st.tdError()[i]), g(st.tdError()[i]));
+      }
+
+      out.println();
+      out.println("== 3. the loss on the tape (lossFn of dqn: Huber, delta 1, between Q(obs, action) and y; Tape.listing) ==");
+      out.print(policy.tape().listing());
+
+      out.println();
+      out.println("== 4. gradients (after backward" + (c.maxGradNorm() > 0 ? " and global-norm clipping at " + g(c.maxGradNorm()) : "") + ") ==");
+      if (!Double.isNaN(policy.gradNorm())) {
+        out.printf(Locale.ROOT, "  global norm before clipping %s -> %s%n", g(policy.gradNorm()),
+            policy.gradNorm() > c.maxGradNorm() ? "scaled to " + g(c.maxGradNorm()) : "unchanged");
+      }
+      double total = 0;
+      for (Parameter p : t.network().parameters()) {
+        double n = norm(p.grad(), null);
+        total += n * n;
+        out.printf(Locale.ROOT, "  %-28s %-10s |grad| %s%n", p.name(), p.value().shapeString(), g(n));
+      }
+      out.printf(Locale.ROOT, "  %-28s %-10s |grad| %s%n", "(all)", "", g(Math.sqrt(total)));
+
+      out.println();
+      out.println("== 5. the optimizer step (" + policy.optimizer().getClass().getSimpleName() + ", step " + policy.optimizer().stepCount()
+          + ", lr " + g(policy.optimizer().learningRate()) + "): |new - old| per parameter ==");
+      double step = 0;
+      for (Parameter p : t.network().parameters()) {
+        double n = norm(p.value(), before.get(p.name()));
+        step += n * n;
+        out.printf(Locale.ROOT, "  %-28s %-10s |step| %s%n", p.name(), p.value().shapeString(), g(n));
+      }
+      out.printf(Locale.ROOT, "  %-28s %-10s |step| %s%n", "(all)", "", g(Math.sqrt(step)));
+
+      out.println();
+      out.println("== 6. statistics ==");
+      for (var e : t.lastStats().entrySet()) out.printf(Locale.ROOT, "  %-20s %s%n", e.getKey(), g(e.getValue()));
+      out.printf(Locale.ROOT, "  %-20s %d%n", "gradient_steps", s.epochs());
+      out.printf(Locale.ROOT, "  %-20s %d%n", "env_steps", s.step());
+      out.printf(Locale.ROOT, "  %-20s %d%n", "episodes_finished", s.episodes());
     }
   }
 

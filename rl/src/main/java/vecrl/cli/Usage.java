@@ -18,7 +18,7 @@ final class Usage {
     COMMANDS.put("train", """
           train [options]
               train a policy (default: PPO on CartPole-v1 for 100,000 steps)
-              --env ID  --algo ppo|a2c|reinforce  --policy mlp|lstm|gru|REGISTRY_NAME|class:NAME
+              --env ID  --algo ppo|a2c|reinforce|dqn  --policy mlp|lstm|gru|REGISTRY_NAME|class:NAME
               --steps N  --seed N  --envs N  --preset NAME  --config FILE  --out DIR (default runs)
               --set key=value         any config key (repeatable)
               --resume RUN_DIR [--steps N]
@@ -33,7 +33,10 @@ final class Usage {
                                       per agent, KIND ppo|a2c|reinforce (learned) or a heuristic
                                       (rock|alternate|beat_last), e.g. learned=ppo,opponent=beat_last
               presets: cleanrl (CleanRL ppo.py's values), zoo-ppo-CartPole-v1, and one per
-              environment, applied automatically (ppo-Acrobot-v1, a2c-CartPole-v1, ...)""");
+              environment, applied automatically (ppo-Acrobot-v1, a2c-CartPole-v1, dqn-CartPole-v1, ...)
+              off-policy (dqn): keys bufferSize, learningStarts, trainFreq, gradientSteps,
+              replayBatchSize, tau, targetUpdateInterval, exploration*, doubleQ, dueling,
+              optimizeMemory, checkpointBuffer (false: checkpoints without the replay buffer)""");
     COMMANDS.put("eval", """
           eval RUN_OR_POLICY [--env ID] [--episodes N] [--seed N] [--backend NAME]
               greedy evaluation of a saved policy (per policy for a multi-agent run directory): a run directory, or a policy.bin (best_policy.bin)
@@ -50,9 +53,10 @@ final class Usage {
           check-env ID [--seed N] [--steps N]
               check an environment's contract (spaces, determinism, masks; vecrl.env.EnvChecker)""");
     COMMANDS.put("explain", """
-          explain [--env ID] [--algo ppo|a2c|reinforce] [--seed N]
+          explain [--env ID] [--algo ppo|a2c|reinforce|dqn] [--seed N]
               one small update laid open, on the scalar kernels: the sample batch, the postprocessing,
-              the loss's tape, the gradients, the optimizer step and every stat""");
+              the loss's tape, the gradients, the optimizer step and every stat (dqn: a batch sampled
+              from the replay buffer and its TD targets in place of the postprocessing)""");
     COMMANDS.put("export-onnx", """
           export-onnx RUN_OR_POLICY OUT.onnx
               the run's policy as an ONNX model: greedy action, distribution parameters and value from
@@ -61,10 +65,12 @@ final class Usage {
           devices
               list the OpenCL platforms and devices (choose one with -Dvecrl.opencl.device=INDEX_OR_NAME)""");
     COMMANDS.put("bench-train", """
-          bench-train [--steps N] [--seed N] [--envs N] [--env ID] [--policy mlp|lstm|gru] [--backend NAME]
+          bench-train [--steps N] [--seed N] [--envs N] [--env ID] [--policy mlp|lstm|gru] [--algo ppo|dqn]
+                      [--backend NAME]
               PPO training speed on one thread: CleanRL's CartPole-v1 configuration (4 envs x 128 steps,
               4 epochs x 4 minibatches, 64-64 tanh); with --env or --policy, that env's preset for
-              that policy""");
+              that policy; --algo dqn: DQN with the env's preset (CartPole-v1: the zoo's 256-256,
+              batch 64, 128 gradient steps every 256 env steps)""");
     COMMANDS.put("bench-autodiff", """
           bench-autodiff [--case A,B2048,B128,C] [--rounds N] [--profile]
               the autodiff benchmark's MLPs: forward + backward on a tape against the same GEMMs alone,

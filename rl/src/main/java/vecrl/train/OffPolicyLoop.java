@@ -25,6 +25,8 @@ final class OffPolicyLoop {
   final OffPolicyAlgorithm algorithm;
   final ReplayBuffer replay;
   private long gradientSteps;
+  /** Wall-clock nanoseconds spent collecting (env steps, acting, the buffer) and training (sampling, gradient steps). */
+  long collectNanos, trainNanos;
   private Map<String, Double> lastStats = Map.of();
 
   OffPolicyLoop(TrainConfig config, OffPolicyAlgorithm algorithm, int obsDim, int actDim) {
@@ -40,8 +42,11 @@ final class OffPolicyLoop {
 
   /** Iteration {@code iteration} (0-based) of {@code iterations}: collection, then the gradient steps; returns the gradient steps taken. */
   int iterate(Collector collector, Rng rng, long iteration, long iterations) {
+    long t0 = System.nanoTime();
     algorithm.beforeTrain(iteration, iterations);
     collector.collectTransitions(replay, rng, algorithm);
+    long t1 = System.nanoTime();
+    collectNanos += t1 - t0;
     long step = collector.globalStep();
     if (step <= config.learningStarts() || replay.size() == 0) return 0;
     int g = config.gradientStepsPerIteration();
@@ -49,6 +54,7 @@ final class OffPolicyLoop {
       SampleBatch batch = replay.sample(rng);
       algorithm.learn(batch, step, rng);
     }
+    trainNanos += System.nanoTime() - t1;
     gradientSteps += g;
     if (g > 0) lastStats = Collections.unmodifiableMap(new LinkedHashMap<>(algorithm.stats()));
     return g;

@@ -247,9 +247,9 @@ public final class Trainer implements AutoCloseable {
   public RunningMeanStd observationNormalizer() { return collector.normalize.observationStatistics(); }
   /** Mean return of the recent finished episodes (NaN before any). */
   public double recentMeanReturn() { return collector.episodes.meanReturn(); }
-  /** Wall-clock seconds this trainer spent collecting rollouts (including GAE). */
+  /** Wall-clock seconds this trainer spent collecting rollouts (including GAE); off-policy: collecting transitions into the buffer. */
   public double rolloutSeconds() { return rolloutNanos / 1e9; }
-  /** Wall-clock seconds this trainer spent in updates (minibatch loop). */
+  /** Wall-clock seconds this trainer spent in updates (minibatch loop); off-policy: sampling batches and the gradient steps. */
   public double updateSeconds() { return updateNanos / 1e9; }
   /** {@code max |ratio - 1|} on the first minibatch of the first epoch of the last update (PPO: exactly 0). */
   public double firstMinibatchRatioDeviation() { return learner == null ? Double.NaN : learner.firstRatioDeviation(); }
@@ -299,11 +299,9 @@ public final class Trainer implements AutoCloseable {
    * NaN, {@code epochs} holds the gradient steps taken.
    */
   private IterationStats iterateOffPolicy(long startNanos, long startStep) {
-    long t0 = System.nanoTime();
     int g = offPolicy.iterate(collector, rng, iteration, config.iterations());
-    long t1 = System.nanoTime();
-    rolloutNanos += t1 - t0; // collection and training interleave: all of it counts as the update below
-    updateNanos += 0;
+    rolloutNanos = offPolicy.collectNanos;
+    updateNanos = offPolicy.trainNanos;
     iteration++;
     double secs = (System.nanoTime() - startNanos) / 1e9;
     var st = offPolicy.lastStats();
