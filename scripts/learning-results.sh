@@ -3,7 +3,8 @@
 # Markdown, the greedy evaluation (10 episodes) of each seed and how many seeds meet the target.
 #
 #   scripts/learning-results.sh                 every row (about an hour on 2 cores)
-#   scripts/learning-results.sh cartpole-ppo    only the rows named (see ROWS below)
+#   scripts/learning-results.sh cartpole-ppo    only the rows named (see ROWS below; the DQN rows,
+#                                               cartpole-dqn and acrobot-dqn, take 10-30 min a seed on a busy machine)
 #
 # The off-policy rows (pendulum-sac, pendulum-td3, pendulum-ddpg, mountaincar-sac, cartpole-sac-discrete)
 # take 3 to 10 minutes per seed on a quiet core; they run only when named.
@@ -24,6 +25,8 @@ ROWS=(
   "novel-lstm;LSTM 64, shared (the preset);--env CartPoleNoVel-v1 --policy lstm;400;3"
   "novel-gru;GRU 64, shared (\`--policy gru\`, same preset values);--env CartPoleNoVel-v1 --policy gru;400;3"
   "novel-mlp;MLP 64-64, same preset;--env CartPoleNoVel-v1 --policy mlp;400;0"
+  "cartpole-dqn;CartPole-v1 | DQN | \`--algo dqn --kernel-threads 1\` (zoo preset);--algo dqn --kernel-threads 1;475;3"
+  "acrobot-dqn;Acrobot-v1 | DQN | \`--algo dqn --env Acrobot-v1 --kernel-threads 1\` (zoo preset);--algo dqn --env Acrobot-v1 --kernel-threads 1;-100;3"
   "pendulum-sac;Pendulum-v1 | SAC | \`--algo sac --env Pendulum-v1\`;--algo sac --env Pendulum-v1 --kernel-threads 1;-200;4"
   "pendulum-td3;Pendulum-v1 | TD3 | \`--algo td3 --env Pendulum-v1\`;--algo td3 --env Pendulum-v1 --kernel-threads 1;-200;4"
   "pendulum-ddpg;Pendulum-v1 | DDPG | \`--algo ddpg --env Pendulum-v1\`;--algo ddpg --env Pendulum-v1 --kernel-threads 1;-250;3"

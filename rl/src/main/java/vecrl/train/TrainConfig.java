@@ -21,7 +21,8 @@ import vecrl.nn.Activation;
  * <p>Defaults are CleanRL's {@code ppo.py}: 4 envs x 128 steps, 4 epochs x 4 minibatches, Adam lr
  * 2.5e-4 (eps 1e-5) annealed linearly, gamma 0.99, GAE lambda 0.95, clip 0.2 with value clipping,
  * entropy 0.01, value coefficient 0.5, gradient norm 0.5, separate 64-64 tanh actor and critic with
- * orthogonal initialisation.
+ * orthogonal initialisation. The off-policy keys ({@code bufferSize} to {@code checkpointBuffer})
+ * default to Stable-Baselines3's DQN values; {@link Presets}' {@code dqn} preset sets the rest of them.
  *
  * @param env environment id
  * @param algo the algorithm, {@link Algo}
