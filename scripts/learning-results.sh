@@ -6,6 +6,9 @@
 #   scripts/learning-results.sh cartpole-ppo    only the rows named (see ROWS below; the DQN rows,
 #                                               cartpole-dqn and acrobot-dqn, take 10-30 min a seed on a busy machine)
 #
+# The off-policy rows (pendulum-sac, pendulum-td3, pendulum-ddpg, mountaincar-sac, cartpole-sac-discrete)
+# take 3 to 10 minutes per seed on a quiet core; they run only when named.
+#
 # Runs go to runs/learning-results/ROW (VECRL_RESULTS_OUT overrides it); a row's old runs are removed
 # first. Each run uses one env thread, as the README's numbers do; results are reproducible for a
 # given backend and kernel thread count (same seed, same bits).
@@ -25,12 +28,18 @@ ROWS=(
   "catch-a2c;Catch-v0 (pixels) | A2C, SeedCnnPolicy | \`--env Catch-v0 --algo a2c --policy SeedCnnPolicy\` (100 greedy episodes);--env Catch-v0 --algo a2c --policy SeedCnnPolicy --set evalEpisodes=100;0.9;5"
   "cartpole-dqn;CartPole-v1 | DQN | \`--algo dqn --kernel-threads 1\` (zoo preset);--algo dqn --kernel-threads 1;475;3"
   "acrobot-dqn;Acrobot-v1 | DQN | \`--algo dqn --env Acrobot-v1 --kernel-threads 1\` (zoo preset);--algo dqn --env Acrobot-v1 --kernel-threads 1;-100;3"
+  "pendulum-sac;Pendulum-v1 | SAC | \`--algo sac --env Pendulum-v1\`;--algo sac --env Pendulum-v1 --kernel-threads 1;-200;4"
+  "pendulum-td3;Pendulum-v1 | TD3 | \`--algo td3 --env Pendulum-v1\`;--algo td3 --env Pendulum-v1 --kernel-threads 1;-200;4"
+  "pendulum-ddpg;Pendulum-v1 | DDPG | \`--algo ddpg --env Pendulum-v1\`;--algo ddpg --env Pendulum-v1 --kernel-threads 1;-250;3"
+  "mountaincar-sac;MountainCarContinuous-v0 | SAC | \`--algo sac --env MountainCarContinuous-v0\`;--algo sac --env MountainCarContinuous-v0 --kernel-threads 1;90;3"
+  "cartpole-sac-discrete;CartPole-v1 | discrete SAC | \`--algo sac-discrete\`;--algo sac-discrete --kernel-threads 1;475;0"
 )
 
 wanted=("$@")
 for spec in "${ROWS[@]}"; do
   IFS=';' read -r name label opts target need <<<"$spec"
   if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " == *" $name "* ]]; then continue; fi
+  if [ ${#wanted[@]} -eq 0 ] && [[ "$opts" == *"--algo sac"* || "$opts" == *"--algo td3"* || "$opts" == *"--algo ddpg"* ]]; then continue; fi
   rm -rf "$out/$name"
   values=()
   met=0

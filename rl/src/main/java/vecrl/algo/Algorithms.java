@@ -20,6 +20,8 @@ public final class Algorithms {
       case A2C -> a2c();
       case REINFORCE -> reinforce();
       case DQN -> dqn();
+      case SAC, SAC_DISCRETE, TD3, DDPG -> throw new IllegalArgumentException(algo + " is not a policy template: it is an"
+          + " OffPolicyAlgorithm of its own (OffPolicyAlgorithms.of)");
     };
   }
 

@@ -2,6 +2,7 @@ package vecrl.cli;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,6 +68,10 @@ final class ExplainCommand {
   }
 
   private void explain(TrainConfig c) {
+    if (EnumSet.of(TrainConfig.Algo.SAC, TrainConfig.Algo.SAC_DISCRETE, TrainConfig.Algo.TD3, TrainConfig.Algo.DDPG).contains(c.algo())) {
+      throw new UsageException("explain --algo " + c.algo() + ": explain shows one update of a policy template (ppo, a2c, reinforce, dqn);"
+          + " " + c.algo() + " is not a template. Its losses are vecrl.algo.OffPolicyLosses (see the README's off-policy section)");
+    }
     Kernels kernels = Backends.byName("scalar");
     PolicyTemplate template = Algorithms.of(c.algo());
     try (Trainer t = new Trainer(c, main.registry, Policies.defaultRegistry(), kernels, null, template)) {
@@ -217,7 +222,7 @@ final class ExplainCommand {
       case REINFORCE -> String.format(Locale.ROOT, "  Returns.discounted, gamma %s: value_targets_t = G_t = r_t + gamma G_t+1 within the episode%s",
           g(c.gamma()), c.reinforceBaseline() ? ",\n  from the next value at the rollout's end; advantages = G - vf_preds (the value baseline)"
               : ", from 0 at the rollout's end; advantages = G (no baseline)");
-      case DQN -> "  none: an off-policy algorithm learns from batches sampled from the replay buffer";
+      case DQN, SAC, SAC_DISCRETE, TD3, DDPG -> "  none: an off-policy algorithm learns from batches sampled from the replay buffer";
     };
   }
 

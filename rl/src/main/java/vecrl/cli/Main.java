@@ -139,6 +139,7 @@ public final class Main {
         case "devices" -> devices(rest);
         case "bench-train" -> new BenchCommands(this).benchTrain(rest);
         case "bench-autodiff" -> new BenchCommands(this).benchAutodiff(rest);
+        case "bench-sac" -> new SacBench(this).run(rest);
         case "explain" -> new ExplainCommand(this).run(rest);
         case "export-onnx" -> new ExportOnnxCommand(this).run(rest);
         case "worker" -> cluster(c -> c.worker(rest, registry, out));

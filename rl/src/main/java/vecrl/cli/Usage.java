@@ -18,7 +18,8 @@ final class Usage {
     COMMANDS.put("train", """
           train [options]
               train a policy (default: PPO on CartPole-v1 for 100,000 steps)
-              --env ID  --algo ppo|a2c|reinforce|dqn  --policy mlp|lstm|gru|REGISTRY_NAME|class:NAME
+              --env ID  --algo ppo|a2c|reinforce|dqn|sac|sac-discrete|td3|ddpg
+              --policy mlp|lstm|gru|REGISTRY_NAME|class:NAME
               --steps N  --seed N  --envs N  --preset NAME  --config FILE  --out DIR (default runs)
               --set key=value         any config key (repeatable)
               --resume RUN_DIR [--steps N]
@@ -39,7 +40,9 @@ final class Usage {
               environment, applied automatically (ppo-Acrobot-v1, a2c-CartPole-v1, dqn-CartPole-v1, ...)
               off-policy (dqn): keys bufferSize, learningStarts, trainFreq, gradientSteps,
               replayBatchSize, tau, targetUpdateInterval, exploration*, doubleQ, dueling,
-              optimizeMemory, checkpointBuffer (false: checkpoints without the replay buffer)""");
+              optimizeMemory, checkpointBuffer (false: checkpoints without the replay buffer)
+              sac, sac-discrete, td3, ddpg: also autoEntropy, initEntCoef, targetEntropy,
+              targetEntropyScale, policyDelay, targetPolicyNoise, targetNoiseClip, actionNoise""");
     COMMANDS.put("eval", """
           eval RUN_OR_POLICY [--env ID] [--episodes N] [--seed N] [--backend NAME]
               greedy evaluation of a saved policy (per policy for a multi-agent run directory): a run directory, or a policy.bin (best_policy.bin)
@@ -80,6 +83,11 @@ final class Usage {
           bench-autodiff [--case A,B2048,B128,C] [--rounds N] [--profile]
               the autodiff benchmark's MLPs: forward + backward on a tape against the same GEMMs alone,
               alternating round by round on one thread; --profile adds the tape's per-op times""");
+    COMMANDS.put("bench-sac", """
+          bench-sac [--rounds N] [--steps N] [--batch N] [--hidden N] [--backend vector|scalar]
+              SAC's training step on Pendulum-v1 (act, env step, buffer, one gradient step; 256-256,
+              batch 256, one thread) against its 16 GEMMs alone, alternating rounds; the GEMM-bound
+              limit, the ratio and the bytes allocated per gradient step""");
     COMMANDS.put("bench", """
           bench [JMH options]
               the JMH benchmarks (./vecrl bench runs bench/target/benchmarks.jar; -h lists JMH's options)""");

@@ -102,6 +102,47 @@ public final class Presets {
     PRESETS.put("dqn-Acrobot-v1", merge("dqn", m("totalSteps", "100000", "learningRate", "0.00063", "replayBatchSize", "128",
         "bufferSize", "50000", "learningStarts", "0", "gamma", "0.99", "targetUpdateInterval", "250", "trainFreq", "4",
         "gradientSteps", "-1", "explorationFraction", "0.12", "explorationFinalEps", "0.1", "hidden", "256,256")));
+    // SAC: Stable-Baselines3's SAC defaults (lr 3e-4, buffer 1e6, learning_starts 100, batch 256, tau 0.005, gamma 0.99,
+    // train_freq 1, gradient_steps 1, ent_coef "auto" starting at 1 with target entropy -dim(A), target_update_interval 1,
+    // net_arch [256, 256] ReLU for the actor and both critics, Adam eps 1e-8, constant learning rate), one env
+    PRESETS.put("sac", m("algo", "sac", "numEnvs", "1", "learningRate", "0.0003", "lrSchedule", "constant", "optimizer", "adam",
+        "adamEps", "0.00000001", "bufferSize", "1000000", "learningStarts", "100", "replayBatchSize", "256", "tau", "0.005",
+        "gamma", "0.99", "trainFreq", "1", "gradientSteps", "1", "hidden", "256,256", "activation", "relu", "autoEntropy", "true",
+        "initEntCoef", "1", "policyDelay", "1"));
+    // rl-baselines3-zoo hyperparams/sac.yml Pendulum-v1: n_timesteps 20000, learning_rate 1e-3 (the rest SB3's defaults)
+    PRESETS.put("sac-Pendulum-v1", m("totalSteps", "20000", "learningRate", "0.001"));
+    // zoo sac.yml MountainCarContinuous-v0: n_timesteps 50000, learning_rate 3e-4, buffer_size 50000, batch_size 512,
+    // ent_coef 0.1 (fixed), train_freq 32, gradient_steps 32, gamma 0.9999, tau 0.01, learning_starts 0, net_arch [64, 64];
+    // the zoo's use_sde (gSDE, log_std_init -3.67) is not implemented here: plain SAC exploration (see the README)
+    PRESETS.put("sac-MountainCarContinuous-v0", m("totalSteps", "50000", "learningRate", "0.0003", "bufferSize", "50000",
+        "replayBatchSize", "512", "autoEntropy", "false", "initEntCoef", "0.1", "trainFreq", "32", "gradientSteps", "32",
+        "gamma", "0.9999", "tau", "0.01", "learningStarts", "0", "hidden", "64,64"));
+    // discrete SAC: no zoo entry. SAC's defaults with CleanRL's sac_atari choices where they differ (target entropy 0.89 log n,
+    // actor step every gradient step here); 64-64 ReLU networks for CartPole's small state
+    PRESETS.put("sac-discrete", m("algo", "sac-discrete", "numEnvs", "1", "learningRate", "0.0003", "lrSchedule", "constant",
+        "optimizer", "adam", "adamEps", "0.00000001", "bufferSize", "1000000", "learningStarts", "1000", "replayBatchSize", "256",
+        "tau", "0.005", "gamma", "0.99", "trainFreq", "1", "gradientSteps", "1", "hidden", "64,64", "activation", "relu",
+        "autoEntropy", "true", "initEntCoef", "1", "targetEntropyScale", "0.89", "policyDelay", "1"));
+    PRESETS.put("sac-discrete-CartPole-v1", m("totalSteps", "100000"));
+    // TD3: Stable-Baselines3's TD3 defaults (lr 1e-3, buffer 1e6, learning_starts 100, batch 256, tau 0.005, gamma 0.99,
+    // train_freq 1, gradient_steps 1, policy_delay 2, target_policy_noise 0.2, target_noise_clip 0.5, net_arch [400, 300]
+    // ReLU); exploration noise N(0, 0.1) as the zoo's noise_type normal, noise_std 0.1 (SB3 itself defaults to none)
+    PRESETS.put("td3", m("algo", "td3", "numEnvs", "1", "learningRate", "0.001", "lrSchedule", "constant", "optimizer", "adam",
+        "adamEps", "0.00000001", "bufferSize", "1000000", "learningStarts", "100", "replayBatchSize", "256", "tau", "0.005",
+        "gamma", "0.99", "trainFreq", "1", "gradientSteps", "1", "hidden", "400,300", "activation", "relu", "policyDelay", "2",
+        "targetPolicyNoise", "0.2", "targetNoiseClip", "0.5", "actionNoise", "0.1"));
+    // zoo td3.yml Pendulum-v1: n_timesteps 20000, gamma 0.98, buffer_size 200000, learning_starts 10000, noise_type normal,
+    // noise_std 0.1, gradient_steps 1, train_freq 1, learning_rate 1e-3, net_arch [400, 300]
+    PRESETS.put("td3-Pendulum-v1", m("totalSteps", "20000", "gamma", "0.98", "bufferSize", "200000", "learningStarts", "10000",
+        "actionNoise", "0.1", "learningRate", "0.001", "hidden", "400,300"));
+    // DDPG: SB3's DDPG (TD3 with one critic, policy_delay 1, no target smoothing) and its defaults, lr 1e-3, net_arch [400, 300]
+    PRESETS.put("ddpg", m("algo", "ddpg", "numEnvs", "1", "learningRate", "0.001", "lrSchedule", "constant", "optimizer", "adam",
+        "adamEps", "0.00000001", "bufferSize", "1000000", "learningStarts", "100", "replayBatchSize", "256", "tau", "0.005",
+        "gamma", "0.99", "trainFreq", "1", "gradientSteps", "1", "hidden", "400,300", "activation", "relu", "policyDelay", "1",
+        "targetPolicyNoise", "0", "actionNoise", "0.1"));
+    // zoo ddpg.yml Pendulum-v1: the same values as td3.yml's Pendulum-v1
+    PRESETS.put("ddpg-Pendulum-v1", m("totalSteps", "20000", "gamma", "0.98", "bufferSize", "200000", "learningStarts", "10000",
+        "actionNoise", "0.1", "learningRate", "0.001", "hidden", "400,300"));
     // the MultiBinary proof task: CartPole's lr 1e-3 annealed and 16 minibatches, 50,000 steps. Greedy mean over 10
     // episodes, seeds 1-10: 16.00 on every seed at 49,664 steps, 15.89-16.00 at 30,720. CleanRL's defaults (lr 2.5e-4,
     // 4 minibatches) reached 14.26-15.56 at 50,000 steps (seed 2 below 14.4, 90% of the optimum) and 15.79-16.00 at
@@ -152,6 +193,7 @@ public final class Presets {
     if (algo.equals("a2c")) c = c.with(PRESETS.get("a2c"));
     else if (algo.equals("reinforce")) c = c.with("algo", "reinforce").with(vecrl.algo.Algorithms.reinforce().defaultConfig()).with(PRESETS.get("reinforce"));
     else if (algo.equals("dqn")) c = c.with(PRESETS.get("dqn"));
+    else if (List.of("sac", "sac-discrete", "td3", "ddpg").contains(algo)) c = c.with(PRESETS.get(algo));
     else if (!algo.equals("ppo")) throw new IllegalArgumentException("unknown algorithm \"" + algo + "\"; valid: " + List.of(TrainConfig.Algo.values()));
     if (has(algo, env)) c = c.with(PRESETS.get(algo + "-" + env));
     return c;

@@ -117,6 +117,17 @@ import vecrl.nn.Activation;
  *     observation is the next row's, kept apart only where an episode was truncated)
  * @param checkpointBuffer off-policy: checkpoints include the replay buffer (false: leave it out for
  *     large buffers; a resumed run then starts with an empty buffer and is no longer bit-exact)
+ * @param autoEntropy SAC and discrete SAC: tune the entropy coefficient alpha toward the target
+ *     entropy (Stable-Baselines3's {@code ent_coef="auto"}); false: a fixed alpha of {@code initEntCoef}
+ * @param initEntCoef SAC and discrete SAC: alpha at the start (SB3's {@code "auto"} starts at 1), or the fixed alpha
+ * @param targetEntropy SAC: the entropy target of the tuning; NaN: {@code -dim(A)} (SB3's default)
+ * @param targetEntropyScale discrete SAC: the target entropy as a fraction of {@code log n}, the largest
+ *     entropy of n actions
+ * @param policyDelay SAC, discrete SAC, TD3: gradient steps per actor step (TD3: 2; 1: every step)
+ * @param targetPolicyNoise TD3: the standard deviation of the target policy smoothing noise (0: none, DDPG)
+ * @param targetNoiseClip TD3: the smoothing noise is clipped to [-targetNoiseClip, targetNoiseClip]
+ * @param actionNoise TD3 and DDPG: the standard deviation of the Gaussian exploration noise, in the
+ *     action space scaled to [-1, 1]
  */
 public record TrainConfig(
     String env, Algo algo, long totalSteps, long seed, int numEnvs, int numSteps, int epochs, int minibatches,
@@ -131,7 +142,8 @@ public record TrainConfig(
     boolean reinforceBaseline, int stopNoImprovement, String tensorboard, int bufferSize, long learningStarts, int trainFreq,
     int gradientSteps, int replayBatchSize, double tau, long targetUpdateInterval, double explorationFraction,
     double explorationInitialEps, double explorationFinalEps, boolean doubleQ, boolean dueling, boolean optimizeMemory,
-    boolean checkpointBuffer) {
+    boolean checkpointBuffer, boolean autoEntropy, double initEntCoef, double targetEntropy, double targetEntropyScale,
+    int policyDelay, double targetPolicyNoise, double targetNoiseClip, double actionNoise) {
 
   /**
    * The algorithms. On-policy ones train on each rollout's minibatches ({@link vecrl.algo.Algorithms});
@@ -146,7 +158,15 @@ public record TrainConfig(
     /** REINFORCE: discounted returns, with an optional value baseline ({@code reinforceBaseline}). */
     REINFORCE(false),
     /** Deep Q-learning: replay, target network, Huber TD loss, optional double DQN and dueling head. */
-    DQN(true);
+    DQN(true),
+    /** Soft actor-critic: squashed Gaussian actor, twin Q critics, automatic entropy tuning (Box actions). */
+    SAC(true),
+    /** Discrete SAC (Christodoulou 2019): categorical actor, twin Q critics over all actions (Discrete actions). */
+    SAC_DISCRETE(true),
+    /** TD3: deterministic actor, twin critics with clipped double Q, target smoothing, delayed actor (Box actions). */
+    TD3(true),
+    /** DDPG: deterministic actor, one critic, Gaussian exploration noise (Box actions). */
+    DDPG(true);
 
     private final boolean offPolicy;
 
@@ -161,7 +181,7 @@ public record TrainConfig(
 
     @Override
     public String toString() {
-      return name().toLowerCase(Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 
@@ -257,6 +277,13 @@ public record TrainConfig(
     require(gradientSteps >= -1, "gradientSteps", gradientSteps, ">= 0, or -1 for as many as env steps collected");
     require(replayBatchSize > 0, "replayBatchSize", replayBatchSize, "> 0 transitions");
     require(tau > 0 && tau <= 1, "tau", tau, "in (0, 1]");
+    require(initEntCoef > 0 && Double.isFinite(initEntCoef), "initEntCoef", initEntCoef, "> 0");
+    require(Double.isNaN(targetEntropy) || Double.isFinite(targetEntropy), "targetEntropy", targetEntropy, "a number (NaN: -dim(A))");
+    require(targetEntropyScale >= 0 && targetEntropyScale <= 1, "targetEntropyScale", targetEntropyScale, "in [0, 1]");
+    require(policyDelay >= 1, "policyDelay", policyDelay, ">= 1 gradient steps");
+    require(targetPolicyNoise >= 0 && Double.isFinite(targetPolicyNoise), "targetPolicyNoise", targetPolicyNoise, ">= 0");
+    require(targetNoiseClip >= 0 && Double.isFinite(targetNoiseClip), "targetNoiseClip", targetNoiseClip, ">= 0");
+    require(actionNoise >= 0 && Double.isFinite(actionNoise), "actionNoise", actionNoise, ">= 0");
     require(targetUpdateInterval > 0, "targetUpdateInterval", targetUpdateInterval, "> 0 env steps");
     require(explorationFraction > 0 && explorationFraction <= 1, "explorationFraction", explorationFraction, "in (0, 1]");
     require(explorationInitialEps >= 0 && explorationInitialEps <= 1, "explorationInitialEps", explorationInitialEps, "in [0, 1]");
@@ -329,7 +356,8 @@ public record TrainConfig(
     return new TrainConfig(env, Algo.PPO, 100_000, 1, 4, 128, 4, 4, 2.5e-4, Schedule.LINEAR, OptimizerKind.ADAM, 1e-5, 0.99, 1e-5,
         0.99, true, 0.95, true, true, 0.2, true, 0.01, 0.5, 0.5, 0, "64,64", Activation.TANH, true, 0, false, 10, false, 10, 1, 10,
         0, 0, Double.NaN, true, "mlp", 64, 16, true, 0, 100, 0.5, 0.9, 0.999, 0, 0, "", false, "", 0, 0.01, false, Double.NaN, true, 0,
-        "", 1_000_000, 100, 4, 1, 32, 1.0, 10_000, 0.1, 1.0, 0.05, false, false, false, true);
+        "", 1_000_000, 100, 4, 1, 32, 1.0, 10_000, 0.1, 1.0, 0.05, false, false, false, true,
+        true, 1.0, Double.NaN, 0.89, 1, 0.2, 0.5, 0.1);
   }
 
   /** The hidden widths. */

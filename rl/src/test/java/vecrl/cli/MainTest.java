@@ -23,7 +23,7 @@ final class MainTest {
   @Test
   void badArgumentsNameTheValueAndTheChoices() {
     bad("NoSuchEnv-v0", "CartPole-v1", "train", "--env", "NoSuchEnv-v0");
-    bad("dqn", "ppo, a2c", "train", "--algo", "dqn");
+    bad("dqx", "ppo, a2c, reinforce, dqn, sac, sac-discrete, td3, ddpg", "train", "--algo", "dqx");
     bad("--stepz", "--steps", "train", "--stepz", "10");
     bad("abc", "integer", "train", "--steps", "abc");
     bad("frobnicate", "train, eval, inspect, envs", "frobnicate");
