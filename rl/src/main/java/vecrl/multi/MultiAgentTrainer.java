@@ -112,6 +112,10 @@ public final class MultiAgentTrainer {
 
   /** As {@link #learnedPolicy(MultiAgentEnv, String, TrainConfig, Rng)} on {@code kernels}. */
   public static TemplatePolicy learnedPolicy(MultiAgentEnv env, String agentId, TrainConfig config, Rng rng, Kernels kernels) {
+    if (config.algo().offPolicy()) {
+      throw new IllegalArgumentException("multi-agent: algo " + config.algo() + " is off-policy; a learned policy of a multi-agent run"
+          + " is trained on its rollouts by an on-policy algorithm: one of " + MultiAgentSpec.ALGOS);
+    }
     var model = Policies.build(config, env.observationSpace(agentId), env.actionSpace(agentId), rng, Policies.defaultRegistry());
     return Algorithms.of(config.algo()).build(model, config, kernels);
   }

@@ -27,6 +27,17 @@ class MultiAgentTrainerTest {
         "minibatches", "3", "numEnvs", "1", "numSteps", "3", "entCoef", "0.05", "seed", "" + seed));
   }
 
+  /** An off-policy algorithm cannot learn from the multi-agent trainer's rollouts: refused up front, naming the valid ones. */
+  @Test
+  void offPolicyAlgorithmIsRefusedWithTheValidOnes() {
+    var env = new SignalingGame(3);
+    for (String algo : List.of("dqn", "sac-discrete")) {
+      var e = assertThrows(IllegalArgumentException.class,
+          () -> MultiAgentTrainer.learnedPolicy(env, SignalingGame.SPEAKER, config(1).with("algo", algo), new Rng(1)));
+      assertTrue(e.getMessage().contains(algo + " is off-policy") && e.getMessage().contains("[ppo, a2c, reinforce]"), e.getMessage());
+    }
+  }
+
   /** Two trained learned policies (speaker, listener) of Signaling-v0 plus a frozen learned copy nobody is mapped to. */
   static MultiAgentTrainer signaling(long seed) {
     var env = new SignalingGame(3);
