@@ -46,8 +46,8 @@ public final class Algorithms {
   /**
    * PPO: the clipped surrogate ({@link PpoObjective}) on the model's {@link TemplatePolicy#evaluate},
    * plus {@code klCoeff} times the approximate KL when the adaptive KL penalty is on; GAE
-   * postprocessing, advantages standardised per minibatch ({@code normAdv}) or over the whole batch
-   * ({@code normAdvBatch}); the learning-rate and entropy schedules and the KL coefficient as mixins.
+   * postprocessing, advantages standardised per minibatch ({@code normAdv}) or over the whole train batch
+   * ({@code normAdvBatch}, by the trainer: {@link #standardize}); the learning-rate and entropy schedules and the KL coefficient as mixins.
    */
   public static PolicyTemplate ppo() {
     return PolicyTemplate.builder("ppo")
@@ -65,7 +65,7 @@ public final class Algorithms {
           }
           return loss;
         })
-        .postprocessFn((policy, batch, others, episode) -> standardizeIfBatchWide(policy, policy.postprocessGae(batch)))
+        .postprocessFn((policy, batch, others, episode) -> policy.postprocessGae(batch))
         .mixin(Mixins.LearningRateSchedule::new)
         .mixin(Mixins.EntropyCoeffSchedule::new)
         .mixin(Mixins.KLCoeffMixin::new)
@@ -92,7 +92,7 @@ public final class Algorithms {
           return new A2cObjective((float) policy.entCoef(), (float) c.vfCoef(), c.normAdv() && !c.normAdvBatch())
               .loss(policy.tape(), ev.logProb(), ev.entropy(), ev.value(), policy.minibatch(batch), policy.lossStats());
         })
-        .postprocessFn((policy, batch, others, episode) -> standardizeIfBatchWide(policy, policy.postprocessGae(batch)))
+        .postprocessFn((policy, batch, others, episode) -> policy.postprocessGae(batch))
         .mixin(Mixins.LearningRateSchedule::new)
         .mixin(Mixins.EntropyCoeffSchedule::new)
         .build();
@@ -131,21 +131,37 @@ public final class Algorithms {
           s.loss = loss.item();
           return loss;
         })
-        .postprocessFn((policy, batch, others, episode) -> standardizeIfBatchWide(policy, Returns.discounted(batch,
-            (float) policy.config().gamma(), policy.config().reinforceBaseline())))
+        .postprocessFn((policy, batch, others, episode) -> Returns.discounted(batch, (float) policy.config().gamma(),
+            policy.config().reinforceBaseline()))
         .getDefaultConfig(() -> Map.of("epochs", "1", "minibatches", "1", "clipVloss", "false", "bootstrapTruncation", "false"))
         .mixin(Mixins.LearningRateSchedule::new)
         .mixin(Mixins.EntropyCoeffSchedule::new)
         .build();
   }
 
-  /** With {@code normAdvBatch}, the advantages standardised over the whole batch (after postprocessing). */
-  static SampleBatch standardizeIfBatchWide(TemplatePolicy policy, SampleBatch batch) {
-    if (policy.config().normAdvBatch()) {
-      SampleBatch.Floats a = batch.floats(SampleBatch.ADVANTAGES);
-      if (a.offset() != 0 || a.width() != 1) throw new IllegalArgumentException("normAdvBatch: advantages must be a whole width-1 column");
-      Objective.normalize(a.data(), a.rows());
+  /**
+   * Standardises the width-1 float column {@code name} of {@code batch} in place over all its rows:
+   * {@code (x - mean) / (std + 1e-8)} with the sample standard deviation (n - 1), accumulated in
+   * double. The trainer runs it on the advantages of the whole train batch, after postprocessing,
+   * when {@code normAdvBatch} is set (an execution plan's {@code StandardizeFields} step); fewer than
+   * two rows are left as they are.
+   */
+  public static void standardize(SampleBatch batch, String name) {
+    SampleBatch.Floats f = batch.floats(name);
+    if (f.width() != 1) throw new IllegalArgumentException("standardize: column " + name + " has width " + f.width() + ", expected 1");
+    float[] a = f.data();
+    int o = f.offset(), n = f.rows();
+    if (n < 2) return;
+    double mean = 0;
+    for (int i = 0; i < n; i++) mean += a[o + i];
+    mean /= n;
+    double ss = 0;
+    for (int i = 0; i < n; i++) {
+      double d = a[o + i] - mean;
+      ss += d * d;
     }
-    return batch;
+    double std = Math.sqrt(ss / (n - 1));
+    double inv = 1.0 / (std + 1e-8);
+    for (int i = 0; i < n; i++) a[o + i] = (float) ((a[o + i] - mean) * inv);
   }
 }

@@ -179,6 +179,49 @@ public final class RolloutBuffer {
   /** Columns of a mask row (0: the buffer keeps no masks). */
   public int maskWidth() { return maskWidth; }
 
+  /**
+   * Makes this buffer hold {@code other}'s rows (a batch assembled elsewhere, such as the
+   * concatenated samples of several rollout workers): its own arrays go back in as the batch's
+   * columns ({@link #restoreColumns}), then the columns a learner reads are copied in, row for row:
+   * {@link SampleBatch#OBS}, {@link SampleBatch#ACTIONS}, {@link SampleBatch#ACTION_LOGP}, {@link
+   * SampleBatch#VF_PREDS}, {@link SampleBatch#ADVANTAGES}, {@link SampleBatch#VALUE_TARGETS}, {@link
+   * SampleBatch#EPS_START}, and {@link SampleBatch#ACTION_MASK} when this buffer keeps masks and
+   * {@code other} has them; {@link SampleBatch#REWARDS} and the termination flags when present.
+   * {@code other} must have {@code steps x envs} rows and those columns at this buffer's widths;
+   * an error names what differs.
+   */
+  public void load(SampleBatch other) {
+    int n = steps * envs;
+    if (other.rows() != n) {
+      throw new IllegalArgumentException("RolloutBuffer.load: a batch of " + other.rows() + " rows, the buffer holds " + steps + " steps x " + envs
+          + " envs = " + n + "; concatenate batches up to exactly that many rows");
+    }
+    restoreColumns();
+    copy(other, SampleBatch.OBS, obs, obsDim, true);
+    copy(other, SampleBatch.ACTIONS, actions, actDim, true);
+    copy(other, SampleBatch.ACTION_LOGP, logProbs, 1, true);
+    copy(other, SampleBatch.VF_PREDS, values, 1, true);
+    copy(other, SampleBatch.ADVANTAGES, advantages, 1, true);
+    copy(other, SampleBatch.VALUE_TARGETS, returns, 1, true);
+    copy(other, SampleBatch.EPS_START, dones, 1, true);
+    copy(other, SampleBatch.REWARDS, rewards, 1, false);
+    copy(other, SampleBatch.TERMINATEDS, terminateds, 1, false);
+    copy(other, SampleBatch.TRUNCATEDS, truncateds, 1, false);
+    boolean m = maskWidth > 0 && other.has(SampleBatch.ACTION_MASK);
+    if (m) copy(other, SampleBatch.ACTION_MASK, masks, maskWidth, true);
+    java.util.Arrays.fill(maskedSteps, m);
+  }
+
+  private static void copy(SampleBatch from, String name, float[] to, int width, boolean required) {
+    if (!from.has(name)) {
+      if (required) throw new IllegalArgumentException("RolloutBuffer.load: the batch has no column " + name + "; its columns: " + from.names());
+      return;
+    }
+    SampleBatch.Floats f = from.floats(name);
+    if (f.width() != width) throw new IllegalArgumentException("RolloutBuffer.load: column " + name + " has width " + f.width() + ", the buffer's is " + width);
+    System.arraycopy(f.data(), f.offset(), to, 0, f.rows() * width);
+  }
+
   /** Whether any step of the current rollout was stored with masks. */
   public boolean hasMasks() {
     for (boolean m : maskedSteps) if (m) return true;

@@ -164,6 +164,7 @@ public final class MultiAgentTrainer {
   /** The single-agent learner's loop over a batch of any size (see the class comment). */
   private Map<String, Double> update(TemplatePolicy policy, SampleBatch batch) {
     TrainConfig c = policy.config();
+    if (c.normAdvBatch() && batch.has(SampleBatch.ADVANTAGES)) vecrl.algo.Algorithms.standardize(batch, SampleBatch.ADVANTAGES);
     policy.beforeUpdate(iteration, iterations);
     int n = batch.rows();
     int parts = Math.min(c.minibatches(), n);

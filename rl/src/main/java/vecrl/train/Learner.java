@@ -54,9 +54,12 @@ final class Learner {
 
   /**
    * Update {@code iteration} (0-based) of {@code iterations}: epochs of minibatches over {@code buf},
-   * shuffled with {@code rng}; stops early when approx_kl passes {@code targetKl}. Returns the epochs run.
+   * shuffled with {@code rng}; stops early when approx_kl passes {@code targetKl}. Returns the epochs
+   * run. The mixins' {@code afterUpdate} runs at the end, all of them with {@code klUpdate}, otherwise
+   * all but the adaptive KL coefficient's ({@link vecrl.algo.Mixins.KLCoeffMixin}, which an
+   * execution plan's {@code UpdateKL} step runs instead).
    */
-  int update(RolloutBuffer buf, MinibatchSampler sampler, Rng rng, long iteration, long iterations) {
+  int update(RolloutBuffer buf, MinibatchSampler sampler, Rng rng, long iteration, long iterations, boolean klUpdate) {
     policy.beforeUpdate(iteration, iterations);
     policy.useSampler(sampler);
     LossStats stats = policy.lossStats();
@@ -79,7 +82,11 @@ final class Learner {
     }
     java.util.Map<String, Double> s = policy.stats(sampler.trainBatch());
     lastStats = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(s));
-    policy.afterUpdate(s);
+    if (klUpdate) {
+      policy.afterUpdate(s);
+    } else {
+      for (PolicyTemplate.Mixin m : policy.mixins()) if (!(m instanceof vecrl.algo.Mixins.KLCoeffMixin)) m.afterUpdate(policy, s);
+    }
     return epoch;
   }
 

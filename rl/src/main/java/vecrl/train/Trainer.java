@@ -246,6 +246,8 @@ public final class Trainer implements AutoCloseable {
   public boolean environmentGaveMasks() { return collector.environmentGaveMasks(); }
   /** The observation normaliser, or null when observations are not normalised. */
   public RunningMeanStd observationNormalizer() { return collector.normalize.observationStatistics(); }
+  /** Mean length of the recent finished episodes (NaN before any). */
+  public double recentMeanLength() { return collector.episodes.meanLength(); }
   /** Mean return of the recent finished episodes (NaN before any). */
   public double recentMeanReturn() { return collector.episodes.meanReturn(); }
   /** Wall-clock seconds this trainer spent collecting rollouts (including GAE); off-policy: collecting transitions into the buffer. */
@@ -284,18 +286,77 @@ public final class Trainer implements AutoCloseable {
     for (Callback c : callbacks) c.onEnd(this);
   }
 
+  /**
+   * Where the on-policy iterations come from when an execution plan drives them (the {@code
+   * vecrl.plan} operators): {@link #iterate} asks it for the next iteration's statistics.
+   */
+  @FunctionalInterface
+  public interface IterationSource {
+    /** Runs one iteration (the plan's next output) and returns its statistics; {@code startNanos} and {@code startStep} as in {@link #iterate}. */
+    IterationStats next(long startNanos, long startStep);
+  }
+
+  private IterationSource plan;
+
+  /**
+   * Runs the following on-policy iterations through {@code plan} (an execution plan's iterator, see
+   * {@code vecrl.plan.ExecutionPlan}); null: the built-in loop again. A {@link Callback} may install
+   * it in {@code onStart}.
+   */
+  public void useExecutionPlan(IterationSource plan) {
+    if (plan != null && offPolicy != null) throw new IllegalArgumentException("execution plans drive on-policy runs; " + config.algo() + " is off-policy");
+    this.plan = plan;
+  }
+
   /** One rollout and update; returns its statistics. */
   public IterationStats iterate(long startNanos, long startStep) {
     if (offPolicy != null) return iterateOffPolicy(startNanos, startStep);
+    if (plan != null) return plan.next(startNanos, startStep);
+    SampleBatch batch = sampleRollout();
+    if (config.normAdvBatch()) Algorithms.standardize(batch, SampleBatch.ADVANTAGES);
+    int epochsRun = trainOnRollout(batch, true);
+    return finishIteration(epochsRun, startNanos, startStep);
+  }
+
+  /**
+   * The first half of an on-policy iteration (RLlib's {@code sample()} on the local worker): the
+   * rollout of every env, in this JVM or through the {@link Rollouts} installed with {@link
+   * #useRollouts}, postprocessed by the template. Returns the rollout batch, whose columns the next
+   * rollout reuses. With {@code normAdvBatch}, {@link #iterate} then standardises its advantages
+   * ({@link Algorithms#standardize}) before {@link #trainOnRollout}.
+   */
+  public SampleBatch sampleRollout() {
+    requireOnPolicy("sampleRollout");
     long t0 = System.nanoTime();
     if (rollouts != null) rng = collector.collectRemote(buf, rng, rollouts, kernels.name(), RolloutShard.flatWeights(network), iteration);
     else collector.collect(buf, sampler, rng);
     adopt(buf.batch(), policy.postprocessTrajectory(buf.batch(), java.util.Map.of(), null));
+    rolloutNanos += System.nanoTime() - t0;
+    return buf.batch();
+  }
+
+  /**
+   * The second half (RLlib's {@code TrainOneStep}): the learner's epochs of shuffled minibatches over
+   * {@code batch}, which is the last {@link #sampleRollout} batch, or a batch of as many rows ({@code
+   * numSteps x numEnvs}) with the rollout's training columns (observations, actions, log-probs,
+   * values, advantages, value targets, masks), copied into the rollout buffer first. The mixins run
+   * before and after the update; with {@code klUpdate} false the adaptive KL coefficient's mixin is
+   * left out (an execution plan's {@code UpdateKL} step runs it). Returns the epochs run; the
+   * iteration is counted by {@link #finishIteration}.
+   */
+  public int trainOnRollout(SampleBatch batch, boolean klUpdate) {
+    requireOnPolicy("trainOnRollout");
     long t1 = System.nanoTime();
-    rolloutNanos += t1 - t0;
-    int epochsRun = learner.update(buf, sampler, rng, iteration, config.iterations());
-    double lr = policy.optimizer().learningRate();
+    if (batch != buf.batch()) buf.load(batch);
+    int epochsRun = learner.update(buf, sampler, rng, iteration, config.iterations(), klUpdate);
     updateNanos += System.nanoTime() - t1;
+    return epochsRun;
+  }
+
+  /** Counts the iteration after {@link #trainOnRollout} and returns its statistics (as {@link #iterate} does). */
+  public IterationStats finishIteration(int epochsRun, long startNanos, long startStep) {
+    requireOnPolicy("finishIteration");
+    double lr = policy.optimizer().learningRate();
     iteration++;
     double ev = explainedVariance();
     double secs = (System.nanoTime() - startNanos) / 1e9;
@@ -303,6 +364,19 @@ public final class Trainer implements AutoCloseable {
     return new IterationStats(globalStep(), iteration, episodes(), recentMeanReturn(), collector.episodes.meanLength(), st.loss,
         st.policyLoss, st.valueLoss, st.entropy, st.approxKl, learner.clipFraction(), ev, lr, epochsRun, collector.invalidActions(),
         (globalStep() - startStep) / Math.max(secs, 1e-9), secs);
+  }
+
+  /**
+   * Counts an iteration that an execution plan ran without this trainer's rollout (an asynchronous
+   * plan: its workers sampled, the learner applied their gradients).
+   */
+  public void countIteration() {
+    requireOnPolicy("countIteration");
+    iteration++;
+  }
+
+  private void requireOnPolicy(String what) {
+    if (offPolicy != null) throw new IllegalStateException(what + ": an on-policy step, and " + config.algo() + " is off-policy");
   }
 
   /**
