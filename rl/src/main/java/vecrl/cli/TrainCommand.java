@@ -22,6 +22,9 @@ import vecrl.train.Policies;
 import vecrl.train.Presets;
 import vecrl.train.TrainConfig;
 import vecrl.train.TrainingRun;
+import vecrl.plan.LocalWorkerSet;
+import vecrl.plan.Plans;
+import vecrl.plan.TrainerTemplate;
 
 /**
  * {@code vecrl train}: a new run from an environment, an algorithm, a policy (a built-in kind, a
@@ -42,9 +45,10 @@ final class TrainCommand {
   int run(List<String> args) throws IOException {
     Opts o = Main.parse(args, List.of("--env", "--algo", "--policy", "--steps", "--seed", "--envs", "--preset", "--config", "--out", "--resume",
         "--threads", "--env-threads", "--kernel-threads", "--tensorboard", "--backend", "--set", "--policies", "--iterations", "--cluster", "--bind", "--cluster-name", "--secret-file",
-        "--worker-timeout"), List.of("--quiet"), "train");
+        "--worker-timeout", "--plan", "--plan-workers"), List.of("--quiet"), "train");
     if (!o.positional().isEmpty()) throw new UsageException("train: unexpected argument \"" + o.positional().get(0) + "\"");
     if (o.get("--env") != null && vecrl.multi.MultiAgentSpec.isMultiAgent(o.get("--env"))) {
+      if (o.get("--plan") != null || o.get("--plan-workers") != null) throw new UsageException("train: --plan is for single-agent on-policy runs, not multi-agent envs");
       main.selectBackend(o);
       return new MultiAgentCommand(main).train(o, o.get("--env"), o.switches().contains("--quiet"));
     }
@@ -70,9 +74,42 @@ final class TrainCommand {
     if (!clusterOptions.isEmpty() && o.get("--cluster") == null) {
       throw new UsageException("train: " + clusterOptions.keySet().iterator().next() + " needs --cluster HOST:PORT[,...] (the members to join)");
     }
-    try (ClusterCommands.Session session = clusterOptions.isEmpty() ? null : learnerSession(clusterOptions)) {
-      if (session != null) cbs.add(session.callback());
-      return train(o, cbs, quiet);
+    return train(o, cbs, quiet, clusterOptions);
+  }
+
+  /**
+   * The {@code --plan} and {@code --plan-workers} options checked against each other and {@code
+   * --cluster}: the plan's name (null: none) and its in-process workers.
+   */
+  private static String plan(Opts o, boolean cluster) {
+    String plan = o.get("--plan");
+    if (plan == null) {
+      if (o.get("--plan-workers") != null) throw new UsageException("train: --plan-workers needs --plan " + String.join("|", Plans.NAMES));
+      return null;
+    }
+    if (!Plans.NAMES.contains(plan)) throw new UsageException("--plan " + plan + ": unknown execution plan; valid plans: " + String.join(", ", Plans.NAMES));
+    int workers = planWorkers(o);
+    if (plan.equals("async-gradients") && workers < 1) {
+      throw new UsageException("--plan async-gradients: the gradients come from rollout workers; give --plan-workers N (N >= 1)");
+    }
+    if (cluster && (workers > 0 || !plan.equals("bulk-sync"))) {
+      throw new UsageException("train --cluster: the cluster's workers run the bulk-sync plan only (--plan bulk-sync, no --plan-workers);"
+          + " the asynchronous plan runs on in-process workers (--plan async-gradients --plan-workers N without --cluster)");
+    }
+    return plan;
+  }
+
+  private static int planWorkers(Opts o) {
+    return o.get("--plan-workers") == null ? 0 : Main.parseInt("--plan-workers", o.get("--plan-workers"), 0);
+  }
+
+  /** Checks what a run of {@code c} needs from the cluster and the plan, before anything is created or joined. */
+  private static void checkRun(TrainConfig c, boolean cluster, String plan, int planWorkers) {
+    try {
+      if (cluster) vecrl.train.RolloutShard.checkSupported(c);
+      if (plan != null) LocalWorkerSet.checkSupported(c, planWorkers);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("train: " + e.getMessage());
     }
   }
 
@@ -86,7 +123,14 @@ final class TrainCommand {
     }
   }
 
-  private int train(Opts o, List<Callback> cbs, boolean quiet) throws IOException {
+  private int train(Opts o, List<Callback> cbs, boolean quiet, Map<String, String> clusterOptions) throws IOException {
+    boolean cluster = !clusterOptions.isEmpty();
+    String plan = plan(o, cluster);
+    int planWorkers = planWorkers(o);
+    if (plan != null) {
+      cbs.add(TrainerTemplate.builder(plan).defaultPolicy(vecrl.algo.Algorithms.ppo()).executionPlan(Plans.byName(plan)).build()
+          .callback(registry, planWorkers));
+    }
     TrainingRun.Result r;
     PolicyRegistry policies = Policies.defaultRegistry();
     if (o.get("--resume") != null) {
@@ -97,10 +141,16 @@ final class TrainCommand {
       Path dir = Path.of(o.get("--resume"));
       if (!Files.isDirectory(dir)) throw new UsageException("--resume " + dir + ": not a directory");
       long total = o.get("--steps") == null ? 0 : Main.parseLong("--steps", o.get("--steps"), 1);
-      out.println("resuming " + dir + (total > 0 ? String.format(Locale.ROOT, " to %,d steps in all", total) : ""));
-      r = TrainingRun.resume(dir, registry, policies, total, cbs, Backends.kernels());
+      Path cfg = dir.resolve(TrainingRun.CONFIG);
+      if (Files.isRegularFile(cfg)) checkRun(TrainConfig.load(cfg), cluster, plan, planWorkers);
+      try (ClusterCommands.Session session = cluster ? learnerSession(clusterOptions) : null) {
+        if (session != null) cbs.add(session.callback());
+        out.println("resuming " + dir + (total > 0 ? String.format(Locale.ROOT, " to %,d steps in all", total) : ""));
+        r = TrainingRun.resume(dir, registry, policies, total, cbs, Backends.kernels());
+      }
     } else {
       TrainConfig c = config(o, policies);
+      checkRun(c, cluster, plan, planWorkers); // before the run directory is made or the cluster joined
       Path outDir = Path.of(o.get("--out") == null ? "runs" : o.get("--out"));
       // the directory is created by TrainingRun.train once the backend and the environment have started
       Path dir = TrainingRun.runDirFor(outDir, c);
@@ -111,7 +161,10 @@ final class TrainCommand {
             c.recurrent() ? String.format(Locale.ROOT, " (hidden %d, %s, sequences of %d)", c.cellSize(),
                 c.sharedCell() ? "shared" : "separate actor and critic cells", c.seqLen()) : ""));
       }
-      r = TrainingRun.train(c, registry, policies, null, dir, cbs, Backends.kernels());
+      try (ClusterCommands.Session session = cluster ? learnerSession(clusterOptions) : null) {
+        if (session != null) cbs.add(session.callback());
+        r = TrainingRun.train(c, registry, policies, null, dir, cbs, Backends.kernels());
+      }
     }
     summary(r);
     return 0;

@@ -36,6 +36,11 @@ final class Usage {
               --cluster HOST:PORT,... [--bind HOST[:PORT]] [--cluster-name NAME] [--secret-file FILE]
                 [--worker-timeout SECONDS]
                                       the learner of a cluster: rollouts run on the workers (see worker)
+              --plan bulk-sync|async-gradients [--plan-workers N]
+                                      run the iterations through an execution plan (vecrl.plan) on N
+                                      in-process rollout workers (default 0: the learner samples);
+                                      async-gradients is A3C's plan: needs N >= 1, and is not
+                                      deterministic with N > 1
               presets: cleanrl (CleanRL ppo.py's values), zoo-ppo-CartPole-v1, and one per
               environment, applied automatically (ppo-Acrobot-v1, a2c-CartPole-v1, dqn-CartPole-v1, ...)
               off-policy (dqn): keys bufferSize, learningStarts, trainFreq, gradientSteps,

@@ -61,18 +61,8 @@ public final class LocalWorkerSet implements WorkerSet {
       throw new IllegalArgumentException("LocalWorkerSet: execution plans drive on-policy templates; " + learner.config().algo() + " is off-policy");
     }
     TrainConfig c = learner.config();
-    if (numWorkers < 0) throw new IllegalArgumentException("LocalWorkerSet: " + numWorkers + " workers, expected >= 0");
-    if (numWorkers > c.numEnvs()) {
-      throw new IllegalArgumentException("LocalWorkerSet: " + numWorkers + " workers for " + c.numEnvs() + " envs (numEnvs); each worker needs at least one env");
-    }
-    if (numWorkers > 0) {
-      java.util.Objects.requireNonNull(registry, "registry");
-      if (c.recurrent()) throw new IllegalArgumentException("LocalWorkerSet: remote workers with a recurrent policy (" + c.policy() + ") are not supported; use a feed-forward policy");
-      if (c.normObs()) {
-        throw new IllegalArgumentException("LocalWorkerSet: normObs = true with remote workers is not supported (each worker would normalise with"
-            + " statistics of its own envs); set normObs=false");
-      }
-    }
+    checkSupported(c, numWorkers);
+    if (numWorkers > 0) java.util.Objects.requireNonNull(registry, "registry");
     this.latest = new WorkerStats[numWorkers];
     java.util.Arrays.fill(latest, WorkerStats.NONE);
     long[] seeds = workerSeeds(c.seed(), numWorkers);
@@ -96,6 +86,26 @@ public final class LocalWorkerSet implements WorkerSet {
     } catch (RuntimeException e) {
       close();
       throw e;
+    }
+  }
+
+  /**
+   * Refuses, with a message naming the key, a run of {@code c} that {@code numWorkers} in-process
+   * workers cannot serve: an off-policy algorithm, fewer envs than workers, and with workers a
+   * recurrent policy or observation normalisation.
+   */
+  public static void checkSupported(TrainConfig c, int numWorkers) {
+    if (c.algo().offPolicy()) throw new IllegalArgumentException("execution plans drive on-policy templates (ppo, a2c, reinforce); algo = " + c.algo() + " is off-policy");
+    if (numWorkers < 0) throw new IllegalArgumentException("LocalWorkerSet: " + numWorkers + " workers, expected >= 0");
+    if (numWorkers > c.numEnvs()) {
+      throw new IllegalArgumentException(numWorkers + " rollout workers for " + c.numEnvs() + " envs (numEnvs); each worker needs at least one env");
+    }
+    if (numWorkers > 0 && c.recurrent()) {
+      throw new IllegalArgumentException("rollout workers with a recurrent policy (policy = " + c.policy() + ") are not supported; use a feed-forward policy");
+    }
+    if (numWorkers > 0 && c.normObs()) {
+      throw new IllegalArgumentException("normObs = true with rollout workers is not supported (each worker would normalise with statistics of its"
+          + " own envs); set normObs=false");
     }
   }
 
