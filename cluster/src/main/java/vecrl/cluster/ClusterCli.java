@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import vecrl.cli.ClusterCommands;
 import vecrl.env.EnvRegistry;
+import vecrl.plan.TrainerTemplate;
 import vecrl.train.Callback;
 import vecrl.train.Trainer;
 
@@ -60,15 +61,17 @@ public final class ClusterCli implements ClusterCommands {
       this.rollouts = rollouts;
     }
 
+    /**
+     * Runs a trainer's iterations through the bulk-sync plan ({@link vecrl.plan.Plans#bulkSync}) over
+     * this cluster's workers ({@link ClusterWorkerSet}); a new run id at the start, and the run's
+     * weights removed from the map at the end.
+     */
     @Override
     public Callback callback() {
-      return new Callback() {
-        @Override
-        public void onStart(Trainer t) {
-          rollouts.newRun();
-          t.useRollouts(rollouts);
-        }
-      };
+      return TrainerTemplate.ppo().callback(t -> {
+        rollouts.newRun();
+        return new ClusterWorkerSet(t, rollouts, hz);
+      });
     }
 
     @Override

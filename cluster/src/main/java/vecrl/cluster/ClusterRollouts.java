@@ -45,6 +45,11 @@ final class ClusterRollouts implements Rollouts {
   private final List<Long> eventNanos = new ArrayList<>();
   private final List<Long> collectNanos = new ArrayList<>();
   private final List<Long> workerNanos = new ArrayList<>();
+  private final List<Long> setNanosList = new ArrayList<>();
+  private final List<Long> taskNanosList = new ArrayList<>();
+  private final List<Long> learnerCodecNanosList = new ArrayList<>();
+  /** This run's weights keys still in the map, oldest first. */
+  private final List<String> written = new ArrayList<>();
   private int maxWorkers;
 
   ClusterRollouts(HazelcastInstance hz, Secret secret, double workerTimeoutSeconds, PrintStream log) {
@@ -59,7 +64,20 @@ final class ClusterRollouts implements Rollouts {
    * those of an earlier run of this learner (each trainer calls it when it starts).
    */
   void newRun() {
+    endRun();
     runId = java.util.UUID.randomUUID().toString();
+  }
+
+  /**
+   * Removes the run's weights that are still in the map (the last two versions; each iteration
+   * removes the one two versions back), so that a finished run leaves nothing behind (each trainer
+   * calls it when it ends).
+   */
+  synchronized void endRun() {
+    if (written.isEmpty()) return;
+    IMap<String, Wire.Signed> weights = hz.getMap(Members.WEIGHTS_MAP);
+    for (String key : written) weights.delete(key);
+    written.clear();
   }
 
   /** Each iteration's first assignment of env ranges (in env order), in iteration order. */
@@ -73,12 +91,17 @@ final class ClusterRollouts implements Rollouts {
   public List<RolloutShard.Result> collect(Request request) {
     String runId = this.runId;
     long start = System.nanoTime();
-    long maxWorkerNanos = 0;
+    long maxWorkerNanos = 0, maxTaskNanos = 0, codecNanos = 0;
     long version = request.iteration();
     IMap<String, Wire.Signed> weights = hz.getMap(Members.WEIGHTS_MAP);
     byte[] w = new Payload.Writer().str(runId).i64(version).floats(request.weights()).bytes();
-    weights.set(Members.weightsKey(runId, version), new Wire.Signed(Wire.WEIGHTS, w, secret));
-    if (version >= 2) weights.removeAsync(Members.weightsKey(runId, version - 2));
+    String key = Members.weightsKey(runId, version);
+    weights.set(key, new Wire.Signed(Wire.WEIGHTS, w, secret));
+    long setNanos = System.nanoTime() - start;
+    synchronized (this) {
+      written.add(key);
+      while (written.size() > 2) weights.removeAsync(written.remove(0));
+    }
     IExecutorService exec = hz.getExecutorService(Members.EXECUTOR);
     Deque<int[]> pending = new ArrayDeque<>();
     pending.add(new int[] {0, request.numEnvs()});
@@ -96,7 +119,9 @@ final class ClusterRollouts implements Rollouts {
       for (int k = 0; k < ranges.size(); k++) {
         int[] r = ranges.get(k);
         Member m = workers.get(k % workers.size());
+        long e0 = System.nanoTime();
         ShardTask task = new ShardTask(task(request, runId, version, r[0], r[1]).encode(), secret);
+        codecNanos += System.nanoTime() - e0;
         running.put(exec.submitToMember(task, m), new Object[] {r, m});
       }
       for (var e : running.entrySet()) {
@@ -104,9 +129,14 @@ final class ClusterRollouts implements Rollouts {
         Member m = (Member) e.getValue()[1];
         try {
           Wire.Signed reply = e.getKey().get((long) taskTimeoutSeconds(), TimeUnit.SECONDS);
+          long d0 = System.nanoTime();
           ShardTask.Reply rep = ShardTask.Reply.decode(reply.verified(secret, "rollout result from " + Members.address(m)));
+          codecNanos += System.nanoTime() - d0;
           results.add(rep.result());
-          maxWorkerNanos = Math.max(maxWorkerNanos, rep.workerNanos());
+          if (rep.workerNanos() > maxWorkerNanos) {
+            maxWorkerNanos = rep.workerNanos();
+            maxTaskNanos = rep.taskNanos();
+          }
         } catch (ExecutionException ex) {
           Throwable c = ex.getCause();
           if (c instanceof MemberLeftException || c instanceof TargetNotMemberException || !hz.getCluster().getMembers().contains(m)) {
@@ -130,18 +160,25 @@ final class ClusterRollouts implements Rollouts {
     synchronized (this) {
       collectNanos.add(System.nanoTime() - start);
       workerNanos.add(maxWorkerNanos);
+      setNanosList.add(setNanos);
+      taskNanosList.add(maxTaskNanos);
+      learnerCodecNanosList.add(codecNanos);
     }
     return results;
   }
 
   /**
    * Each iteration's wall time in {@link #collect} (weights out, tasks out, the slowest worker's
-   * rollout, results in and decoded) and the slowest worker's own rollout time; their difference is
-   * the cluster's overhead per iteration.
+   * rollout, results in and decoded) and the slowest worker's own rollout time (their difference is
+   * the cluster's overhead per iteration); then the parts of that overhead: the weights' {@code
+   * IMap.set}, the slowest worker's whole task (decode, weights read, rollout, encode, sign), and the
+   * learner's encoding and signing of the tasks plus checking and decoding of the replies.
    */
   synchronized long[][] timings() {
     long[][] t = new long[collectNanos.size()][];
-    for (int i = 0; i < t.length; i++) t[i] = new long[] {collectNanos.get(i), workerNanos.get(i)};
+    for (int i = 0; i < t.length; i++) {
+      t[i] = new long[] {collectNanos.get(i), workerNanos.get(i), setNanosList.get(i), taskNanosList.get(i), learnerCodecNanosList.get(i)};
+    }
     return t;
   }
 

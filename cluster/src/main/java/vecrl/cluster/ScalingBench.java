@@ -29,7 +29,11 @@ import vecrl.train.TrainingRun;
  *       worker, with 1, 2, 4, 8 workers: env steps per second of the rollout's wall time, and its
  *       ratio to linear (W times the 1-worker rate);
  *   <li>the overhead per iteration of CartPole-v1 PPO 64-64 on 4 workers: the learner's rollout wall
- *       time (weights out, tasks out, results in) minus the slowest worker's own rollout time.
+ *       time (weights out, tasks out, results in) minus the slowest worker's own rollout time, and
+ *       its parts (the weights' map set, the worker's task beyond its rollout, the learner's encoding
+ *       and decoding, and the rest: network and scheduling);
+ *   <li>the time for the learner to notice a worker JVM killed with SIGKILL mid-iteration, three
+ *       times, and whether each run's bytes equal the one-JVM run's.
  * </ol>
  *
  * <p>Usage: {@code scripts/cluster-scaling.sh [MAX_WORKERS] [ITERATIONS]} (defaults 8 and 8).
@@ -54,6 +58,8 @@ public final class ScalingBench {
     for (int p : ports) addr.add("127.0.0.1:" + p);
     String members = String.join(",", addr);
     List<Process> children = new ArrayList<>();
+    Thread reaper = new Thread(() -> children.forEach(Process::destroyForcibly)); // Ctrl-C: the workers go too
+    Runtime.getRuntime().addShutdownHook(reaper);
     EnvRegistry reg = EnvRegistry.withProviders(ScalingBench.class.getClassLoader());
     try {
       for (int k = 1; k <= maxWorkers; k++) {
@@ -91,8 +97,9 @@ public final class ScalingBench {
         int w = Math.min(4, maxWorkers);
         s.rollouts.maxWorkers(w);
         out.println();
-        out.println("| CartPole-v1 PPO 64-64, " + w + " workers | envs | rollout wall (median) | slowest worker | overhead per iteration | same rollout in one JVM |");
-        out.println("|---|---|---|---|---|---|");
+        out.println("| CartPole-v1 PPO 64-64, " + w + " workers | envs | rollout wall (median) | slowest worker | overhead per iteration"
+            + " | weights set | worker task - rollout | learner codec | rest (network, scheduling) | same rollout in one JVM |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (int envs : new int[] {4, 16}) {
           TrainConfig c = Presets.forEnv("ppo", "CartPole-v1", "mlp").with(Map.of("numEnvs", String.valueOf(envs), "numSteps", "128",
               "totalSteps", String.valueOf(envs * 128L * iterations * 2), "evalEpisodes", "0", "seed", "1"));
@@ -100,8 +107,16 @@ public final class ScalingBench {
           TrainingRun.train(c, reg, tmp.resolve("cp-" + envs), List.of(s.callback()), Backends.kernels());
           long[][] t = Arrays.copyOfRange(s.rollouts.timings(), before + 2, s.rollouts.timings().length);
           double wall = median(t, 0), worker = median(t, 1);
-          double[] over = new double[t.length];
-          for (int i = 0; i < t.length; i++) over[i] = (t[i][0] - t[i][1]) / 1e6;
+          double[] over = new double[t.length], set = new double[t.length], task = new double[t.length], codec = new double[t.length],
+              rest = new double[t.length];
+          for (int i = 0; i < t.length; i++) {
+            over[i] = (t[i][0] - t[i][1]) / 1e6;
+            set[i] = t[i][2] / 1e6;
+            task[i] = (t[i][3] - t[i][1]) / 1e6;
+            codec[i] = t[i][4] / 1e6;
+            rest[i] = over[i] - set[i] - task[i] - codec[i];
+          }
+          double overMed = medianOf(over);
           Arrays.sort(over);
           double local;
           try (Trainer tr = new Trainer(c, reg, Backends.kernels())) {
@@ -110,16 +125,96 @@ public final class ScalingBench {
             for (int i = 0; i < iterations; i++) tr.iterate(System.nanoTime(), 0);
             local = (tr.rolloutSeconds() - r0) / iterations;
           }
-          out.println(String.format(Locale.ROOT, "| | %d | %.1f ms | %.1f ms | %.1f ms (min %.1f, max %.1f) | %.1f ms |", envs, wall * 1e3, worker * 1e3,
-              over[over.length / 2], over[0], over[over.length - 1], local * 1e3));
+          out.println(String.format(Locale.ROOT, "| | %d | %.1f ms | %.1f ms | %.1f ms (min %.1f, max %.1f) | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms |",
+              envs, wall * 1e3, worker * 1e3, overMed, over[0], over[over.length - 1], medianOf(set), medianOf(task), medianOf(codec),
+              medianOf(rest), local * 1e3));
         }
+        out.println();
+        out.println("load average after the overhead runs: " + load());
+        killTrials(s, reg, tmp, out, children, ports, maxWorkers);
         out.println();
         out.println("load average at the end: " + load() + "; " + Runtime.getRuntime().availableProcessors() + " cores");
       }
     } finally {
       for (Process p : children) p.destroyForcibly();
       for (Process p : children) p.waitFor(10, TimeUnit.SECONDS);
+      Runtime.getRuntime().removeShutdownHook(reaper);
     }
+  }
+
+  /**
+   * Kills a worker JVM (SIGKILL) 120 ms into iteration 3 of a {@code SlowerCartPole-v1} run (2 ms per
+   * step; 8 envs x 64 steps on up to 4 workers), up to three times, one worker fewer each time: the
+   * time from the kill to the learner's "left" event, and whether the run's metrics and policy bytes
+   * equal the same run in one JVM (nothing lost).
+   */
+  private static void killTrials(ClusterCli.LearnerSession s, EnvRegistry reg, Path tmp, PrintStream out, List<Process> children, int[] ports,
+      int maxWorkers) throws Exception {
+    int trials = Math.min(3, maxWorkers - 1);
+    if (trials < 1) return;
+    TrainConfig c = Presets.forEnv("ppo", "SlowerCartPole-v1", "mlp").with(Map.of("numEnvs", "8", "numSteps", "64", "totalSteps",
+        String.valueOf(8L * 64 * 5), "epochs", "2", "evalEpisodes", "0", "seed", "3"));
+    Path ref = tmp.resolve("kill-ref");
+    TrainingRun.train(c, reg, ref, List.of(), Backends.kernels());
+    out.println();
+    out.println("| kill -9 of a worker JVM, SlowerCartPole-v1 8 envs x 64 steps | workers before | noticed after | nothing lost (bytes = one JVM's) |");
+    out.println("|---|---|---|---|");
+    for (int k = 0; k < trials; k++) {
+      List<com.hazelcast.cluster.Member> present = Members.workers(s.hz);
+      int cap = Math.min(4, present.size());
+      s.rollouts.maxWorkers(cap);
+      int victimPort = present.get(0).getAddress().getPort();
+      int child = -1;
+      for (int i = 1; i < ports.length; i++) if (ports[i] == victimPort) child = i - 1;
+      if (child < 0) throw new IllegalStateException("no worker JVM listens on port " + victimPort);
+      Process victim = children.get(child);
+      int eventsBefore = s.rollouts.events().size();
+      long[] killedAt = {0};
+      vecrl.train.Callback killer = new vecrl.train.Callback() {
+        @Override
+        public boolean onIteration(Trainer t, vecrl.train.IterationStats st) {
+          if (t.iteration() == 2) {
+            Thread th = new Thread(() -> {
+              try {
+                Thread.sleep(120);
+                killedAt[0] = System.nanoTime();
+                victim.destroyForcibly();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+            th.setDaemon(true);
+            th.start();
+          }
+          return true;
+        }
+      };
+      Path dir = tmp.resolve("kill-" + k);
+      TrainingRun.train(c, reg, dir, List.of(s.callback(), killer), Backends.kernels());
+      victim.waitFor(10, TimeUnit.SECONDS);
+      List<Long> ev = s.rollouts.eventNanos();
+      String noticed = ev.size() > eventsBefore ? String.format(Locale.ROOT, "%.2f s", (ev.get(eventsBefore) - killedAt[0]) / 1e9)
+          : "not during the run (the kill came after its rollout)";
+      boolean same = Arrays.equals(metricsWithoutSpeed(ref), metricsWithoutSpeed(dir))
+          && Arrays.equals(Files.readAllBytes(ref.resolve(TrainingRun.CHECKPOINT)), Files.readAllBytes(dir.resolve(TrainingRun.CHECKPOINT)));
+      out.println(String.format(Locale.ROOT, "| | %d | %s | %s |", cap, noticed, same ? "yes" : "NO"));
+      // let Hazelcast settle on the smaller membership before the next trial
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (Members.workers(s.hz).size() >= present.size() && System.nanoTime() < deadline) Thread.sleep(100);
+    }
+    s.rollouts.maxWorkers(0);
+  }
+
+  private static byte[] metricsWithoutSpeed(Path dir) throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (String l : Files.readAllLines(dir.resolve(TrainingRun.METRICS), StandardCharsets.UTF_8)) b.append(l, 0, l.lastIndexOf(',')).append('\n');
+    return b.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static double medianOf(double[] v) {
+    double[] c = v.clone();
+    Arrays.sort(c);
+    return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
   }
 
   private static double median(long[][] rows, int col) {

@@ -55,23 +55,29 @@ final class ShardTask extends Wire.Signed implements Callable<Wire.Signed>, Haze
 
   @Override
   public Wire.Signed call() {
+    long start = System.nanoTime();
     WorkerRuntime w = WorkerRuntime.of(hz);
     Fields f = Fields.decode(verified(w.secret(), "rollout task"));
     float[] weights = w.weights(hz, f.runId(), f.version());
     long t0 = System.nanoTime();
     RolloutShard.Result r = w.run(f, weights);
     long nanos = System.nanoTime() - t0;
-    return new Wire.Signed(Wire.SHARD_REPLY, new Payload.Writer().blob(encode(r)).i64(nanos).bytes(), w.secret());
+    byte[] body = encode(r);
+    return new Wire.Signed(Wire.SHARD_REPLY, new Payload.Writer().blob(body).i64(nanos).i64(System.nanoTime() - start).bytes(), w.secret());
   }
 
-  /** A reply: the result, and the nanoseconds the worker spent running it. */
-  record Reply(RolloutShard.Result result, long workerNanos) {
+  /**
+   * A reply: the result, the nanoseconds the worker spent running it, and those of the whole task on
+   * the worker (checking and decoding it, reading the weights, the rollout, encoding the result;
+   * not signing it).
+   */
+  record Reply(RolloutShard.Result result, long workerNanos, long taskNanos) {
     static Reply decode(byte[] b) {
       Payload.Reader r = new Payload.Reader(b, "rollout reply");
       byte[] body = r.blob();
-      long nanos = r.i64();
+      long nanos = r.i64(), task = r.i64();
       r.end();
-      return new Reply(ShardTask.decode(body), nanos);
+      return new Reply(ShardTask.decode(body), nanos, task);
     }
   }
 

@@ -127,7 +127,7 @@ final class TrainCommand {
     boolean cluster = !clusterOptions.isEmpty();
     String plan = plan(o, cluster);
     int planWorkers = planWorkers(o);
-    if (plan != null) {
+    if (plan != null && !cluster) { // the cluster's session runs the bulk-sync plan over its workers
       cbs.add(TrainerTemplate.builder(plan).defaultPolicy(vecrl.algo.Algorithms.ppo()).executionPlan(Plans.byName(plan)).build()
           .callback(registry, planWorkers));
     }
