@@ -12,7 +12,6 @@ import vecrl.cli.ClusterCommands;
 import vecrl.env.EnvRegistry;
 import vecrl.plan.TrainerTemplate;
 import vecrl.train.Callback;
-import vecrl.train.Trainer;
 
 /** The cluster module's commands ({@code worker}, {@code sweep}, {@code train --cluster}), found by rl's command line through {@link ClusterCommands}. */
 public final class ClusterCli implements ClusterCommands {

@@ -4,7 +4,6 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
-import com.hazelcast.map.IMap;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
@@ -24,9 +23,9 @@ import vecrl.train.Rollouts;
 
 /**
  * The learner's side of a bulk-sync iteration (RLlib's {@code ParallelRollouts(mode="bulk_sync")}):
- * puts the weights into the versioned map, splits the envs into contiguous ranges over the worker
- * members present now (a worker that joined since the last iteration gets a range), sends each its
- * {@link ShardTask}, and gathers the results.
+ * splits the envs into contiguous ranges over the worker members present now (a worker that joined
+ * since the last iteration gets a range), sends each its {@link ShardTask} with the iteration's
+ * weights (version: the iteration), and gathers the results.
  *
  * <p><b>Faults.</b> A worker that leaves (killed, crashed, disconnected) fails its pending task with
  * {@link MemberLeftException}; Hazelcast notices within {@link Members#NO_HEARTBEAT_SECONDS} s at
@@ -45,11 +44,8 @@ final class ClusterRollouts implements Rollouts {
   private final List<Long> eventNanos = new ArrayList<>();
   private final List<Long> collectNanos = new ArrayList<>();
   private final List<Long> workerNanos = new ArrayList<>();
-  private final List<Long> setNanosList = new ArrayList<>();
   private final List<Long> taskNanosList = new ArrayList<>();
   private final List<Long> learnerCodecNanosList = new ArrayList<>();
-  /** This run's weights keys still in the map, oldest first. */
-  private final List<String> written = new ArrayList<>();
   private int maxWorkers;
 
   ClusterRollouts(HazelcastInstance hz, Secret secret, double workerTimeoutSeconds, PrintStream log) {
@@ -60,24 +56,11 @@ final class ClusterRollouts implements Rollouts {
   }
 
   /**
-   * Starts a new run: a new run id, so that its weights' keys and the workers' cached shards are not
-   * those of an earlier run of this learner (each trainer calls it when it starts).
+   * Starts a new run: a new run id, so that the workers' cached shards are not those of an earlier
+   * run of this learner (each trainer calls it when it starts).
    */
   void newRun() {
-    endRun();
     runId = java.util.UUID.randomUUID().toString();
-  }
-
-  /**
-   * Removes the run's weights that are still in the map (the last two versions; each iteration
-   * removes the one two versions back), so that a finished run leaves nothing behind (each trainer
-   * calls it when it ends).
-   */
-  synchronized void endRun() {
-    if (written.isEmpty()) return;
-    IMap<String, Wire.Signed> weights = hz.getMap(Members.WEIGHTS_MAP);
-    for (String key : written) weights.delete(key);
-    written.clear();
   }
 
   /** Each iteration's first assignment of env ranges (in env order), in iteration order. */
@@ -93,15 +76,6 @@ final class ClusterRollouts implements Rollouts {
     long start = System.nanoTime();
     long maxWorkerNanos = 0, maxTaskNanos = 0, codecNanos = 0;
     long version = request.iteration();
-    IMap<String, Wire.Signed> weights = hz.getMap(Members.WEIGHTS_MAP);
-    byte[] w = new Payload.Writer().str(runId).i64(version).floats(request.weights()).bytes();
-    String key = Members.weightsKey(runId, version);
-    weights.set(key, new Wire.Signed(Wire.WEIGHTS, w, secret));
-    long setNanos = System.nanoTime() - start;
-    synchronized (this) {
-      written.add(key);
-      while (written.size() > 2) weights.removeAsync(written.remove(0));
-    }
     IExecutorService exec = hz.getExecutorService(Members.EXECUTOR);
     Deque<int[]> pending = new ArrayDeque<>();
     pending.add(new int[] {0, request.numEnvs()});
@@ -160,7 +134,6 @@ final class ClusterRollouts implements Rollouts {
     synchronized (this) {
       collectNanos.add(System.nanoTime() - start);
       workerNanos.add(maxWorkerNanos);
-      setNanosList.add(setNanos);
       taskNanosList.add(maxTaskNanos);
       learnerCodecNanosList.add(codecNanos);
     }
@@ -170,14 +143,14 @@ final class ClusterRollouts implements Rollouts {
   /**
    * Each iteration's wall time in {@link #collect} (weights out, tasks out, the slowest worker's
    * rollout, results in and decoded) and the slowest worker's own rollout time (their difference is
-   * the cluster's overhead per iteration); then the parts of that overhead: the weights' {@code
-   * IMap.set}, the slowest worker's whole task (decode, weights read, rollout, encode, sign), and the
-   * learner's encoding and signing of the tasks plus checking and decoding of the replies.
+   * the cluster's overhead per iteration); then the slowest worker's whole task (check and decode
+   * with its weights, rollout, encode), and the learner's encoding and signing of the tasks plus
+   * checking and decoding of the replies.
    */
   synchronized long[][] timings() {
     long[][] t = new long[collectNanos.size()][];
     for (int i = 0; i < t.length; i++) {
-      t[i] = new long[] {collectNanos.get(i), workerNanos.get(i), setNanosList.get(i), taskNanosList.get(i), learnerCodecNanosList.get(i)};
+      t[i] = new long[] {collectNanos.get(i), workerNanos.get(i), taskNanosList.get(i), learnerCodecNanosList.get(i)};
     }
     return t;
   }
@@ -239,9 +212,10 @@ final class ClusterRollouts implements Rollouts {
     return out;
   }
 
+  /** The task of envs {@code [from, to)}: it carries the iteration's weights (version {@code version}) and those envs' states. */
   static ShardTask.Fields task(Request q, String runId, long version, int from, int to) {
     int d = q.observationSize();
-    return new ShardTask.Fields(runId, version, q.configText(), q.backend(), from, to, q.rngState(), Arrays.copyOfRange(q.snapshots(), from, to),
+    return new ShardTask.Fields(runId, version, q.weights(), q.configText(), q.backend(), from, to, q.rngState(), Arrays.copyOfRange(q.snapshots(), from, to),
         Arrays.copyOfRange(q.observations(), from * d, to * d), Arrays.copyOfRange(q.dones(), from, to));
   }
 }

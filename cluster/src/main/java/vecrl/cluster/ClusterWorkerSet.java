@@ -12,8 +12,8 @@ import vecrl.train.Trainer;
  * The worker members of a Hazelcast cluster as a {@link WorkerSet}, for the bulk-sync plan ({@code
  * train --cluster} runs {@link vecrl.plan.Plans#bulkSync} over it). A bulk-sync round is the
  * learner's rollout of all its envs run by the workers ({@link ClusterRollouts}, installed with
- * {@link Trainer#useRollouts}): the learner's weights go out as the round's versioned map entry,
- * each worker runs its range, and the results come back in the single-JVM order, so the round is
+ * {@link Trainer#useRollouts}): each worker's task carries the learner's weights of the round
+ * (versioned by the iteration), each worker runs its range, and the results come back in the single-JVM order, so the round is
  * the learner's own rollout and the plan gives the single-JVM bits. Weights travel with each round,
  * so {@link #syncWeights} has nothing to send.
  *
@@ -72,7 +72,7 @@ final class ClusterWorkerSet implements WorkerSet {
 
   @Override
   public void setWeights(int worker, Map<String, Tensor> weights, long version) {
-    // each bulk-sync round carries the learner's weights (the versioned map entry of ClusterRollouts)
+    // each bulk-sync round's tasks carry the learner's weights
   }
 
   @Override
@@ -88,6 +88,5 @@ final class ClusterWorkerSet implements WorkerSet {
   @Override
   public void close() {
     learner.useRollouts(null);
-    rollouts.endRun();
   }
 }

@@ -23,7 +23,6 @@ final class Members {
   static final String ROLE = "vecrl.role";
   static final String WORKER = "worker";
   static final String LEARNER = "learner";
-  static final String WEIGHTS_MAP = "vecrl.weights";
   static final String EXECUTOR = "vecrl.rollouts";
   /** Seconds without a heartbeat after which a member is removed. */
   static final int NO_HEARTBEAT_SECONDS = 4;
@@ -31,10 +30,6 @@ final class Members {
   private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
 
   private Members() {}
-
-  static String weightsKey(String runId, long version) {
-    return runId + "/" + version;
-  }
 
   /** The Hazelcast config of a member with {@code role}. */
   static Config config(ClusterOptions o, String role, Object runtime) {
@@ -61,7 +56,6 @@ final class Members {
     c.getMemberAttributeConfig().setAttribute(ROLE, role);
     c.getSerializationConfig().addDataSerializableFactory(Wire.FACTORY_ID, new Wire());
     c.getExecutorConfig(EXECUTOR).setPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()));
-    c.getMapConfig(WEIGHTS_MAP).setBackupCount(1);
     c.getJetConfig().setEnabled(false);
     if (runtime != null) c.getUserContext().put(WorkerRuntime.KEY, runtime);
     return c;

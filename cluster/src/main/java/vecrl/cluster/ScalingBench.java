@@ -30,8 +30,8 @@ import vecrl.train.TrainingRun;
  *       ratio to linear (W times the 1-worker rate);
  *   <li>the overhead per iteration of CartPole-v1 PPO 64-64 on 4 workers: the learner's rollout wall
  *       time (weights out, tasks out, results in) minus the slowest worker's own rollout time, and
- *       its parts (the weights' map set, the worker's task beyond its rollout, the learner's encoding
- *       and decoding, and the rest: network and scheduling);
+ *       its parts (the worker's task beyond its rollout, the learner's encoding and decoding, and the
+ *       rest: network and scheduling);
  *   <li>the time for the learner to notice a worker JVM killed with SIGKILL mid-iteration, three
  *       times, and whether each run's bytes equal the one-JVM run's.
  * </ol>
@@ -98,8 +98,8 @@ public final class ScalingBench {
         s.rollouts.maxWorkers(w);
         out.println();
         out.println("| CartPole-v1 PPO 64-64, " + w + " workers | envs | rollout wall (median) | slowest worker | overhead per iteration"
-            + " | weights set | worker task - rollout | learner codec | rest (network, scheduling) | same rollout in one JVM |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|");
+            + " | worker task - rollout | learner codec | rest (network, scheduling) | same rollout in one JVM |");
+        out.println("|---|---|---|---|---|---|---|---|---|");
         for (int envs : new int[] {4, 16}) {
           TrainConfig c = Presets.forEnv("ppo", "CartPole-v1", "mlp").with(Map.of("numEnvs", String.valueOf(envs), "numSteps", "128",
               "totalSteps", String.valueOf(envs * 128L * iterations * 2), "evalEpisodes", "0", "seed", "1"));
@@ -107,14 +107,12 @@ public final class ScalingBench {
           TrainingRun.train(c, reg, tmp.resolve("cp-" + envs), List.of(s.callback()), Backends.kernels());
           long[][] t = Arrays.copyOfRange(s.rollouts.timings(), before + 2, s.rollouts.timings().length);
           double wall = median(t, 0), worker = median(t, 1);
-          double[] over = new double[t.length], set = new double[t.length], task = new double[t.length], codec = new double[t.length],
-              rest = new double[t.length];
+          double[] over = new double[t.length], task = new double[t.length], codec = new double[t.length], rest = new double[t.length];
           for (int i = 0; i < t.length; i++) {
             over[i] = (t[i][0] - t[i][1]) / 1e6;
-            set[i] = t[i][2] / 1e6;
-            task[i] = (t[i][3] - t[i][1]) / 1e6;
-            codec[i] = t[i][4] / 1e6;
-            rest[i] = over[i] - set[i] - task[i] - codec[i];
+            task[i] = (t[i][2] - t[i][1]) / 1e6;
+            codec[i] = t[i][3] / 1e6;
+            rest[i] = over[i] - task[i] - codec[i];
           }
           double overMed = medianOf(over);
           Arrays.sort(over);
@@ -125,8 +123,8 @@ public final class ScalingBench {
             for (int i = 0; i < iterations; i++) tr.iterate(System.nanoTime(), 0);
             local = (tr.rolloutSeconds() - r0) / iterations;
           }
-          out.println(String.format(Locale.ROOT, "| | %d | %.1f ms | %.1f ms | %.1f ms (min %.1f, max %.1f) | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms |",
-              envs, wall * 1e3, worker * 1e3, overMed, over[0], over[over.length - 1], medianOf(set), medianOf(task), medianOf(codec),
+          out.println(String.format(Locale.ROOT, "| | %d | %.1f ms | %.1f ms | %.1f ms (min %.1f, max %.1f) | %.1f ms | %.1f ms | %.1f ms | %.1f ms |",
+              envs, wall * 1e3, worker * 1e3, overMed, over[0], over[over.length - 1], medianOf(task), medianOf(codec),
               medianOf(rest), local * 1e3));
         }
         out.println();

@@ -7,7 +7,7 @@ import vecrl.train.RolloutShard;
 
 /**
  * One worker's part of an iteration: run envs {@code [from, to)} of run {@code runId} with the
- * weights of version {@code version} (read from the versioned weights map, never a mix of two) from
+ * weights of version {@code version}, which the task carries (so a worker never acts with a mix of two versions), from
  * the states in the task. Signed; the worker checks the signature before it decodes anything.
  */
 final class ShardTask extends Wire.Signed implements Callable<Wire.Signed>, HazelcastInstanceAware {
@@ -22,10 +22,10 @@ final class ShardTask extends Wire.Signed implements Callable<Wire.Signed>, Haze
   }
 
   /** The task's fields. */
-  record Fields(String runId, long version, String configText, String backend, int from, int to, long[] rngState, double[][] snapshots,
-      float[] obs, float[] dones) {
+  record Fields(String runId, long version, float[] weights, String configText, String backend, int from, int to, long[] rngState,
+      double[][] snapshots, float[] obs, float[] dones) {
     byte[] encode() {
-      Payload.Writer w = new Payload.Writer().str(runId).i64(version).str(configText).str(backend).i32(from).i32(to).longs(rngState)
+      Payload.Writer w = new Payload.Writer().str(runId).i64(version).floats(weights).str(configText).str(backend).i32(from).i32(to).longs(rngState)
           .i32(snapshots.length);
       for (double[] s : snapshots) w.doubles(s);
       return w.floats(obs).floats(dones).bytes();
@@ -35,6 +35,7 @@ final class ShardTask extends Wire.Signed implements Callable<Wire.Signed>, Haze
       Payload.Reader r = new Payload.Reader(b, "rollout task");
       String run = r.str();
       long v = r.i64();
+      float[] weights = r.floats();
       String cfg = r.str(), backend = r.str();
       int from = r.i32(), to = r.i32();
       long[] rng = r.longs();
@@ -42,7 +43,7 @@ final class ShardTask extends Wire.Signed implements Callable<Wire.Signed>, Haze
       if (k != to - from || k <= 0) throw new IllegalArgumentException("rollout task: " + k + " snapshots for envs [" + from + ", " + to + ")");
       double[][] snaps = new double[k][];
       for (int i = 0; i < k; i++) snaps[i] = r.doubles();
-      Fields f = new Fields(run, v, cfg, backend, from, to, rng, snaps, r.floats(), r.floats());
+      Fields f = new Fields(run, v, weights, cfg, backend, from, to, rng, snaps, r.floats(), r.floats());
       r.end();
       return f;
     }
@@ -58,9 +59,8 @@ final class ShardTask extends Wire.Signed implements Callable<Wire.Signed>, Haze
     long start = System.nanoTime();
     WorkerRuntime w = WorkerRuntime.of(hz);
     Fields f = Fields.decode(verified(w.secret(), "rollout task"));
-    float[] weights = w.weights(hz, f.runId(), f.version());
     long t0 = System.nanoTime();
-    RolloutShard.Result r = w.run(f, weights);
+    RolloutShard.Result r = w.run(f, f.weights());
     long nanos = System.nanoTime() - t0;
     byte[] body = encode(r);
     return new Wire.Signed(Wire.SHARD_REPLY, new Payload.Writer().blob(body).i64(nanos).i64(System.nanoTime() - start).bytes(), w.secret());
@@ -68,7 +68,7 @@ final class ShardTask extends Wire.Signed implements Callable<Wire.Signed>, Haze
 
   /**
    * A reply: the result, the nanoseconds the worker spent running it, and those of the whole task on
-   * the worker (checking and decoding it, reading the weights, the rollout, encoding the result;
+   * the worker (checking and decoding it with its weights, the rollout, encoding the result;
    * not signing it).
    */
   record Reply(RolloutShard.Result result, long workerNanos, long taskNanos) {

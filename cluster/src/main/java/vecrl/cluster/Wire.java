@@ -15,7 +15,7 @@ final class Wire implements DataSerializableFactory {
   static final int FACTORY_ID = 0x7ec1;
   static final int SHARD_TASK = 1;
   static final int SHARD_REPLY = 2;
-  static final int WEIGHTS = 3;
+  // 3: the weights map's entries of earlier builds (weights now travel in the shard tasks)
   static final int SWEEP_TASK = 4;
   static final int SWEEP_REPLY = 5;
 
@@ -24,7 +24,6 @@ final class Wire implements DataSerializableFactory {
     return switch (typeId) {
       case SHARD_TASK -> new ShardTask();
       case SHARD_REPLY -> new Signed(SHARD_REPLY);
-      case WEIGHTS -> new Signed(WEIGHTS);
       case SWEEP_TASK -> new SweepTask();
       case SWEEP_REPLY -> new Signed(SWEEP_REPLY);
       default -> null;

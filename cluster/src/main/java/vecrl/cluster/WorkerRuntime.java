@@ -1,7 +1,6 @@
 package vecrl.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +11,7 @@ import vecrl.train.TrainConfig;
 
 /**
  * A worker member's state, kept in its Hazelcast user context: the secret, the environments it can
- * make, the last weights it read, and its {@link RolloutShard}s by run and env range (built once,
+ * make, and its {@link RolloutShard}s by run and env range (built once,
  * reused every iteration; a shard holds no rollout state between iterations).
  */
 final class WorkerRuntime {
@@ -22,8 +21,6 @@ final class WorkerRuntime {
   private final Secret secret;
   private final EnvRegistry registry;
   private final Map<String, RolloutShard> shards = new LinkedHashMap<>(16, 0.75f, true);
-  private String weightsKey;
-  private float[] weights;
   private volatile long tasks;
 
   WorkerRuntime(Secret secret, EnvRegistry registry) {
@@ -40,24 +37,6 @@ final class WorkerRuntime {
   Secret secret() { return secret; }
   EnvRegistry registry() { return registry; }
   long tasks() { return tasks; }
-
-  /** The weights of {@code version} of run {@code runId}, from the versioned map (cached while the version stays). */
-  synchronized float[] weights(HazelcastInstance hz, String runId, long version) {
-    String key = Members.weightsKey(runId, version);
-    if (key.equals(weightsKey)) return weights;
-    IMap<String, Wire.Signed> map = hz.getMap(Members.WEIGHTS_MAP);
-    Wire.Signed entry = map.get(key);
-    if (entry == null) throw new IllegalStateException("weights " + key + " are not in the cluster's map (the learner removed them, or lost them with a member)");
-    Payload.Reader r = new Payload.Reader(entry.verified(secret, "weights " + key), "weights " + key);
-    String run = r.str();
-    long v = r.i64();
-    float[] w = r.floats();
-    r.end();
-    if (!run.equals(runId) || v != version) throw new IllegalStateException("weights " + key + " hold run " + run + " version " + v);
-    weightsKey = key;
-    weights = w;
-    return w;
-  }
 
   /** Runs one task's shard. Tasks of different ranges may run at once (after a re-split); one range runs once at a time. */
   RolloutShard.Result run(ShardTask.Fields f, float[] w) {
