@@ -164,7 +164,13 @@ final class ClusterRollouts implements Rollouts {
     return 600;
   }
 
-  private synchronized void event(String line) {
+  /** The learner's member. */
+  HazelcastInstance hz() { return hz; }
+  Secret secret() { return secret; }
+  /** The current run's id. */
+  String runId() { return runId; }
+
+  synchronized void event(String line) {
     events.add(line);
     eventNanos.add(System.nanoTime());
     if (log != null) log.println(line);

@@ -18,6 +18,8 @@ final class Wire implements DataSerializableFactory {
   // 3: the weights map's entries of earlier builds (weights now travel in the shard tasks)
   static final int SWEEP_TASK = 4;
   static final int SWEEP_REPLY = 5;
+  static final int GRADIENT_TASK = 6;
+  static final int GRADIENT_REPLY = 7;
 
   @Override
   public IdentifiedDataSerializable create(int typeId) {
@@ -26,6 +28,8 @@ final class Wire implements DataSerializableFactory {
       case SHARD_REPLY -> new Signed(SHARD_REPLY);
       case SWEEP_TASK -> new SweepTask();
       case SWEEP_REPLY -> new Signed(SWEEP_REPLY);
+      case GRADIENT_TASK -> new GradientTask();
+      case GRADIENT_REPLY -> new Signed(GRADIENT_REPLY);
       default -> null;
     };
   }

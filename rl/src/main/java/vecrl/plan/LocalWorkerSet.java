@@ -65,13 +65,10 @@ public final class LocalWorkerSet implements WorkerSet {
     if (numWorkers > 0) java.util.Objects.requireNonNull(registry, "registry");
     this.latest = new WorkerStats[numWorkers];
     java.util.Arrays.fill(latest, WorkerStats.NONE);
-    long[] seeds = workerSeeds(c.seed(), numWorkers);
     Map<String, Tensor> start = numWorkers > 0 ? learner.policy().getWeights() : null;
     try {
       for (int i = 0; i < numWorkers; i++) {
-        int share = c.numEnvs() / numWorkers + (i < c.numEnvs() % numWorkers ? 1 : 0);
-        TrainConfig wc = c.with(Map.of("seed", String.valueOf(seeds[i]), "numEnvs", String.valueOf(share), "minibatches", "1",
-            "envThreads", String.valueOf(Math.min(c.envThreads(), share))));
+        TrainConfig wc = workerConfig(c, i, numWorkers);
         Trainer t = new Trainer(wc, registry, Policies.defaultRegistry(), kernelsLike(learner.kernels()), null, learner.policy().template());
         Worker w = new Worker(i, t);
         workers.add(w);
@@ -107,6 +104,29 @@ public final class LocalWorkerSet implements WorkerSet {
       throw new IllegalArgumentException("normObs = true with rollout workers is not supported (each worker would normalise with statistics of its"
           + " own envs); set normObs=false");
     }
+  }
+
+  /**
+   * The config of worker {@code i} of {@code n} in a run of {@code c}: its contiguous share of the
+   * envs (the first {@code numEnvs % n} workers one env more), a seed that is a function of the
+   * run's seed and {@code i} alone, one minibatch (a worker computes gradients on its whole rollout).
+   */
+  public static TrainConfig workerConfig(TrainConfig c, int i, int n) {
+    if (i < 0 || i >= n || n > c.numEnvs()) throw new IllegalArgumentException("worker " + i + " of " + n + " for " + c.numEnvs() + " envs");
+    int share = c.numEnvs() / n + (i < c.numEnvs() % n ? 1 : 0);
+    return c.with(Map.of("seed", String.valueOf(workerSeeds(c.seed(), n)[i]), "numEnvs", String.valueOf(share), "minibatches", "1",
+        "envThreads", String.valueOf(Math.min(c.envThreads(), share))));
+  }
+
+  /**
+   * What a worker does for {@link AsyncGradients}: a rollout with its trainer, the batch-wide
+   * standardisation when the config asks for it, and the gradients of the template's loss on the
+   * whole rollout.
+   */
+  public static Policy.Gradients sampleAndComputeGradients(Trainer worker) {
+    SampleBatch b = worker.sampleRollout();
+    if (worker.config().normAdvBatch()) Algorithms.standardize(b, SampleBatch.ADVANTAGES);
+    return worker.policy().computeGradients(b);
   }
 
   /** The seeds of {@code n} workers of a run with seed {@code seed}: a function of the seed and the index. */
@@ -276,9 +296,7 @@ public final class LocalWorkerSet implements WorkerSet {
     }
 
     Policy.Gradients gradients() {
-      SampleBatch b = trainer.sampleRollout();
-      if (trainer.config().normAdvBatch()) Algorithms.standardize(b, SampleBatch.ADVANTAGES);
-      return trainer.policy().computeGradients(b);
+      return sampleAndComputeGradients(trainer);
     }
   }
 

@@ -12,7 +12,8 @@ import vecrl.train.Trainer;
  * iteration), counts the trainer's iteration, and reports it as {@link IterationStats}.
  *
  * <ul>
- *   <li>When the learner sampled ({@link WorkerSet#samplesOnLearner}): the trainer's own statistics
+ *   <li>When the learner sampled (a {@link TrainOneStep} result of a set that {@link
+ *       WorkerSet#samplesOnLearner}): the trainer's own statistics
  *       ({@link Trainer#finishIteration}), so a bulk-sync plan writes the metrics of the trainer's
  *       own loop, bit for bit.
  *   <li>Otherwise: env steps from the plan's counter (plus the iterations before the plan started),
@@ -41,7 +42,7 @@ public final class StandardMetricsReporting {
         steps++;
       }
       reported[0] = ctx.counter(PlanContext.STEPS_SAMPLED);
-      if (workers.samplesOnLearner()) return learner.finishIteration(last.epochs(), ctx.startNanos(), ctx.startStep());
+      if (last.worker() < 0 && workers.samplesOnLearner()) return learner.finishIteration(last.epochs(), ctx.startNanos(), ctx.startStep());
       learner.countIteration();
       long episodes = 0;
       double ret = 0, len = 0;
