@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import vecrl.cli.ClusterCommands;
 import vecrl.env.EnvRegistry;
+import vecrl.plan.Plans;
 import vecrl.plan.TrainerTemplate;
 import vecrl.train.Callback;
 
@@ -67,7 +68,13 @@ public final class ClusterCli implements ClusterCommands {
      */
     @Override
     public Callback callback() {
-      return TrainerTemplate.ppo().callback(t -> {
+      return callback("bulk-sync");
+    }
+
+    /** As {@link #callback()}, with execution plan {@code plan} ({@link Plans#byName}): {@code bulk-sync} or {@code async-gradients}. */
+    @Override
+    public Callback callback(String plan) {
+      return TrainerTemplate.ppo().withUpdates(b -> b.executionPlan(Plans.byName(plan))).callback(t -> {
         rollouts.newRun();
         return new ClusterWorkerSet(t, rollouts, hz);
       });

@@ -30,8 +30,17 @@ public interface ClusterCommands {
 
   /** The learner's membership. */
   interface Session extends AutoCloseable {
-    /** A callback that, at the start of training, routes the trainer's rollouts to the workers. */
+    /** A callback that, at the start of training, routes the trainer's rollouts to the workers (the bulk-sync plan). */
     Callback callback();
+
+    /**
+     * A callback that runs the trainer's iterations through execution plan {@code plan} ({@code
+     * vecrl.plan.Plans#NAMES}) over the cluster's workers.
+     */
+    default Callback callback(String plan) {
+      if (!plan.equals("bulk-sync")) throw new IllegalArgumentException("this cluster module runs the bulk-sync plan only, not " + plan);
+      return callback();
+    }
 
     @Override
     void close();

@@ -89,12 +89,12 @@ final class TrainCommand {
     }
     if (!Plans.NAMES.contains(plan)) throw new UsageException("--plan " + plan + ": unknown execution plan; valid plans: " + String.join(", ", Plans.NAMES));
     int workers = planWorkers(o);
-    if (plan.equals("async-gradients") && workers < 1) {
-      throw new UsageException("--plan async-gradients: the gradients come from rollout workers; give --plan-workers N (N >= 1)");
+    if (cluster && workers > 0) {
+      throw new UsageException("train --cluster: --plan-workers is for in-process workers; with --cluster the plan's workers are the cluster's"
+          + " worker members");
     }
-    if (cluster && (workers > 0 || !plan.equals("bulk-sync"))) {
-      throw new UsageException("train --cluster: the cluster's workers run the bulk-sync plan only (--plan bulk-sync, no --plan-workers);"
-          + " the asynchronous plan runs on in-process workers (--plan async-gradients --plan-workers N without --cluster)");
+    if (!cluster && plan.equals("async-gradients") && workers < 1) {
+      throw new UsageException("--plan async-gradients: the gradients come from rollout workers; give --plan-workers N (N >= 1), or --cluster");
     }
     return plan;
   }
@@ -107,7 +107,8 @@ final class TrainCommand {
   private static void checkRun(TrainConfig c, boolean cluster, String plan, int planWorkers) {
     try {
       if (cluster) vecrl.train.RolloutShard.checkSupported(c);
-      if (plan != null) LocalWorkerSet.checkSupported(c, planWorkers);
+      if (plan != null && !cluster) LocalWorkerSet.checkSupported(c, planWorkers);
+      if (plan != null && cluster) LocalWorkerSet.checkSupported(c, 0); // on-policy; the worker count is the cluster's
     } catch (IllegalArgumentException e) {
       throw new UsageException("train: " + e.getMessage());
     }
@@ -144,7 +145,7 @@ final class TrainCommand {
       Path cfg = dir.resolve(TrainingRun.CONFIG);
       if (Files.isRegularFile(cfg)) checkRun(TrainConfig.load(cfg), cluster, plan, planWorkers);
       try (ClusterCommands.Session session = cluster ? learnerSession(clusterOptions) : null) {
-        if (session != null) cbs.add(session.callback());
+        if (session != null) cbs.add(session.callback(plan == null ? "bulk-sync" : plan));
         out.println("resuming " + dir + (total > 0 ? String.format(Locale.ROOT, " to %,d steps in all", total) : ""));
         r = TrainingRun.resume(dir, registry, policies, total, cbs, Backends.kernels());
       }
@@ -162,7 +163,7 @@ final class TrainCommand {
                 c.sharedCell() ? "shared" : "separate actor and critic cells", c.seqLen()) : ""));
       }
       try (ClusterCommands.Session session = cluster ? learnerSession(clusterOptions) : null) {
-        if (session != null) cbs.add(session.callback());
+        if (session != null) cbs.add(session.callback(plan == null ? "bulk-sync" : plan));
         r = TrainingRun.train(c, registry, policies, null, dir, cbs, Backends.kernels());
       }
     }

@@ -38,9 +38,9 @@ final class Usage {
                                       the learner of a cluster: rollouts run on the workers (see worker)
               --plan bulk-sync|async-gradients [--plan-workers N]
                                       run the iterations through an execution plan (vecrl.plan) on N
-                                      in-process rollout workers (default 0: the learner samples);
-                                      async-gradients is A3C's plan: needs N >= 1, and is not
-                                      deterministic with N > 1
+                                      in-process rollout workers (default 0: the learner samples), or
+                                      with --cluster on the cluster's workers; async-gradients is
+                                      A3C's plan (N >= 1), not deterministic with more than one worker
               presets: cleanrl (CleanRL ppo.py's values), zoo-ppo-CartPole-v1, and one per
               environment, applied automatically (ppo-Acrobot-v1, a2c-CartPole-v1, dqn-CartPole-v1, ...)
               off-policy (dqn): keys bufferSize, learningStarts, trainFreq, gradientSteps,

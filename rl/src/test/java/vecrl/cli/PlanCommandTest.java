@@ -38,9 +38,10 @@ final class PlanCommandTest {
       {"--plan", "nope"}, {"--plan-workers", "2"}, {"--plan", "async-gradients"}, {"--plan", "bulk-sync", "--plan-workers", "9", "--envs", "4"},
       {"--plan", "bulk-sync", "--plan-workers", "2", "--policy", "lstm"}, {"--plan", "bulk-sync", "--algo", "dqn"},
       {"--cluster", "127.0.0.1:5799", "--set", "normObs=true"}, {"--cluster", "127.0.0.1:5799", "--policy", "lstm"},
-      {"--cluster", "127.0.0.1:5799", "--plan", "async-gradients", "--plan-workers", "1"}};
+      {"--cluster", "127.0.0.1:5799", "--plan", "async-gradients", "--plan-workers", "1"}, {"--cluster", "127.0.0.1:5799", "--plan", "bulk-sync",
+        "--algo", "dqn"}};
     String[] expected = {"unknown execution plan", "--plan-workers needs --plan", "give --plan-workers N", "9 rollout workers for 4 envs",
-      "recurrent policy", "off-policy", "normObs = true is not supported", "recurrent", "bulk-sync plan only"};
+      "recurrent policy", "off-policy", "normObs = true is not supported", "recurrent", "--plan-workers is for in-process workers", "off-policy"};
     for (int i = 0; i < cases.length; i++) {
       String[] args = new String[cases[i].length + 5];
       args[0] = "train";
