@@ -16,7 +16,7 @@ import vecrl.train.Trainer;
  *       WorkerSet#samplesOnLearner}): the trainer's own statistics
  *       ({@link Trainer#finishIteration}), so a bulk-sync plan writes the metrics of the trainer's
  *       own loop, bit for bit.
- *   <li>Otherwise: env steps from the plan's counter (plus the iterations before the plan started),
+ *   <li>Otherwise: the trainer's env steps ({@link Trainer#countIteration} adds those the workers sampled),
  *       episodes summed over the workers, mean return and length averaged over the workers that
  *       have finished episodes (each over its own last 20), the loss columns of the last learner
  *       step, the learner's learning rate, and in {@code epochs} the learner steps of the iteration
@@ -32,7 +32,6 @@ public final class StandardMetricsReporting {
     Trainer learner = workers.learner();
     long batch = config.batchSize();
     long[] reported = {ctx.counter(PlanContext.STEPS_SAMPLED)};
-    long stepsBefore = learner.iteration() * batch;
     return new LocalIterator<>(ctx, () -> {
       TrainResult last = null;
       int steps = 0;
@@ -41,9 +40,10 @@ public final class StandardMetricsReporting {
         last = trainOp.next();
         steps++;
       }
+      long sampled = ctx.counter(PlanContext.STEPS_SAMPLED) - reported[0];
       reported[0] = ctx.counter(PlanContext.STEPS_SAMPLED);
       if (last.worker() < 0 && workers.samplesOnLearner()) return learner.finishIteration(last.epochs(), ctx.startNanos(), ctx.startStep());
-      learner.countIteration();
+      learner.countIteration(sampled);
       long episodes = 0;
       double ret = 0, len = 0;
       int with = 0;
@@ -55,14 +55,14 @@ public final class StandardMetricsReporting {
           with++;
         }
       }
-      long step = stepsBefore + ctx.counter(PlanContext.STEPS_SAMPLED);
+      long step = learner.globalStep();
       double secs = (System.nanoTime() - ctx.startNanos()) / 1e9;
       Map<String, Double> info = last.info();
       double nan = Double.NaN;
       return new IterationStats(step, learner.iteration(), episodes, with == 0 ? nan : ret / with, with == 0 ? nan : len / with,
           info.getOrDefault("loss", nan), info.getOrDefault("policy_loss", nan), info.getOrDefault("value_loss", nan),
           info.getOrDefault("entropy", nan), info.getOrDefault("approx_kl", nan), info.getOrDefault("clip_fraction", nan), nan,
-          learner.optimizer().learningRate(), steps, 0, (step - stepsBefore) / Math.max(secs, 1e-9), secs);
+          learner.optimizer().learningRate(), steps, 0, (step - ctx.startStep()) / Math.max(secs, 1e-9), secs);
     });
   }
 

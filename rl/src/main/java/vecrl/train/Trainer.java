@@ -239,7 +239,8 @@ public final class Trainer implements AutoCloseable {
   public java.util.Map<String, Double> lastStats() { return offPolicy != null ? offPolicy.lastStats() : learner.lastStats(); }
   /** The last rollout, postprocessed (its columns are reused by the next rollout); off-policy: the last batch sampled from the replay buffer. */
   public SampleBatch lastBatch() { return offPolicy != null ? offPolicy.replay.sampleBatch() : buf.batch(); }
-  public long globalStep() { return collector.globalStep(); }
+  /** Env steps so far: this trainer's collector's, plus those of an execution plan's workers ({@link #countIteration}). */
+  public long globalStep() { return collector.globalStep() + planSteps; }
   public long iteration() { return iteration; }
   public long episodes() { return collector.episodes.episodes(); }
   /** Whether the environment gave an action mask at some step this trainer collected. */
@@ -367,13 +368,19 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * Counts an iteration that an execution plan ran without this trainer's rollout (an asynchronous
-   * plan: its workers sampled, the learner applied their gradients).
+   * Counts an iteration that an execution plan ran without this trainer's rollout (its workers
+   * sampled {@code envSteps} env steps; an asynchronous plan: the learner applied their gradients).
+   * {@link #globalStep} includes them.
    */
-  public void countIteration() {
+  public void countIteration(long envSteps) {
     requireOnPolicy("countIteration");
+    if (envSteps < 0) throw new IllegalArgumentException("countIteration: " + envSteps + " env steps");
     iteration++;
+    planSteps += envSteps;
   }
+
+  /** Env steps that an execution plan's workers sampled for this trainer (not its own collector's). */
+  private long planSteps;
 
   private void requireOnPolicy(String what) {
     if (offPolicy != null) throw new IllegalStateException(what + ": an on-policy step, and " + config.algo() + " is off-policy");
@@ -513,6 +520,9 @@ public final class Trainer implements AutoCloseable {
       learnerState.run();
       iteration = it;
       rng = Rng.restore(rs);
+      // a run whose iterations an execution plan's workers sampled: its collector stepped less than its iterations
+      // (the checkpoint keeps the collector's count only), so its steps are counted as whole iterations
+      planSteps = offPolicy == null ? Math.max(0, it * config.batchSize() - collector.globalStep()) : 0;
     });
   }
 

@@ -21,6 +21,7 @@ final class PlanCommandTest {
     CliRun r = CliRun.of("train", "--plan", "async-gradients", "--plan-workers", "2", "--envs", "4", "--steps", "2048", "--set", "numSteps=32",
         "--set", "evalEpisodes=0", "--out", out.toString(), "--quiet");
     assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("trained 2,048 steps"), "the workers' steps count as the run's: " + r.out());
     Path dir;
     try (var s = Files.list(out)) {
       dir = s.findFirst().orElseThrow();
