@@ -177,7 +177,7 @@ final class ClusterRollouts implements Rollouts {
   }
 
   /** The worker members, waiting up to the worker timeout for the first to join. */
-  private List<Member> awaitWorkers(long version) {
+  List<Member> awaitWorkers(long version) {
     long deadline = System.nanoTime() + (long) (workerTimeoutSeconds * 1e9);
     boolean said = false;
     while (true) {

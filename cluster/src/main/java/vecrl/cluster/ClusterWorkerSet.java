@@ -73,7 +73,8 @@ final class ClusterWorkerSet implements WorkerSet {
 
   /**
    * Gradients of asynchronous workers on the cluster's members: worker {@code i} of the members
-   * present now runs on the {@code i}-th (by address), keeps its envs and policy between tasks
+   * present when the plan starts (waiting up to the worker timeout for a first one) runs on the
+   * {@code i}-th (by address), keeps its envs and policy between tasks
    * ({@link GradientTask}), and each task carries the weights last sent to it. A worker whose member
    * leaves goes on, from a fresh start of its envs, on another member (logged); nothing waits longer
    * than the task timeout.
@@ -129,9 +130,8 @@ final class ClusterWorkerSet implements WorkerSet {
     private int held = -1;
 
     Async() {
-      assigned = new java.util.ArrayList<>(Members.workers(hz));
+      assigned = new java.util.ArrayList<>(rollouts.awaitWorkers(learner.iteration())); // up to --worker-timeout for the first
       n = assigned.size();
-      if (n == 0) throw new IllegalStateException("AsyncGradients: no worker member in the cluster; start workers with './vecrl worker --cluster ...'");
       LocalWorkerSet.checkSupported(learner.config(), n);
       synchronized (ClusterWorkerSet.this) {
         pending = new float[n][];
