@@ -111,12 +111,14 @@ public final class Presets {
         "initEntCoef", "1", "policyDelay", "1"));
     // rl-baselines3-zoo hyperparams/sac.yml Pendulum-v1: n_timesteps 20000, learning_rate 1e-3 (the rest SB3's defaults)
     PRESETS.put("sac-Pendulum-v1", m("totalSteps", "20000", "learningRate", "0.001"));
-    // zoo sac.yml MountainCarContinuous-v0: n_timesteps 50000, learning_rate 3e-4, buffer_size 50000, batch_size 512,
-    // ent_coef 0.1 (fixed), train_freq 32, gradient_steps 32, gamma 0.9999, tau 0.01, learning_starts 0, net_arch [64, 64];
-    // the zoo's use_sde (gSDE, log_std_init -3.67) is not implemented here: plain SAC exploration (see the README)
+    // rl-baselines3-zoo hyperparams/sac.yml MountainCarContinuous-v0 ("# Tuned"): n_timesteps 50000, learning_rate 3e-4,
+    // buffer_size 50000, batch_size 512, ent_coef 0.1 (fixed), train_freq 32, gradient_steps 32, gamma 0.9999, tau 0.01,
+    // learning_starts 0, use_sde True, policy_kwargs log_std_init -3.67 and net_arch [64, 64]; sde_sample_freq is SB3's
+    // default -1 (a new exploration matrix at the start of each collection of train_freq steps)
     PRESETS.put("sac-MountainCarContinuous-v0", m("totalSteps", "50000", "learningRate", "0.0003", "bufferSize", "50000",
         "replayBatchSize", "512", "autoEntropy", "false", "initEntCoef", "0.1", "trainFreq", "32", "gradientSteps", "32",
-        "gamma", "0.9999", "tau", "0.01", "learningStarts", "0", "hidden", "64,64"));
+        "gamma", "0.9999", "tau", "0.01", "learningStarts", "0", "hidden", "64,64", "useSde", "true", "logStdInit", "-3.67",
+        "sdeSampleFreq", "-1"));
     // discrete SAC: no zoo entry. SAC's defaults with CleanRL's sac_atari choices where they differ (target entropy 0.89 log n,
     // actor step every gradient step here); 64-64 ReLU networks for CartPole's small state
     PRESETS.put("sac-discrete", m("algo", "sac-discrete", "numEnvs", "1", "learningRate", "0.0003", "lrSchedule", "constant",
