@@ -104,11 +104,12 @@ public final class Presets {
         "gradientSteps", "-1", "explorationFraction", "0.12", "explorationFinalEps", "0.1", "hidden", "256,256")));
     // SAC: Stable-Baselines3's SAC defaults (lr 3e-4, buffer 1e6, learning_starts 100, batch 256, tau 0.005, gamma 0.99,
     // train_freq 1, gradient_steps 1, ent_coef "auto" starting at 1 with target entropy -dim(A), target_update_interval 1,
-    // net_arch [256, 256] ReLU for the actor and both critics, Adam eps 1e-8, constant learning rate), one env
+    // net_arch [256, 256] ReLU for the actor and both critics, Adam eps 1e-8, constant learning rate; log_std_init -3, used
+    // with use_sde only), one env
     PRESETS.put("sac", m("algo", "sac", "numEnvs", "1", "learningRate", "0.0003", "lrSchedule", "constant", "optimizer", "adam",
         "adamEps", "0.00000001", "bufferSize", "1000000", "learningStarts", "100", "replayBatchSize", "256", "tau", "0.005",
         "gamma", "0.99", "trainFreq", "1", "gradientSteps", "1", "hidden", "256,256", "activation", "relu", "autoEntropy", "true",
-        "initEntCoef", "1", "policyDelay", "1"));
+        "initEntCoef", "1", "policyDelay", "1", "logStdInit", "-3"));
     // rl-baselines3-zoo hyperparams/sac.yml Pendulum-v1: n_timesteps 20000, learning_rate 1e-3 (the rest SB3's defaults)
     PRESETS.put("sac-Pendulum-v1", m("totalSteps", "20000", "learningRate", "0.001"));
     // rl-baselines3-zoo hyperparams/sac.yml MountainCarContinuous-v0 ("# Tuned"): n_timesteps 50000, learning_rate 3e-4,
