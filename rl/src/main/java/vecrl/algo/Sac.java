@@ -269,30 +269,12 @@ public final class Sac implements OffPolicyAlgorithm {
 
   @Override
   public void write(DataOutputStream out) throws IOException {
-    out.writeUTF("sac");
-    out.writeLong(updates);
-    StateIO.writeParams(out, model.parameters());
-    StateIO.writeOptimizer(out, actorOpt);
-    StateIO.writeOptimizer(out, criticOpt);
-    StateIO.writeOptimizer(out, alphaOpt);
+    StateIO.writeActorCritic(out, "sac", updates, model.parameters(), actorOpt, criticOpt, alphaOpt);
   }
 
   @Override
   public Runnable read(DataInputStream in, long gradientSteps) throws IOException {
-    String kind = in.readUTF();
-    if (!kind.equals("sac")) throw new IOException("SAC state: the checkpoint holds '" + kind + "' state");
-    long u = in.readLong();
-    if (u < 0 || u > gradientSteps) throw new IOException("SAC state: " + u + " gradient steps, expected in [0, " + gradientSteps + "]");
-    float[][] params = StateIO.readParams(in, model.parameters(), "SAC parameters");
-    Runnable a = StateIO.readOptimizer(in, actorOpt, u, "SAC actor");
-    Runnable c = StateIO.readOptimizer(in, criticOpt, u, "SAC critic");
-    Runnable t = StateIO.readOptimizer(in, alphaOpt, u, "SAC temperature");
-    return () -> {
-      updates = u;
-      StateIO.setParams(model.parameters(), params);
-      a.run();
-      c.run();
-      t.run();
-    };
+    return StateIO.readActorCritic(in, "sac", "SAC", gradientSteps, model.parameters(), u -> updates = u,
+        new vecrl.autodiff.Optimizer[] {actorOpt, criticOpt, alphaOpt}, new String[] {"actor", "critic", "temperature"});
   }
 }
