@@ -107,6 +107,15 @@ final class ContinuousOffPolicyTrainingTest {
   }
 
   @Test
+  void sdeIsRefusedOutsideSacAndWithABadSampleFrequency() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Presets.forEnv("td3", "Pendulum-v1").with("useSde", "true"));
+    assertTrue(e.getMessage().contains("useSde") && e.getMessage().contains("sac"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Presets.forEnv("sac", "Pendulum-v1").with("sdeSampleFreq", "0"));
+    assertTrue(e.getMessage().contains("sdeSampleFreq = 0"), e.getMessage());
+  }
+
+  @Test
   void td3ResumesExactly() throws IOException {
     resumesExactly("td3", "Pendulum-v1");
   }
