@@ -31,7 +31,7 @@ ROWS=(
   "pendulum-sac;Pendulum-v1 | SAC | \`--algo sac --env Pendulum-v1\`;--algo sac --env Pendulum-v1 --kernel-threads 1;-200;4"
   "pendulum-td3;Pendulum-v1 | TD3 | \`--algo td3 --env Pendulum-v1\`;--algo td3 --env Pendulum-v1 --kernel-threads 1;-200;4"
   "pendulum-ddpg;Pendulum-v1 | DDPG | \`--algo ddpg --env Pendulum-v1\`;--algo ddpg --env Pendulum-v1 --kernel-threads 1;-250;3"
-  "mountaincar-sac;MountainCarContinuous-v0 | SAC | \`--algo sac --env MountainCarContinuous-v0\`;--algo sac --env MountainCarContinuous-v0 --kernel-threads 1;90;3"
+  "mountaincar-sac;MountainCarContinuous-v0 | SAC, gSDE | \`--algo sac --env MountainCarContinuous-v0\` (zoo preset);--algo sac --env MountainCarContinuous-v0 --kernel-threads 1;90;3"
   "cartpole-sac-discrete;CartPole-v1 | discrete SAC | \`--algo sac-discrete\`;--algo sac-discrete --kernel-threads 1;475;0"
 )
 

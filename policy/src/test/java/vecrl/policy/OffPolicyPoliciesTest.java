@@ -62,6 +62,40 @@ final class OffPolicyPoliciesTest {
   }
 
   @Test
+  void sdeSacPolicyRoundTripsThroughItsFile(@TempDir Path dir) throws Exception {
+    MlpSacPolicy.Sde sde = new MlpSacPolicy.Sde(-3.67f, 2f);
+    MlpSacPolicy p = new MlpSacPolicy(OBS, ACT2, H, new int[] {12}, Activation.RELU, 2, 0f, sde, new Rng(1));
+    // actor: the trunk (two layers), the mean head, then log_std [last hidden width, d] at log_std_init
+    assertEquals(H[H.length - 1], p.latentDim());
+    assertEquals(2 * H.length + 2 + 1, p.actorParameters().size());
+    Parameter ls = p.actorParameters().get(p.actorParameters().size() - 1);
+    assertEquals("actor_log_std", ls.name());
+    assertArrayEquals(new int[] {H[H.length - 1], 2}, ls.value().shape());
+    for (int i = 0; i < ls.value().size(); i++) assertEquals(-3.67f, ls.value().get(i));
+    new Rng(3).fillNormal(ls.value(), -3f, 0.5f);
+    Path f = dir.resolve("sde.bin");
+    p.serialize(f);
+    MlpSacPolicy q = PolicyIO.deserialize(f, p.twin(new Rng(2)));
+    assertSameParameters(p.parameters(), q.parameters());
+    Tensor o = obs(5, 3);
+    Tensor m = mode(p, o);
+    assertArrayEquals(m.toArray(), mode(q, o).toArray());
+    // the mode: c + s tanh(clamp(mu, -2, 2)) with mu the head on the trunk's activated output
+    Tape t = new Tape();
+    Tensor mu = p.sdeMeanHead().forward(p.actor().forward(t.input(o))).value();
+    for (int r = 0; r < 5; r++) {
+      for (int j = 0; j < 2; j++) {
+        double c = (ACT2.high(j) + ACT2.low(j)) / 2, s = (ACT2.high(j) - ACT2.low(j)) / 2;
+        assertEquals(c + s * Math.tanh(Math.max(-2, Math.min(2, mu.get(r, j)))), m.get(r, j), 1e-5);
+      }
+    }
+    // gSDE is another structure than the plain SAC policy of the same sizes: refused both ways
+    MlpSacPolicy plain = new MlpSacPolicy(OBS, ACT2, H, new int[] {12}, Activation.RELU, 2, 0f, new Rng(1));
+    assertNotEquals(plain.structure(), p.structure());
+    assertThrows(PolicyFormatException.class, () -> PolicyIO.deserialize(f, plain));
+  }
+
+  @Test
   void deterministicPolicyRoundTripsThroughItsFile(@TempDir Path dir) throws Exception {
     for (int critics = 1; critics <= 2; critics++) {
       MlpDeterministicPolicy p = new MlpDeterministicPolicy("TD3", OBS, ACT, H, H, Activation.RELU, critics, new Rng(4));

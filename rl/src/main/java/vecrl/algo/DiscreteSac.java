@@ -184,30 +184,12 @@ public final class DiscreteSac implements OffPolicyAlgorithm {
 
   @Override
   public void write(DataOutputStream out) throws IOException {
-    out.writeUTF("sac-discrete");
-    out.writeLong(updates);
-    StateIO.writeParams(out, model.parameters());
-    StateIO.writeOptimizer(out, actorOpt);
-    StateIO.writeOptimizer(out, criticOpt);
-    StateIO.writeOptimizer(out, alphaOpt);
+    StateIO.writeActorCritic(out, "sac-discrete", updates, model.parameters(), actorOpt, criticOpt, alphaOpt);
   }
 
   @Override
   public Runnable read(DataInputStream in, long gradientSteps) throws IOException {
-    String kind = in.readUTF();
-    if (!kind.equals("sac-discrete")) throw new IOException("sac-discrete state: the checkpoint holds '" + kind + "' state");
-    long u = in.readLong();
-    if (u < 0 || u > gradientSteps) throw new IOException("sac-discrete state: " + u + " gradient steps, expected in [0, " + gradientSteps + "]");
-    float[][] params = StateIO.readParams(in, model.parameters(), "sac-discrete parameters");
-    Runnable a = StateIO.readOptimizer(in, actorOpt, u, "sac-discrete actor");
-    Runnable c = StateIO.readOptimizer(in, criticOpt, u, "sac-discrete critic");
-    Runnable t = StateIO.readOptimizer(in, alphaOpt, u, "sac-discrete temperature");
-    return () -> {
-      updates = u;
-      StateIO.setParams(model.parameters(), params);
-      a.run();
-      c.run();
-      t.run();
-    };
+    return StateIO.readActorCritic(in, "sac-discrete", "sac-discrete", gradientSteps, model.parameters(), u -> updates = u,
+        new vecrl.autodiff.Optimizer[] {actorOpt, criticOpt, alphaOpt}, new String[] {"actor", "critic", "temperature"});
   }
 }

@@ -17,6 +17,9 @@ import vecrl.train.TrainConfig;
 public final class OffPolicyAlgorithms {
   private OffPolicyAlgorithms() {}
 
+  /** gSDE's clamp of the actor's mean (Stable-Baselines3's SAC {@code clip_mean} default). */
+  public static final float SDE_CLIP_MEAN = 2f;
+
   /**
    * The untrained model of a run of {@code config} (an off-policy algorithm with the built-in {@code
    * policy = mlp}) for the env's spaces, initialised from {@code rng}.
@@ -25,7 +28,7 @@ public final class OffPolicyAlgorithms {
     return switch (config.algo()) {
       case DQN -> Dqn.model(observationSpace, actionSpace, config, rng);
       case SAC -> new MlpSacPolicy(observationSpace, actionSpace, config.hiddenSizes(), config.hiddenSizes(), config.activation(), 2,
-          0f, rng);
+          0f, config.useSde() ? new MlpSacPolicy.Sde((float) config.logStdInit(), SDE_CLIP_MEAN) : null, rng);
       case SAC_DISCRETE -> new MlpDiscreteSacPolicy(observationSpace, actionSpace, config.hiddenSizes(), config.hiddenSizes(),
           config.activation(), 2, 0f, rng);
       case TD3 -> new MlpDeterministicPolicy("TD3", observationSpace, actionSpace, config.hiddenSizes(), config.hiddenSizes(),
@@ -39,7 +42,7 @@ public final class OffPolicyAlgorithms {
   /** SAC's settings from {@code config} (targets updated every gradient step, as SB3's {@code target_update_interval = 1}). */
   public static Sac.Settings sacSettings(TrainConfig config) {
     return new Sac.Settings(config.gamma(), config.tau(), learningRate(config), config.learningStarts(), config.autoEntropy(),
-        config.initEntCoef(), config.targetEntropy(), config.policyDelay(), 1);
+        config.initEntCoef(), config.targetEntropy(), config.policyDelay(), 1, config.sdeSampleFreq());
   }
 
   /**

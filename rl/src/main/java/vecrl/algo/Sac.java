@@ -39,6 +39,14 @@ import vecrl.tensor.Tensor;
  * The losses are {@link OffPolicyLosses}'. The buffer stores actions in the Box; the losses see them
  * rescaled to [-1, 1]. Before {@code learningStarts} env steps actions are uniform in the Box
  * (Stable-Baselines3's warm-up); afterwards they are samples of the squashed Gaussian.
+ *
+ * <p>With a gSDE policy ({@link MlpSacPolicy#usesSde()}), as Stable-Baselines3's {@code use_sde}: each
+ * gradient step draws one exploration matrix for the whole batch and uses it for the batch's and the
+ * next observations' samples; acting uses one matrix per env, drawn from the trainer's generator at
+ * the first exploring step of each collection (SB3's {@code reset_noise} at the start of {@code
+ * collect_rollouts}) and every {@code sdeSampleFreq} steps of a collection when that is positive.
+ * Those matrices are redrawn after a resume (collections start at iteration boundaries), so they need
+ * no checkpoint.
  */
 public final class Sac implements OffPolicyAlgorithm {
   /**
@@ -51,10 +59,19 @@ public final class Sac implements OffPolicyAlgorithm {
    * @param targetEntropy the entropy target; NaN: {@code -dim(A)}, SB3's default
    * @param policyDelay gradient steps per actor step (1: every step)
    * @param targetUpdateInterval gradient steps between target updates
+   * @param sdeSampleFreq gSDE: exploring steps (vector steps) between new exploration matrices within a
+   *     collection; -1: only at the start of each collection
    */
   public record Settings(double gamma, double tau, double learningRate, long learningStarts, boolean autoEntropy, double initEntCoef,
-      double targetEntropy, int policyDelay, int targetUpdateInterval) {
+      double targetEntropy, int policyDelay, int targetUpdateInterval, int sdeSampleFreq) {
+    /** Without gSDE's resampling interval (-1). */
+    public Settings(double gamma, double tau, double learningRate, long learningStarts, boolean autoEntropy, double initEntCoef,
+        double targetEntropy, int policyDelay, int targetUpdateInterval) {
+      this(gamma, tau, learningRate, learningStarts, autoEntropy, initEntCoef, targetEntropy, policyDelay, targetUpdateInterval, -1);
+    }
+
     public Settings {
+      if (sdeSampleFreq != -1 && sdeSampleFreq < 1) throw new IllegalArgumentException("SAC: sdeSampleFreq " + sdeSampleFreq + ", expected > 0 or -1");
       if (!(gamma >= 0 && gamma <= 1)) throw new IllegalArgumentException("SAC: gamma " + gamma + ", expected in [0, 1]");
       if (!(tau > 0 && tau <= 1)) throw new IllegalArgumentException("SAC: tau " + tau + ", expected in (0, 1]");
       if (!(learningRate > 0)) throw new IllegalArgumentException("SAC: learningRate " + learningRate + ", expected > 0");
@@ -71,7 +88,10 @@ public final class Sac implements OffPolicyAlgorithm {
   private final Tape actTape, actorTape, criticTape, targetTape, alphaTape;
   private final ReplayColumns cols = new ReplayColumns();
   private final Box box;
-  private Tensor eps, nextEps, scaled, y, actEps, actA;
+  private Tensor eps, nextEps, scaled, y, actEps, actA, actMatrices;
+  /** gSDE: redraw the acting matrices at the next exploring step; exploring steps since the collection started. */
+  private boolean sdeResample = true;
+  private long sdeSteps;
   private float fixedAlpha;
   private long updates;
   private double criticLoss = Double.NaN, actorLoss = Double.NaN, alphaLoss = Double.NaN, lastAlpha = Double.NaN, meanLogp = Double.NaN;
@@ -117,9 +137,19 @@ public final class Sac implements OffPolicyAlgorithm {
       for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) a.set(i, j, rng.uniform(box.low(j), box.high(j)));
       return;
     }
-    if (actEps == null || actEps.rows() != n) {
+    if (actA == null || actA.rows() != n) {
       actEps = Tensor.zeros(n, d);
       actA = Tensor.zeros(n, d);
+      if (model.usesSde()) actMatrices = Tensor.zeros(n, model.latentDim() * d);
+      sdeResample = true;
+    }
+    if (model.usesSde()) {
+      if (sdeResample || (s.sdeSampleFreq() > 0 && sdeSteps % s.sdeSampleFreq() == 0)) model.sampleExplorationMatrices(rng, actMatrices);
+      sdeResample = false;
+      sdeSteps++;
+      model.exploreSde(actTape, obs, actMatrices, actA);
+      model.toEnv(actA, a);
+      return;
     }
     rng.fillNormal(actEps, 0f, 1f);
     actTape.clear();
@@ -129,10 +159,18 @@ public final class Sac implements OffPolicyAlgorithm {
     model.toEnv(actA, a);
   }
 
+  /** A collection starts: gSDE redraws its acting matrices at the first exploring step. */
+  @Override
+  public void beforeTrain(long iteration, long iterations) {
+    sdeResample = true;
+    sdeSteps = 0;
+  }
+
   private void ensure(int b, int d) {
-    if (eps == null || eps.rows() != b) {
-      eps = Tensor.zeros(b, d);
-      nextEps = Tensor.zeros(b, d);
+    if (scaled == null || scaled.rows() != b) {
+      // gSDE: one exploration matrix [L, d] for the batch and its next observations (SB3's reset_noise()).
+      eps = model.usesSde() ? Tensor.zeros(model.latentDim(), d) : Tensor.zeros(b, d);
+      nextEps = model.usesSde() ? eps : Tensor.zeros(b, d);
       scaled = Tensor.zeros(b, d);
       y = Tensor.zeros(b, 1);
     }
@@ -149,7 +187,7 @@ public final class Sac implements OffPolicyAlgorithm {
     int b = cols.rows(), d = model.actDim();
     ensure(b, d);
     rng.fillNormal(eps, 0f, 1f);
-    rng.fillNormal(nextEps, 0f, 1f);
+    if (nextEps != eps) rng.fillNormal(nextEps, 0f, 1f);
     model.fromEnv(cols.actions, scaled);
 
     // 1. a ~ pi(s), reparameterised; the temperature step with its log-probabilities.
@@ -215,6 +253,12 @@ public final class Sac implements OffPolicyAlgorithm {
     m.put("mean_logp", meanLogp);
     m.put("n_updates", (double) updates);
     m.put("cur_lr", s.learningRate());
+    if (model.usesSde()) {
+      Tensor ls = model.sdeLogStd().value();
+      double sum = 0;
+      for (int i = 0; i < ls.size(); i++) sum += Math.exp(ls.get(i));
+      m.put("sde_std", sum / ls.size());
+    }
     return m;
   }
 
@@ -225,30 +269,12 @@ public final class Sac implements OffPolicyAlgorithm {
 
   @Override
   public void write(DataOutputStream out) throws IOException {
-    out.writeUTF("sac");
-    out.writeLong(updates);
-    StateIO.writeParams(out, model.parameters());
-    StateIO.writeOptimizer(out, actorOpt);
-    StateIO.writeOptimizer(out, criticOpt);
-    StateIO.writeOptimizer(out, alphaOpt);
+    StateIO.writeActorCritic(out, "sac", updates, model.parameters(), actorOpt, criticOpt, alphaOpt);
   }
 
   @Override
   public Runnable read(DataInputStream in, long gradientSteps) throws IOException {
-    String kind = in.readUTF();
-    if (!kind.equals("sac")) throw new IOException("SAC state: the checkpoint holds '" + kind + "' state");
-    long u = in.readLong();
-    if (u < 0 || u > gradientSteps) throw new IOException("SAC state: " + u + " gradient steps, expected in [0, " + gradientSteps + "]");
-    float[][] params = StateIO.readParams(in, model.parameters(), "SAC parameters");
-    Runnable a = StateIO.readOptimizer(in, actorOpt, u, "SAC actor");
-    Runnable c = StateIO.readOptimizer(in, criticOpt, u, "SAC critic");
-    Runnable t = StateIO.readOptimizer(in, alphaOpt, u, "SAC temperature");
-    return () -> {
-      updates = u;
-      StateIO.setParams(model.parameters(), params);
-      a.run();
-      c.run();
-      t.run();
-    };
+    return StateIO.readActorCritic(in, "sac", "SAC", gradientSteps, model.parameters(), u -> updates = u,
+        new vecrl.autodiff.Optimizer[] {actorOpt, criticOpt, alphaOpt}, new String[] {"actor", "critic", "temperature"});
   }
 }

@@ -105,4 +105,39 @@ public final class StateIO {
     OptimizerState state = new OptimizerState(kind, step, b);
     return () -> optimizer.restore(state);
   }
+
+  /**
+   * The checkpoint state of an off-policy actor-critic (SAC, discrete SAC, TD3, DDPG): its {@code
+   * kind}, its gradient-step count, every parameter of the model and each optimizer, in that order.
+   */
+  public static void writeActorCritic(DataOutputStream out, String kind, long updates, ParameterSet params, Optimizer... optimizers)
+      throws IOException {
+    out.writeUTF(kind);
+    out.writeLong(updates);
+    writeParams(out, params);
+    for (Optimizer o : optimizers) writeOptimizer(out, o);
+  }
+
+  /**
+   * Reads and checks a state written by {@link #writeActorCritic}: the kind must be {@code kind}, the
+   * step count in [0, gradientSteps], the parameters and optimizers ({@code names[i]} for {@code
+   * optimizers[i]}) as {@link #readParams} and {@link #readOptimizer} check them. Errors start with
+   * {@code label}. Changes nothing until the returned action runs; it passes the step count to {@code
+   * setUpdates}, then sets the parameters and the optimizers.
+   */
+  public static Runnable readActorCritic(DataInputStream in, String kind, String label, long gradientSteps, ParameterSet params,
+      java.util.function.LongConsumer setUpdates, Optimizer[] optimizers, String[] names) throws IOException {
+    String k = in.readUTF();
+    if (!k.equals(kind)) throw new IOException(label + " state: the checkpoint holds '" + k + "' state");
+    long u = in.readLong();
+    if (u < 0 || u > gradientSteps) throw new IOException(label + " state: " + u + " gradient steps, expected in [0, " + gradientSteps + "]");
+    float[][] values = readParams(in, params, label + " parameters");
+    Runnable[] opts = new Runnable[optimizers.length];
+    for (int i = 0; i < optimizers.length; i++) opts[i] = readOptimizer(in, optimizers[i], u, label + " " + names[i]);
+    return () -> {
+      setUpdates.accept(u);
+      setParams(params, values);
+      for (Runnable r : opts) r.run();
+    };
+  }
 }

@@ -167,27 +167,12 @@ public final class Td3 implements OffPolicyAlgorithm {
 
   @Override
   public void write(DataOutputStream out) throws IOException {
-    out.writeUTF(s.name());
-    out.writeLong(updates);
-    StateIO.writeParams(out, model.parameters());
-    StateIO.writeOptimizer(out, actorOpt);
-    StateIO.writeOptimizer(out, criticOpt);
+    StateIO.writeActorCritic(out, s.name(), updates, model.parameters(), actorOpt, criticOpt);
   }
 
   @Override
   public Runnable read(DataInputStream in, long gradientSteps) throws IOException {
-    String kind = in.readUTF();
-    if (!kind.equals(s.name())) throw new IOException(s.name() + " state: the checkpoint holds '" + kind + "' state");
-    long u = in.readLong();
-    if (u < 0 || u > gradientSteps) throw new IOException(s.name() + " state: " + u + " gradient steps, expected in [0, " + gradientSteps + "]");
-    float[][] params = StateIO.readParams(in, model.parameters(), s.name() + " parameters");
-    Runnable a = StateIO.readOptimizer(in, actorOpt, u, s.name() + " actor");
-    Runnable c = StateIO.readOptimizer(in, criticOpt, u, s.name() + " critic");
-    return () -> {
-      updates = u;
-      StateIO.setParams(model.parameters(), params);
-      a.run();
-      c.run();
-    };
+    return StateIO.readActorCritic(in, s.name(), s.name(), gradientSteps, model.parameters(), u -> updates = u,
+        new vecrl.autodiff.Optimizer[] {actorOpt, criticOpt}, new String[] {"actor", "critic"});
   }
 }

@@ -47,7 +47,8 @@ final class Usage {
               replayBatchSize, tau, targetUpdateInterval, exploration*, doubleQ, dueling,
               optimizeMemory, checkpointBuffer (false: checkpoints without the replay buffer)
               sac, sac-discrete, td3, ddpg: also autoEntropy, initEntCoef, targetEntropy,
-              targetEntropyScale, policyDelay, targetPolicyNoise, targetNoiseClip, actionNoise""");
+              targetEntropyScale, policyDelay, targetPolicyNoise, targetNoiseClip, actionNoise;
+              sac: useSde (gSDE exploration), sdeSampleFreq, logStdInit (gSDE's log_std_init)""");
     COMMANDS.put("eval", """
           eval RUN_OR_POLICY [--env ID] [--episodes N] [--seed N] [--backend NAME]
               greedy evaluation of a saved policy (per policy for a multi-agent run directory): a run directory, or a policy.bin (best_policy.bin)

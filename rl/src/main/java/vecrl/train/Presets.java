@@ -104,19 +104,22 @@ public final class Presets {
         "gradientSteps", "-1", "explorationFraction", "0.12", "explorationFinalEps", "0.1", "hidden", "256,256")));
     // SAC: Stable-Baselines3's SAC defaults (lr 3e-4, buffer 1e6, learning_starts 100, batch 256, tau 0.005, gamma 0.99,
     // train_freq 1, gradient_steps 1, ent_coef "auto" starting at 1 with target entropy -dim(A), target_update_interval 1,
-    // net_arch [256, 256] ReLU for the actor and both critics, Adam eps 1e-8, constant learning rate), one env
+    // net_arch [256, 256] ReLU for the actor and both critics, Adam eps 1e-8, constant learning rate; log_std_init -3, used
+    // with use_sde only), one env
     PRESETS.put("sac", m("algo", "sac", "numEnvs", "1", "learningRate", "0.0003", "lrSchedule", "constant", "optimizer", "adam",
         "adamEps", "0.00000001", "bufferSize", "1000000", "learningStarts", "100", "replayBatchSize", "256", "tau", "0.005",
         "gamma", "0.99", "trainFreq", "1", "gradientSteps", "1", "hidden", "256,256", "activation", "relu", "autoEntropy", "true",
-        "initEntCoef", "1", "policyDelay", "1"));
+        "initEntCoef", "1", "policyDelay", "1", "logStdInit", "-3"));
     // rl-baselines3-zoo hyperparams/sac.yml Pendulum-v1: n_timesteps 20000, learning_rate 1e-3 (the rest SB3's defaults)
     PRESETS.put("sac-Pendulum-v1", m("totalSteps", "20000", "learningRate", "0.001"));
-    // zoo sac.yml MountainCarContinuous-v0: n_timesteps 50000, learning_rate 3e-4, buffer_size 50000, batch_size 512,
-    // ent_coef 0.1 (fixed), train_freq 32, gradient_steps 32, gamma 0.9999, tau 0.01, learning_starts 0, net_arch [64, 64];
-    // the zoo's use_sde (gSDE, log_std_init -3.67) is not implemented here: plain SAC exploration (see the README)
+    // rl-baselines3-zoo hyperparams/sac.yml MountainCarContinuous-v0 ("# Tuned"): n_timesteps 50000, learning_rate 3e-4,
+    // buffer_size 50000, batch_size 512, ent_coef 0.1 (fixed), train_freq 32, gradient_steps 32, gamma 0.9999, tau 0.01,
+    // learning_starts 0, use_sde True, policy_kwargs log_std_init -3.67 and net_arch [64, 64]; sde_sample_freq is SB3's
+    // default -1 (a new exploration matrix at the start of each collection of train_freq steps)
     PRESETS.put("sac-MountainCarContinuous-v0", m("totalSteps", "50000", "learningRate", "0.0003", "bufferSize", "50000",
         "replayBatchSize", "512", "autoEntropy", "false", "initEntCoef", "0.1", "trainFreq", "32", "gradientSteps", "32",
-        "gamma", "0.9999", "tau", "0.01", "learningStarts", "0", "hidden", "64,64"));
+        "gamma", "0.9999", "tau", "0.01", "learningStarts", "0", "hidden", "64,64", "useSde", "true", "logStdInit", "-3.67",
+        "sdeSampleFreq", "-1"));
     // discrete SAC: no zoo entry. SAC's defaults with CleanRL's sac_atari choices where they differ (target entropy 0.89 log n,
     // actor step every gradient step here); 64-64 ReLU networks for CartPole's small state
     PRESETS.put("sac-discrete", m("algo", "sac-discrete", "numEnvs", "1", "learningRate", "0.0003", "lrSchedule", "constant",

@@ -128,6 +128,11 @@ import vecrl.nn.Activation;
  * @param targetNoiseClip TD3: the smoothing noise is clipped to [-targetNoiseClip, targetNoiseClip]
  * @param actionNoise TD3 and DDPG: the standard deviation of the Gaussian exploration noise, in the
  *     action space scaled to [-1, 1]
+ * @param useSde SAC: gSDE exploration (Stable-Baselines3's {@code use_sde}): state-dependent noise
+ *     from an exploration matrix over the actor's last hidden features, with {@code logStdInit} as
+ *     its {@code log_std_init}
+ * @param sdeSampleFreq SAC with gSDE: env steps per env between new exploration matrices during a
+ *     collection (-1: only at the start of each collection, SB3's default)
  */
 public record TrainConfig(
     String env, Algo algo, long totalSteps, long seed, int numEnvs, int numSteps, int epochs, int minibatches,
@@ -143,7 +148,7 @@ public record TrainConfig(
     int gradientSteps, int replayBatchSize, double tau, long targetUpdateInterval, double explorationFraction,
     double explorationInitialEps, double explorationFinalEps, boolean doubleQ, boolean dueling, boolean optimizeMemory,
     boolean checkpointBuffer, boolean autoEntropy, double initEntCoef, double targetEntropy, double targetEntropyScale,
-    int policyDelay, double targetPolicyNoise, double targetNoiseClip, double actionNoise) {
+    int policyDelay, double targetPolicyNoise, double targetNoiseClip, double actionNoise, boolean useSde, int sdeSampleFreq) {
 
   /**
    * The algorithms. On-policy ones train on each rollout's minibatches ({@link vecrl.algo.Algorithms});
@@ -284,6 +289,8 @@ public record TrainConfig(
     require(targetPolicyNoise >= 0 && Double.isFinite(targetPolicyNoise), "targetPolicyNoise", targetPolicyNoise, ">= 0");
     require(targetNoiseClip >= 0 && Double.isFinite(targetNoiseClip), "targetNoiseClip", targetNoiseClip, ">= 0");
     require(actionNoise >= 0 && Double.isFinite(actionNoise), "actionNoise", actionNoise, ">= 0");
+    require(sdeSampleFreq == -1 || sdeSampleFreq > 0, "sdeSampleFreq", sdeSampleFreq, "> 0 env steps, or -1 for once per collection");
+    require(!useSde || algo == Algo.SAC, "useSde", useSde, "false for " + algo + " (gSDE is implemented for sac)");
     require(targetUpdateInterval > 0, "targetUpdateInterval", targetUpdateInterval, "> 0 env steps");
     require(explorationFraction > 0 && explorationFraction <= 1, "explorationFraction", explorationFraction, "in (0, 1]");
     require(explorationInitialEps >= 0 && explorationInitialEps <= 1, "explorationInitialEps", explorationInitialEps, "in [0, 1]");
@@ -357,7 +364,7 @@ public record TrainConfig(
         0.99, true, 0.95, true, true, 0.2, true, 0.01, 0.5, 0.5, 0, "64,64", Activation.TANH, true, 0, false, 10, false, 10, 1, 10,
         0, 0, Double.NaN, true, "mlp", 64, 16, true, 0, 100, 0.5, 0.9, 0.999, 0, 0, "", false, "", 0, 0.01, false, Double.NaN, true, 0,
         "", 1_000_000, 100, 4, 1, 32, 1.0, 10_000, 0.1, 1.0, 0.05, false, false, false, true,
-        true, 1.0, Double.NaN, 0.89, 1, 0.2, 0.5, 0.1);
+        true, 1.0, Double.NaN, 0.89, 1, 0.2, 0.5, 0.1, false, -1);
   }
 
   /** The hidden widths. */

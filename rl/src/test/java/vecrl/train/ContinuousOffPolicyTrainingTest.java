@@ -56,7 +56,11 @@ final class ContinuousOffPolicyTrainingTest {
   }
 
   private void resumesExactly(String algo, String env) throws IOException {
-    TrainConfig c = small(algo, env, 7).with("checkpointEvery", "2");
+    resumesExactly(algo, env, Map.of());
+  }
+
+  private void resumesExactly(String algo, String env, Map<String, String> extra) throws IOException {
+    TrainConfig c = small(algo, env, 7).with(extra).with("checkpointEvery", "2");
     Path full = tmp.resolve(algo + "-full"), cut = tmp.resolve(algo + "-cut");
     TrainingRun.train(c, REG, full, List.of(), SCALAR);
     Callback kill = new Callback() {
@@ -91,6 +95,24 @@ final class ContinuousOffPolicyTrainingTest {
   @Test
   void sacResumesExactly() throws IOException {
     resumesExactly("sac", "Pendulum-v1");
+  }
+
+  /** gSDE (MountainCarContinuous's preset turns it on), with new exploration matrices every 10 steps of a collection too. */
+  @Test
+  void sacWithSdeResumesExactly() throws IOException {
+    TrainConfig c = small("sac", "MountainCarContinuous-v0", 1);
+    assertTrue(c.useSde());
+    assertTrue(((MlpSacPolicy) new Trainer(c, REG, SCALAR).network()).usesSde());
+    resumesExactly("sac", "MountainCarContinuous-v0", Map.of("sdeSampleFreq", "10"));
+  }
+
+  @Test
+  void sdeIsRefusedOutsideSacAndWithABadSampleFrequency() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Presets.forEnv("td3", "Pendulum-v1").with("useSde", "true"));
+    assertTrue(e.getMessage().contains("useSde") && e.getMessage().contains("sac"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Presets.forEnv("sac", "Pendulum-v1").with("sdeSampleFreq", "0"));
+    assertTrue(e.getMessage().contains("sdeSampleFreq = 0"), e.getMessage());
   }
 
   @Test

@@ -7,6 +7,19 @@ import vecrl.tensor.KernelChecks.Broadcast;
  * double. Every other backend is tested against it. Select it with {@code -Dvecrl.backend=scalar}.
  */
 public final class ScalarKernels implements Kernels {
+  // The kernels' names in error messages, made once: building "unary " + op on every call allocated
+  // a string per kernel call (about 7 KB per SAC gradient step on this backend).
+  private static final String[] UNARY = names("unary ", UnaryOp.values()), UNARY_BACKWARD = names("unaryBackward ", UnaryOp.values()),
+      BINARY = names("binary ", BinaryOp.values()), BINARY_SCALAR = names("binaryScalar ", BinaryOp.values()),
+      BINARY_BACKWARD = names("binaryBackward ", BinaryOp.values()), REDUCE_ROWS = names("reduceRows ", ReduceOp.values()),
+      REDUCE_COLS = names("reduceCols ", ReduceOp.values()), REDUCE_ALL = names("reduceAll ", ReduceOp.values());
+
+  private static String[] names(String prefix, Enum<?>[] ops) {
+    String[] n = new String[ops.length];
+    for (int i = 0; i < ops.length; i++) n[i] = prefix + ops[i];
+    return n;
+  }
+
 
   @Override
   public String name() {
@@ -36,7 +49,7 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public void unary(UnaryOp op, Tensor x, Tensor out) {
-    KernelChecks.sameShape("unary " + op, x, out);
+    KernelChecks.sameShape(UNARY[op.ordinal()], x, out);
     float[] xd = x.data(), od = out.data();
     int xo = x.offset(), oo = out.offset();
     for (int i = 0, n = x.size(); i < n; i++) od[oo + i] = op.apply(xd[xo + i]);
@@ -44,8 +57,8 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx) {
-    KernelChecks.sameShape("unaryBackward " + op, x, y, gy);
-    KernelChecks.sameShape("unaryBackward " + op, x, gx);
+    KernelChecks.sameShape(UNARY_BACKWARD[op.ordinal()], x, y, gy);
+    KernelChecks.sameShape(UNARY_BACKWARD[op.ordinal()], x, gx);
     for (int i = 0, n = x.size(); i < n; i++) {
       float d = op.derivative(x.data()[x.offset() + i], y.data()[y.offset() + i]);
       gx.data()[gx.offset() + i] += d * gy.data()[gy.offset() + i];
@@ -82,8 +95,8 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-    Broadcast ka = KernelChecks.broadcast("binary " + op, a, out, "left operand");
-    Broadcast kb = KernelChecks.broadcast("binary " + op, b, out, "right operand");
+    Broadcast ka = KernelChecks.broadcast(BINARY[op.ordinal()], a, out, "left operand");
+    Broadcast kb = KernelChecks.broadcast(BINARY[op.ordinal()], b, out, "right operand");
     int rows = out.rows(), cols = out.cols();
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {
@@ -95,13 +108,13 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public void binaryScalar(BinaryOp op, Tensor a, float s, Tensor out) {
-    KernelChecks.sameShape("binaryScalar " + op, a, out);
+    KernelChecks.sameShape(BINARY_SCALAR[op.ordinal()], a, out);
     for (int i = 0, n = a.size(); i < n; i++) out.data()[out.offset() + i] = op.apply(a.data()[a.offset() + i], s);
   }
 
   @Override
   public void binaryBackward(BinaryOp op, Tensor a, Tensor b, Tensor gy, Tensor ga, Tensor gb) {
-    String name = "binaryBackward " + op;
+    String name = BINARY_BACKWARD[op.ordinal()];
     Broadcast ka = KernelChecks.broadcast(name, a, gy, "left operand");
     Broadcast kb = KernelChecks.broadcast(name, b, gy, "right operand");
     if (ga != null && ga.size() != a.size()) {
@@ -151,7 +164,7 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public void reduceRows(ReduceOp op, Tensor x, Tensor out) {
-    KernelChecks.reduce("reduceRows " + op, x, out, x.rows(), "rows");
+    KernelChecks.reduce(REDUCE_ROWS[op.ordinal()], x, out, x.rows(), "rows");
     for (int r = 0; r < x.rows(); r++) {
       out.data()[out.offset() + r] = (float) reduce(op, x.data(), x.offset() + r * x.cols(), x.cols(), 1);
     }
@@ -159,7 +172,7 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public void reduceCols(ReduceOp op, Tensor x, Tensor out) {
-    KernelChecks.reduce("reduceCols " + op, x, out, x.cols(), "columns");
+    KernelChecks.reduce(REDUCE_COLS[op.ordinal()], x, out, x.cols(), "columns");
     for (int c = 0; c < x.cols(); c++) {
       out.data()[out.offset() + c] = (float) reduce(op, x.data(), x.offset() + c, x.rows(), x.cols());
     }
@@ -167,7 +180,7 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public void reduceAll(ReduceOp op, Tensor x, Tensor out) {
-    KernelChecks.reduce("reduceAll " + op, x, out, 1, "value");
+    KernelChecks.reduce(REDUCE_ALL[op.ordinal()], x, out, 1, "value");
     out.data()[out.offset()] = (float) reduce(op, x.data(), x.offset(), x.size(), 1);
   }
 
