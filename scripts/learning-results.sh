@@ -25,7 +25,7 @@ ROWS=(
   "novel-lstm;LSTM 64, shared (the preset);--env CartPoleNoVel-v1 --policy lstm;400;3"
   "novel-gru;GRU 64, shared (\`--policy gru\`, same preset values);--env CartPoleNoVel-v1 --policy gru;400;3"
   "novel-mlp;MLP 64-64, same preset;--env CartPoleNoVel-v1 --policy mlp;400;0"
-  "catch-a2c;Catch-v0 (pixels) | A2C, SeedCnnPolicy | \`--env Catch-v0 --algo a2c --policy SeedCnnPolicy\` (100 greedy episodes);--env Catch-v0 --algo a2c --policy SeedCnnPolicy --set evalEpisodes=100;0.9;5"
+  "catch-a2c;Catch-v0 (pixels) | A2C, SeedCnnPolicy | \`--env Catch-v0 --algo a2c --policy SeedCnnPolicy\` (100 greedy episodes);--env Catch-v0 --algo a2c --policy SeedCnnPolicy --kernel-threads 1 --set evalEpisodes=100;0.9;5"
   "cartpole-dqn;CartPole-v1 | DQN | \`--algo dqn --kernel-threads 1\` (zoo preset);--algo dqn --kernel-threads 1;475;3"
   "acrobot-dqn;Acrobot-v1 | DQN | \`--algo dqn --env Acrobot-v1 --kernel-threads 1\` (zoo preset);--algo dqn --env Acrobot-v1 --kernel-threads 1;-100;3"
   "pendulum-sac;Pendulum-v1 | SAC | \`--algo sac --env Pendulum-v1\`;--algo sac --env Pendulum-v1 --kernel-threads 1;-200;4"

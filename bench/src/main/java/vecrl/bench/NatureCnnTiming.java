@@ -21,10 +21,10 @@ import vecrl.tensor.VectorKernels;
  * input takes no gradient (it is the observation). scripts/naturecnn_torch.py times the same
  * network in PyTorch, and scripts/naturecnn-bench.sh runs the two alternately.
  *
- * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar vecrl.bench.NatureCnnTiming BATCH ROUNDS</pre>
+ * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar vecrl.bench.NatureCnnTiming BATCH ROUNDS [WARMUP_SECONDS]</pre>
  *
  * Prints one line: the batch, the median and the best milliseconds per forward + backward over
- * ROUNDS timed steps after 3 s of warm-up, and the bytes allocated per step.
+ * ROUNDS timed steps after at least WARMUP_SECONDS (default 3) and 5 steps of warm-up, and the bytes allocated per step.
  */
 public final class NatureCnnTiming {
   private NatureCnnTiming() {}
@@ -32,6 +32,7 @@ public final class NatureCnnTiming {
   public static void main(String[] args) {
     int batch = args.length > 0 ? Integer.parseInt(args[0]) : 32;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    double warmSeconds = args.length > 2 ? Double.parseDouble(args[2]) : 3;
     Kernels k = VectorKernels.create(1);
     Rng rng = new Rng(1);
     Conv2d c1 = new Conv2d("c1", 84, 84, 4, 32, 8, 4, 0, Init.UNIFORM, rng);
@@ -53,8 +54,8 @@ public final class NatureCnnTiming {
       Var loss = fc.forward(h.flatten(), Activation.RELU).mean();
       tape.backward(loss);
     };
-    long warmEnd = System.nanoTime() + 3_000_000_000L;
-    while (System.nanoTime() < warmEnd) step.run();
+    long warmEnd = System.nanoTime() + (long) (warmSeconds * 1e9);
+    for (int warm = 0; warm < 5 || System.nanoTime() < warmEnd; warm++) step.run();
     var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().threadId();
     double[] ms = new double[rounds];

@@ -90,6 +90,11 @@ public final class OnnxExport {
     String x = observation(g, policy.observationSize(), norm);
     g.input("state_in", OnnxGraph.FLOAT, null, (long) policy.memorySize());
     RecurrentPolicyConfig c = policy.config();
+    if (c.layerNorm() || c.layers() != 1) {
+      throw new IllegalArgumentException("ONNX export: a recurrent policy with " + (c.layerNorm() ? "layer-normalised LSTM cells" : "")
+          + (c.layerNorm() && c.layers() != 1 ? " and " : "") + (c.layers() != 1 ? c.layers() + " stacked layers" : "")
+          + " is not exported yet; the exporter writes one plain LSTM or GRU layer");
+    }
     ParameterSet params = policy.parameters();
     int sharedLayers = c.netArch().shared().length;
     RecurrentCell actorCell = policy.cell(), criticCell = policy.criticCell();

@@ -47,6 +47,18 @@ class OnnxRecurrentExportTest {
         new Rng(3)));
   }
 
+  /** Layer-normalised cells and stacked layers are not written yet: a clear error, and no file. */
+  @Test void layerNormAndStackedLayersAreRefusedClearly() {
+    for (RecurrentPolicyConfig c : List.of(RecurrentPolicyConfig.of("[lstm:8, {}]", true).withLayerNorm(true),
+        RecurrentPolicyConfig.of("[gru:8, {}]", false).withLayers(2))) {
+      Path file = dir.resolve("refused.onnx");
+      var policy = new RecurrentActorCriticPolicy(OBS, new Discrete(3), c, new Rng(1));
+      var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> OnnxExport.export(policy, null, file));
+      assertTrue(e.getMessage().contains(c.layerNorm() ? "layer-normalised" : "2 stacked layers"), e.getMessage());
+      assertTrue(!java.nio.file.Files.exists(file), "no file is written");
+    }
+  }
+
   private void check(RecurrentActorCriticPolicy policy) throws Exception {
     Path file = dir.resolve("recurrent.onnx");
     OnnxExport.export(policy, null, file);

@@ -27,7 +27,7 @@ import vecrl.tensor.Tensor;
  * <p><b>Memory.</b> A row of packed state has {@link #stateSize()} floats: {@code [h]} for a GRU,
  * {@code [h | c]} for an LSTM.
  */
-public abstract sealed class RecurrentCell permits LSTMCell, GRUCell {
+public abstract sealed class RecurrentCell permits LSTMCell, GRUCell, LayerNormLSTMCell {
   /** The state of a batch on a tape: {@code h} [B, H] and, for an LSTM, {@code c} [B, H] (null for a GRU). */
   public record State(Var h, Var c) {}
 
@@ -66,10 +66,19 @@ public abstract sealed class RecurrentCell permits LSTMCell, GRUCell {
   /** Floats in one row of packed state: H for a GRU, 2H ({@code [h | c]}) for an LSTM. */
   public abstract int stateSize();
 
-  /** Appends ih.weight, ih.bias, hh.weight, hh.bias. */
+  /** Appends ih.weight, ih.bias, hh.weight, hh.bias, then any parameters of the cell's own (a layer-normalised LSTM's gains and shifts). */
   public final void addParameters(ParameterSet set) {
     ih.addParameters(set);
     hh.addParameters(set);
+    addOwnParameters(set);
+  }
+
+  /** Parameters beyond the two projections; none by default. */
+  void addOwnParameters(ParameterSet set) {}
+
+  /** The input projection of x [rows, in] on the tape, [rows, gates·H]: {@code x W_ihᵀ + b_ih} by default. */
+  Var project(Var x) {
+    return ih.forward(x, Activation.IDENTITY);
   }
 
   /** One step on the tape from the input projection {@code xp} [B, gates·H] of the inputs. */
@@ -81,7 +90,7 @@ public abstract sealed class RecurrentCell permits LSTMCell, GRUCell {
   /** One step of a batch: x [B, in], state of B rows; returns the new state. */
   public final State step(Var x, State s) {
     checkState(s, x.value().rows());
-    return advance(ih.forward(x, Activation.IDENTITY), s);
+    return advance(project(x), s);
   }
 
   /**
@@ -105,7 +114,7 @@ public abstract sealed class RecurrentCell permits LSTMCell, GRUCell {
           + ", expected " + steps * b + " values (" + steps + " steps x " + b + " sequences)");
     }
     Tape tape = x.tape();
-    Var xp = ih.forward(x, Activation.IDENTITY);
+    Var xp = project(x);
     if (steps == 1) {
       State s = advance(xp, reset(tape, start, keep, 0, b));
       return new Unrolled(s.h(), s);

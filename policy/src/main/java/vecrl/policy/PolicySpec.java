@@ -23,7 +23,8 @@ import vecrl.tensor.Rng;
  * kind=MlpActorCriticPolicy | RecurrentActorCriticPolicy
  * observationSpace=Box(shape=[4], low=[...], high=[...])      exact, as Structure.describe
  * actionSpace=Discrete(n=2, start=0)
- * config.*=...                                               every field of the network config
+ * config.*=...                                               every field of the network config (a recurrent
+ *                                                            config's layerNorm and layers only when not false and 1)
  * normalizer.clip=, normalizer.epsilon=, normalizer.count=,   only with a normaliser; doubles in
  * normalizer.mean=, normalizer.var=                           Java's round-trip decimal form
  * provenance.*=...                                           free text: vecrl, git, jdk, backend, env, ...
@@ -77,6 +78,9 @@ public record PolicySpec(ActorCriticPolicy skeleton, ObservationNormalizer norma
         m.put("config.logStdInit", hex(c.logStdInit()));
         m.put("config.orthogonalInit", "" + c.orthogonalInit());
         m.put("config.squash", "" + c.squash());
+        // written only when set, so that a one-layer plain policy's spec text is what it always was
+        if (c.layerNorm()) m.put("config.layerNorm", "true");
+        if (c.layers() != 1) m.put("config.layers", "" + c.layers());
       }
       default -> throw new IllegalArgumentException("PolicySpec: " + policy.getClass().getName()
           + " cannot describe itself; a self-describing file holds an MlpActorCriticPolicy or a RecurrentActorCriticPolicy");
@@ -127,6 +131,11 @@ public record PolicySpec(ActorCriticPolicy skeleton, ObservationNormalizer norma
     float logStd = value(m, "config.logStdInit", PolicySpec::unhex);
     boolean ortho = value(m, "config.orthogonalInit", PolicySpec::bool), squash = value(m, "config.squash", PolicySpec::bool);
     String arch = need(m, "config.netArch");
+    boolean layerNorm = m.containsKey("config.layerNorm") && value(m, "config.layerNorm", PolicySpec::bool);
+    int layers = m.containsKey("config.layers") ? integer(m, "config.layers") : 1;
+    if (layers < 1 || layers > RecurrentPolicyConfig.MAX_LAYERS) {
+      throw new IllegalArgumentException("config.layers " + layers + ", expected 1 to " + RecurrentPolicyConfig.MAX_LAYERS);
+    }
     long head = Math.max(2L * act.actionWidth(), act.maskWidth()) + 1, bound;
     if (kind.equals(MLP) && arch.equals("none")) {
       int fs = integer(m, "config.featureSize");
@@ -137,7 +146,8 @@ public record PolicySpec(ActorCriticPolicy skeleton, ObservationNormalizer norma
       NetArch a = value(m, "config.netArch", NetArch::parse);
       long[] trunk = widths(obs.flatSize(), a.shared());
       long last = trunk[trunk.length - 1], h = a.cell() == null ? 0 : a.cell().size();
-      bound = chain(trunk) + (h == 0 ? 0 : 4 * (last + h + 2) * h);
+      // every layer: 4 gate blocks of (in + h + 2) h, plus at most 18 h of layer-norm gains and shifts
+      bound = chain(trunk) + (h == 0 ? 0 : 4 * (last + h + 2) * h + (layers - 1) * 4 * (2 * h + 2) * h + layers * 18 * h);
       long top = h == 0 ? last : h;
       bound += chain(append(widths(top, a.pi()), head)) + chain(append(widths(top, a.vf()), 1));
       if (h != 0) bound *= 2;
@@ -154,7 +164,7 @@ public record PolicySpec(ActorCriticPolicy skeleton, ObservationNormalizer norma
             integer(m, "config.actionDepth"), activation, logStd, ortho, squash, arch.equals("none") ? null : value(m, "config.netArch", NetArch::parse)),
             new Rng(0));
         case RECURRENT -> new RecurrentActorCriticPolicy(obs, act, new RecurrentPolicyConfig(value(m, "config.netArch", NetArch::parse),
-            value(m, "config.sharedCell", PolicySpec::bool), activation, ortho, logStd, squash), new Rng(0));
+            value(m, "config.sharedCell", PolicySpec::bool), activation, ortho, logStd, squash, layerNorm, layers), new Rng(0));
         default -> throw new IllegalArgumentException("kind " + Text.quote(kind) + " is not one this build can rebuild; expected " + MLP + " or " + RECURRENT);
       };
     } catch (IllegalArgumentException e) {

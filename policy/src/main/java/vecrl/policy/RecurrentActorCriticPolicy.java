@@ -18,12 +18,15 @@ import vecrl.nn.Linear;
 import vecrl.nn.MLP;
 import vecrl.nn.NetArch;
 import vecrl.nn.RecurrentCell;
+import vecrl.nn.RecurrentStack;
 import vecrl.space.Space;
 import vecrl.tensor.Rng;
 import vecrl.tensor.Tensor;
 
 /**
- * An actor-critic policy with a recurrent cell ({@link LSTMCell} or {@link GRUCell}); its {@link
+ * An actor-critic policy with a recurrent cell ({@link LSTMCell} or {@link GRUCell}, or a
+ * layer-normalised {@link vecrl.nn.LayerNormLSTMCell} with {@link RecurrentPolicyConfig#layerNorm()}),
+ * or a stack of them ({@link RecurrentPolicyConfig#layers()}, a {@link RecurrentStack}); its {@link
  * PolicyState#memory()} is the cell state. The network, from a {@link NetArch} spec with a
  * recurrent entry ({@code [8, lstm:64, {pi: [10], vf: [5, 10]}]}):
  *
@@ -38,7 +41,7 @@ import vecrl.tensor.Tensor;
  * actor's trunk is named {@code actor.shared} and {@code actor.lstm} (or {@code .gru}).
  *
  * <p><b>Memory.</b> {@link #memorySize()} floats per row: the actor cell's packed state ({@code [h |
- * c]} for an LSTM, {@code [h]} for a GRU), then the critic cell's when separate. {@link #reset}
+ * c]} for an LSTM, {@code [h]} for a GRU; layer by layer for a stack), then the critic cell's when separate. {@link #reset}
  * gives zeros; {@link #startEpisode} zeroes a state in place.
  *
  * <p><b>Calls.</b>
@@ -73,7 +76,7 @@ public final class RecurrentActorCriticPolicy extends ActorCriticPolicy {
 
   private final RecurrentPolicyConfig config;
   private final MLP encoder, criticEncoder;
-  private final RecurrentCell cell, criticCell;
+  private final RecurrentStack cell, criticCell;
   private final MLP pi, vf, valueHead;
   private final ActionLayer actionLayer;
   private final ParameterSet params = new ParameterSet();
@@ -93,13 +96,13 @@ public final class RecurrentActorCriticPolicy extends ActorCriticPolicy {
     String actor = config.sharedCell() ? "" : "actor.";
     int[] trunk = prepend(observationSize(), arch.shared());
     encoder = MLP.ofSizes(actor + "shared", trunk, act, act, hidden, hidden, rng);
-    cell = newCell(spec, actor + spec.kind(), encoder.outSize(), rng);
+    cell = newCell(spec, actor + spec.kind(), encoder.outSize(), config, rng);
     if (config.sharedCell()) {
       criticEncoder = null;
       criticCell = null;
     } else {
       criticEncoder = MLP.ofSizes("critic.shared", trunk, act, act, hidden, hidden, rng);
-      criticCell = newCell(spec, "critic." + spec.kind(), criticEncoder.outSize(), rng);
+      criticCell = newCell(spec, "critic." + spec.kind(), criticEncoder.outSize(), config, rng);
     }
     pi = MLP.ofSizes("pi", prepend(spec.size(), arch.pi()), act, act, hidden, hidden, rng);
     vf = MLP.ofSizes("vf", prepend(spec.size(), arch.vf()), act, act, hidden, hidden, rng);
@@ -123,8 +126,8 @@ public final class RecurrentActorCriticPolicy extends ActorCriticPolicy {
     scratchWidth = w;
   }
 
-  private static RecurrentCell newCell(NetArch.Cell spec, String name, int in, Rng rng) {
-    return spec.kind().equals("lstm") ? new LSTMCell(name, in, spec.size(), rng) : new GRUCell(name, in, spec.size(), rng);
+  private static RecurrentStack newCell(NetArch.Cell spec, String name, int in, RecurrentPolicyConfig config, Rng rng) {
+    return new RecurrentStack(spec.kind(), name, in, spec.size(), config.layers(), config.layerNorm(), rng);
   }
 
   private static int[] prepend(int first, int[] rest) {
@@ -145,10 +148,14 @@ public final class RecurrentActorCriticPolicy extends ActorCriticPolicy {
   }
 
   public RecurrentPolicyConfig config() { return config; }
-  /** The actor's cell (the only one when shared). */
-  public RecurrentCell cell() { return cell; }
-  /** The critic's own cell, or null when the cell is shared. */
-  public RecurrentCell criticCell() { return criticCell; }
+  /** The actor's cell (the only one when shared); with stacked layers, the first layer ({@link #stack()} has them all). */
+  public RecurrentCell cell() { return cell.layer(0); }
+  /** The critic's own cell, or null when the cell is shared; with stacked layers, the first layer. */
+  public RecurrentCell criticCell() { return criticCell == null ? null : criticCell.layer(0); }
+  /** The actor's recurrent layers (the only ones when shared). */
+  public RecurrentStack stack() { return cell; }
+  /** The critic's own recurrent layers, or null when shared. */
+  public RecurrentStack criticStack() { return criticCell; }
   public MLP policyBranch() { return pi; }
   public MLP valueBranch() { return vf; }
   public ActionLayer actionLayer() { return actionLayer; }
@@ -196,25 +203,26 @@ public final class RecurrentActorCriticPolicy extends ActorCriticPolicy {
     Var m = tape.input(memory);
     Var actorH, criticH, last;
     if (criticCell == null) {
-      RecurrentCell.Unrolled u = cell.unroll(encoder.forward(observations), steps, cell.unpack(m), keep);
+      RecurrentStack.Unrolled u = cell.unroll(encoder.forward(observations), steps, m, keep);
       actorH = criticH = u.outputs();
-      last = cell.pack(u.last());
+      last = u.last();
     } else {
-      RecurrentCell.Unrolled ua = cell.unroll(encoder.forward(observations), steps, cell.unpack(m.sliceCols(0, actorStateSize)), keep);
-      RecurrentCell.Unrolled uc = criticCell.unroll(criticEncoder.forward(observations), steps,
-          criticCell.unpack(m.sliceCols(actorStateSize, memorySize)), keep);
+      RecurrentStack.Unrolled ua = cell.unroll(encoder.forward(observations), steps, m.sliceCols(0, actorStateSize), keep);
+      RecurrentStack.Unrolled uc = criticCell.unroll(criticEncoder.forward(observations), steps, m.sliceCols(actorStateSize, memorySize),
+          keep);
       actorH = ua.outputs();
       criticH = uc.outputs();
-      last = tape.concatCols(cell.pack(ua.last()), criticCell.pack(uc.last()));
+      last = tape.concatCols(ua.last(), uc.last());
     }
     Var out = actionLayer.mlp().forward(pi.forward(actorH));
     Distribution d = actionLayer.distribution(out, masks);
     return new Pass(d, out, valueHead.forward(vf.forward(criticH)), last);
   }
 
-  /** e.g. {@code [h | c] of lstm:64 (128 floats)}. */
+  /** e.g. {@code [h | c] of the lstm, hidden 64}. */
   private String memoryLayout() {
     String one = cell.kind().equals("lstm") ? "[h | c]" : "[h]";
+    if (cell.layerCount() > 1) one = one + " per layer, " + cell.layerCount() + " layers";
     return (criticCell == null ? one + " of the " + cell.kind() : "actor " + one + " then critic " + one) + ", hidden "
         + cell.hiddenSize();
   }
@@ -304,20 +312,25 @@ public final class RecurrentActorCriticPolicy extends ActorCriticPolicy {
 
   // ---- RLlib ----
 
-  /** Floats of each state component, in RLlib's state-list order (h, c per LSTM; h per GRU; actor's first). */
+  /**
+   * Floats of each state component, in RLlib's state-list order (h, c per LSTM layer; h per GRU
+   * layer; layer by layer; the actor's first), which is also the order of a packed memory row.
+   */
   public int[] stateSizes() {
     int h = cell.hiddenSize();
     int per = cell.kind().equals("lstm") ? 2 : 1;
-    int[] s = new int[per * (criticCell == null ? 1 : 2)];
+    int[] s = new int[per * cell.layerCount() * (criticCell == null ? 1 : 2)];
     java.util.Arrays.fill(s, h);
     return s;
   }
 
   private String stateName(int i) {
     boolean lstm = cell.kind().equals("lstm");
+    int per = lstm ? 2 : 1, perOwner = per * cell.layerCount();
     String part = lstm ? (i % 2 == 0 ? "h" : "c") : "h";
-    String owner = criticCell == null ? "" : (i < (lstm ? 2 : 1) ? "actor " : "critic ");
-    return owner + part + " of the " + cell.kind();
+    String owner = criticCell == null ? "" : (i < perOwner ? "actor " : "critic ");
+    String layer = cell.layerCount() == 1 ? "" : " layer " + (i % perOwner) / per;
+    return owner + part + " of the " + cell.kind() + layer;
   }
 
   /** RLlib's {@code get_initial_state}: one zero tensor [size] per state component ({@link #stateSizes()}). */
@@ -407,7 +420,8 @@ public final class RecurrentActorCriticPolicy extends ActorCriticPolicy {
   protected void describeHyperparameters(Structure s) {
     s.add("config", config);
     s.add("recurrent", cell.kind() + " hidden " + cell.hiddenSize() + (criticCell == null ? " shared" : " separate")
-        + ", memory " + memorySize);
+        + ", memory " + memorySize + (cell.layerCount() > 1 || cell.layerNorm() ? ", layers " + cell.layerCount()
+        + (cell.layerNorm() ? ", layer norm" : "") : ""));
     for (String line : describe().split("\n")) s.add("stage", line);
   }
 
@@ -454,7 +468,7 @@ public final class RecurrentActorCriticPolicy extends ActorCriticPolicy {
   }
 
   private float actionRow(PolicyState state, float[] mem, int mo, Rng rng, Tensor mask, float[][] s) {
-    float[] p = actionLayer.mlp().forwardRow(pi.forwardRow(mem, mo, s[2], s[3], s[7]), 0, s[4], s[5], s[7]);
+    float[] p = actionLayer.mlp().forwardRow(pi.forwardRow(mem, mo + cell.outputOffset(), s[2], s[3], s[7]), 0, s[4], s[5], s[7]);
     float[] a = s[6];
     float lp = actionLayer.actRow(p, mask == null ? null : mask.data(), mask == null ? 0 : mask.offset(), rng, a);
     Tensor out = state.action();
@@ -463,7 +477,7 @@ public final class RecurrentActorCriticPolicy extends ActorCriticPolicy {
   }
 
   private float valueRow(float[] mem, int mo, float[][] s) {
-    int at = mo + (criticCell == null ? 0 : actorStateSize);
+    int at = mo + (criticCell == null ? cell.outputOffset() : actorStateSize + criticCell.outputOffset());
     return valueHead.forwardRow(vf.forwardRow(mem, at, s[2], s[3], s[7]), 0, s[4], s[5], s[7])[0];
   }
 

@@ -19,7 +19,8 @@ import vecrl.tensor.Rng;
  * <ul>
  *   <li>{@code mlp}, {@code lstm}, {@code gru}: a built-in policy made from the config's network keys
  *       ({@code netArch} or {@code hidden}, {@code activation}, {@code orthoInit}, {@code logStdInit},
- *       {@code squash}; for a recurrent one {@code cellSize} and {@code sharedCell});
+ *       {@code squash}; for a recurrent one {@code cellSize} and {@code sharedCell}, and in {@code
+ *       policyArgs} {@code layer_norm=true} and {@code n_lstm_layers=N});
  *   <li>a name in the {@link PolicyRegistry} (for example {@code MlpPolicy}, or a user's policy
  *       registered by a {@link vecrl.policy.PolicyProvider}), with {@code policyArgs};
  *   <li>{@code class:NAME}: a user's {@link ActorCriticPolicy} subclass with a public constructor
@@ -57,8 +58,28 @@ public final class Policies {
     if (!config.recurrent()) throw new IllegalArgumentException("recurrentConfig: policy = " + config.policy() + " is not recurrent");
     NetArch a = netArch(config);
     if (a.cell() == null) a = new NetArch(a.shared(), a.pi(), a.vf(), new NetArch.Cell(config.policy(), config.cellSize()));
+    boolean layerNorm = false;
+    int layers = 1;
+    for (var e : PolicyRegistry.parseArgs(config.policyArgs()).entrySet()) {
+      String v = e.getValue();
+      switch (e.getKey()) {
+        case "layer_norm" -> {
+          if (!v.equals("true") && !v.equals("false")) throw new IllegalArgumentException("policyArgs: layer_norm=" + v + ", expected true or false");
+          layerNorm = v.equals("true");
+        }
+        case "n_lstm_layers" -> {
+          try {
+            layers = Integer.parseInt(v);
+          } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException("policyArgs: n_lstm_layers=" + v + ", expected a whole number of stacked layers");
+          }
+        }
+        default -> throw new IllegalArgumentException("policyArgs: \"" + e.getKey() + "\" is not an argument of policy " + config.policy()
+            + "; it takes layer_norm (true|false) and n_lstm_layers (stacked layers, default 1)");
+      }
+    }
     return new RecurrentPolicyConfig(a, config.sharedCell(), config.activation(), config.orthoInit(), (float) config.logStdInit(),
-        config.squash());
+        config.squash(), layerNorm, layers);
   }
 
   private static NetArch netArch(TrainConfig config) {

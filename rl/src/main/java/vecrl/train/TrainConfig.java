@@ -84,7 +84,8 @@ import vecrl.nn.Activation;
  *     recurrent policy's cell before the branches
  * @param squash tanh-squashed Gaussian actions for Box action spaces (built-in feed-forward policy)
  * @param policyArgs arguments of a registry policy ({@code policy} names a {@link
- *     vecrl.policy.PolicyRegistry} entry), as {@code key=value} pairs
+ *     vecrl.policy.PolicyRegistry} entry), as {@code key=value} pairs; for {@code lstm} and {@code
+ *     gru}, {@code layer_norm=true} and {@code n_lstm_layers=N}
  * @param klCoeff PPO's adaptive KL penalty coefficient, RLlib's {@code kl_coeff} (0: off)
  * @param klTarget the KL the adaptive coefficient steers to, RLlib's {@code kl_target}
  * @param normAdvBatch standardise advantages over the whole rollout after postprocessing, instead of

@@ -83,6 +83,9 @@ final class Gemm {
    * Packs op(B) (k x n; element (p, j) at {@code bd[bo + p * brs + j * bcs]}) into panels of NR
    * columns: panel q holds rows p = 0 .. k-1 of columns q*NR .. q*NR+NR-1, zero-padded.
    */
+  /** Rows of a panel packed together from a strided B (16 floats: one 64-byte line of a contiguous source row). */
+  private static final int PACK_TILE = 16;
+
   static void packB(float[] bd, int bo, int brs, int bcs, int k, int n, float[] pb) {
     int panels = (n + NR - 1) / NR;
     for (int q = 0; q < panels; q++) {
@@ -99,12 +102,19 @@ final class Gemm {
           }
         }
       } else {
-        for (int jj = 0; jj < NR; jj++) {
-          if (jj < nc) {
-            int src = bo + (j0 + jj) * bcs;
-            for (int p = 0; p < k; p++) pb[base + p * NR + jj] = bd[src + p * brs];
-          } else {
-            for (int p = 0; p < k; p++) pb[base + p * NR + jj] = 0f;
+        // Strided B (a transposed weight): tiles of PACK_TILE rows of the panel at a time, so that the
+        // writes stay within a few KB and each source cache line is read once per tile (a column at a
+        // time over the whole of k wrote the panel with a stride of NR floats: measured 2.5 times
+        // slower on a [512, 3136] weight). The same values land in the same places.
+        for (int p0 = 0; p0 < k; p0 += PACK_TILE) {
+          int p1 = Math.min(k, p0 + PACK_TILE);
+          for (int jj = 0; jj < NR; jj++) {
+            if (jj < nc) {
+              int src = bo + (j0 + jj) * bcs;
+              for (int p = p0; p < p1; p++) pb[base + p * NR + jj] = bd[src + p * brs];
+            } else {
+              for (int p = p0; p < p1; p++) pb[base + p * NR + jj] = 0f;
+            }
           }
         }
       }

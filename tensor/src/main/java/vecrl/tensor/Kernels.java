@@ -143,8 +143,10 @@ public interface Kernels {
    * @param w [outChannels, kernelH * kernelW * channels]
    * @param bias outChannels values, or null
    * @param act a unary op, or null for none
-   * @param cols Modified: scratch of [outRows, patchSize]; holds {@code im2col(x)} afterwards, which
-   *     {@link #conv2dBackward} reads
+   * @param cols Modified: scratch of [outRows, patchSize]; this default leaves {@code im2col(x)} in
+   *     it, which the default {@link #conv2dBackward} reads (a backend whose conv2d does not fill it,
+   *     as the vector backend's direct convolution, makes the patches in its own conv2dBackward);
+   *     pass the same buffer to both
    * @param out Modified. [outRows, outChannels] (NHWC output as a matrix); must not overlap the others.
    */
   default void conv2d(Tensor x, Tensor w, Tensor bias, UnaryOp act, Conv2dGeometry g, Tensor cols, Tensor out) {
@@ -160,8 +162,9 @@ public interface Kernels {
    * pre-activation): {@code gw += gy^T . cols}, {@code gb += column sums of gy}, {@code gx +=
    * col2im(gy . w)}. Each gradient may be null when it is not needed.
    *
-   * @param cols Modified: on entry it must hold {@code im2col(x)}, as {@link #conv2d} left it (the
-   *     scalar reference reads {@code x} instead); afterwards it holds {@code gy . w}
+   * @param cols Modified: on entry it must hold what this backend's {@link #conv2d} left in it (for
+   *     this default, {@code im2col(x)}; the scalar reference reads {@code x} instead); afterwards it
+   *     holds {@code gy . w}
    * @param gx Modified (accumulated), or null. NHWC, the input's size.
    * @param gw Modified (accumulated), or null. [outChannels, patchSize].
    * @param gb Modified (accumulated), or null. outChannels values.

@@ -712,9 +712,152 @@ public final class VectorKernels implements Kernels {
     }
   }
 
+  /** Output positions in one register block of the direct convolution. */
+  private static final int CONV_POSITIONS = 6;
+
+  /**
+   * Whether {@link #conv2d} runs the direct convolution for {@code g}: output channels a multiple of
+   * two vectors and no padding (NatureCNN's layers). Otherwise it runs im2col + the fused GEMM.
+   */
+  static boolean directConv(Conv2dGeometry g) {
+    return g.outChannels() % (2 * L) == 0 && g.padding() == 0 && g.outRows() > 0;
+  }
+
+  /**
+   * The direct convolution where {@link #directConv} allows it: no patch matrix; a register block of
+   * 6 output positions (consecutive over the whole batch) x 2 vectors of output channels, walking the
+   * kernel window with one broadcast input value per position against the weight transposed to
+   * [patch, outChannels] (packed per call into the kernels' scratch), bias and activation on the way
+   * out. Measured faster than im2col + GEMM on all three NatureCNN layers (bench
+   * Conv2dChoiceTiming; README, Images). Each output element is one chain of FMAs in (kh, kw, c)
+   * order, so results do not depend on the thread count. It leaves {@code cols} untouched: {@link
+   * #conv2dBackward} makes the patches itself for such geometries. Other geometries: the interface's
+   * im2col + {@link #linear}.
+   */
+  @Override
+  public void conv2d(Tensor x, Tensor w, Tensor bias, UnaryOp act, Conv2dGeometry g, Tensor cols, Tensor out) {
+    if (!directConv(g)) {
+      Kernels.super.conv2d(x, w, bias, act, g, cols, out);
+      return;
+    }
+    g.checkInput("conv2d", x);
+    g.checkWeight("conv2d", w);
+    g.checkBias("conv2d", bias);
+    g.checkMatrix("conv2d", "output", out, g.outRows(), g.outChannels());
+    int oc = g.outChannels(), patch = g.patchSize(), rows = g.outRows(), need = patch * oc;
+    float[] buf = scratch.getAndSet(null);
+    if (buf == null || buf.length < need) buf = new float[need];
+    final float[] wt = buf;
+    float[] wd = w.data();
+    for (int o = 0, wo = w.offset(); o < oc; o++) for (int q = 0; q < patch; q++) wt[q * oc + o] = wd[wo + o * patch + q];
+    long work = (long) rows * patch * oc;
+    int blocks = (rows + CONV_POSITIONS - 1) / CONV_POSITIONS;
+    int tasks = pool == null || work < PARALLEL_MIN_WORK ? 1 : Math.min(pool.threads(), blocks);
+    if (tasks == 1) {
+      convRows(x, wt, bias, act, g, out, 0, rows);
+    } else {
+      int per = ((blocks + tasks - 1) / tasks) * CONV_POSITIONS;
+      pool.run(tasks, t -> convRows(x, wt, bias, act, g, out, t * per, Math.min(rows, (t + 1) * per)));
+    }
+    scratch.set(wt);
+  }
+
+  /** Output positions [r0, r1) of the direct convolution, all output channels; r0 is a multiple of the block. */
+  private static void convRows(Tensor x, float[] wt, Tensor bias, UnaryOp act, Conv2dGeometry g, Tensor out, int r0, int r1) {
+    float[] xd = x.data(), od = out.data(), bd = bias == null ? null : bias.data();
+    int xo = x.offset(), oo = out.offset(), bo = bias == null ? 0 : bias.offset();
+    int oc = g.outChannels(), kh = g.kernelH(), run = g.kernelW() * g.channels(), rowStride = g.width() * g.channels();
+    for (int ob = 0; ob < oc; ob += 2 * L) {
+      int r = r0;
+      for (; r + CONV_POSITIONS <= r1; r += CONV_POSITIONS) {
+        convBlock6(xd, xo + window(r, g), xo + window(r + 1, g), xo + window(r + 2, g), xo + window(r + 3, g), xo + window(r + 4, g),
+            xo + window(r + 5, g), wt, ob, oc, kh, run, rowStride, od, oo + r * oc + ob);
+      }
+      for (; r < r1; r++) convBlock1(xd, xo + window(r, g), wt, ob, oc, kh, run, rowStride, od, oo + r * oc + ob);
+      for (int q = r0; q < r1; q++) convEpilogue(od, oo + q * oc + ob, bd, bo + ob, act);
+    }
+  }
+
+  /** Where output position r's window starts in the image batch (padding 0). */
+  private static int window(int r, Conv2dGeometry g) {
+    int per = g.outHeight() * g.outWidth(), n = r / per, rem = r - n * per, i = rem / g.outWidth(), j = rem - i * g.outWidth();
+    return ((n * g.height() + i * g.stride()) * g.width() + j * g.stride()) * g.channels();
+  }
+
+  /** Bias and activation on two vectors of channels of one output position, in place. */
+  private static void convEpilogue(float[] od, int o, float[] bd, int b, UnaryOp act) {
+    for (int v = 0; v < 2; v++, o += L, b += L) {
+      FloatVector y = load(od, o);
+      if (bd != null) y = y.add(load(bd, b));
+      if (act == UnaryOp.RELU) y = y.max(0f);
+      y.intoArray(od, o);
+      if (act != null && act != UnaryOp.RELU) for (int i = 0; i < L; i++) od[o + i] = act.apply(od[o + i]);
+    }
+  }
+
+  /** Six output positions (windows at x0 .. x5) x 2 vectors of channels from {@code ob}: plain sums into {@code od}. */
+  private static void convBlock6(float[] x, int x0, int x1, int x2, int x3, int x4, int x5, float[] wt, int ob, int oc, int kh, int run,
+      int rowStride, float[] od, int o0) {
+    FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
+    FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
+    for (int r = 0; r < kh; r++) {
+      int d = r * rowStride, wb = r * run * oc + ob;
+      for (int q = 0; q < run; q++, d++, wb += oc) {
+        FloatVector w0 = load(wt, wb), w1 = load(wt, wb + L);
+        FloatVector v = FloatVector.broadcast(S, x[x0 + d]);
+        a00 = w0.fma(v, a00);
+        a01 = w1.fma(v, a01);
+        v = FloatVector.broadcast(S, x[x1 + d]);
+        a10 = w0.fma(v, a10);
+        a11 = w1.fma(v, a11);
+        v = FloatVector.broadcast(S, x[x2 + d]);
+        a20 = w0.fma(v, a20);
+        a21 = w1.fma(v, a21);
+        v = FloatVector.broadcast(S, x[x3 + d]);
+        a30 = w0.fma(v, a30);
+        a31 = w1.fma(v, a31);
+        v = FloatVector.broadcast(S, x[x4 + d]);
+        a40 = w0.fma(v, a40);
+        a41 = w1.fma(v, a41);
+        v = FloatVector.broadcast(S, x[x5 + d]);
+        a50 = w0.fma(v, a50);
+        a51 = w1.fma(v, a51);
+      }
+    }
+    a00.intoArray(od, o0);
+    a01.intoArray(od, o0 + L);
+    a10.intoArray(od, o0 + oc);
+    a11.intoArray(od, o0 + oc + L);
+    a20.intoArray(od, o0 + 2 * oc);
+    a21.intoArray(od, o0 + 2 * oc + L);
+    a30.intoArray(od, o0 + 3 * oc);
+    a31.intoArray(od, o0 + 3 * oc + L);
+    a40.intoArray(od, o0 + 4 * oc);
+    a41.intoArray(od, o0 + 4 * oc + L);
+    a50.intoArray(od, o0 + 5 * oc);
+    a51.intoArray(od, o0 + 5 * oc + L);
+  }
+
+  /** One output position: the same chains as {@link #convBlock6}, so the same bits. */
+  private static void convBlock1(float[] x, int x0, float[] wt, int ob, int oc, int kh, int run, int rowStride, float[] od, int o0) {
+    FloatVector a0 = FloatVector.zero(S), a1 = a0;
+    for (int r = 0; r < kh; r++) {
+      int d = r * rowStride, wb = r * run * oc + ob;
+      for (int q = 0; q < run; q++, d++, wb += oc) {
+        FloatVector v = FloatVector.broadcast(S, x[x0 + d]);
+        a0 = load(wt, wb).fma(v, a0);
+        a1 = load(wt, wb + L).fma(v, a1);
+      }
+    }
+    a0.intoArray(od, o0);
+    a1.intoArray(od, o0 + L);
+  }
+
   /**
    * The interface's composition (weight gradient by one matrix multiply, input gradient by a matrix
-   * multiply and col2im) with the bias gradient summed here, row after row, with vector adds.
+   * multiply and col2im) with the bias gradient summed here, row after row, with vector adds. Where
+   * {@link #conv2d} ran the direct convolution, {@code cols} does not hold the patches yet, and the
+   * weight gradient makes them first ({@link #im2col}).
    */
   @Override
   public void conv2dBackward(Tensor x, Tensor w, Tensor gy, Conv2dGeometry g, Tensor cols, Tensor gx, Tensor gw, Tensor gb) {
@@ -724,6 +867,7 @@ public final class VectorKernels implements Kernels {
     g.checkBias("conv2dBackward", gb);
     if (gw != null) {
       g.checkWeight("conv2dBackward weight gradient", gw);
+      if (directConv(g)) im2col(x, g, cols);
       matmul(gy, true, cols, false, gw, 1f);
     }
     if (gb != null) {

@@ -114,6 +114,39 @@ final class Conv2dKernelsTest {
     }
   }
 
+  /**
+   * The vector backend's direct convolution (NatureCNN-like geometries: output channels a multiple of
+   * two vectors, no padding) gives the same bits on one, two and three threads, with a batch whose
+   * output positions are not a multiple of its block of 6, with bias and each activation.
+   */
+  @Test
+  void vectorDirectConvolutionIsTheSameOnEveryThreadCount() {
+    Rng rng = new Rng(14);
+    int oc = 2 * jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+    for (Conv2dGeometry g : new Conv2dGeometry[] {new Conv2dGeometry(10, 20, 20, 4, oc, 8, 8, 4, 0),
+        new Conv2dGeometry(7, 9, 9, 32, 2 * oc, 4, 4, 2, 0), new Conv2dGeometry(3, 7, 5, 3, oc, 3, 2, 1, 0)}) {
+      assertTrue(VectorKernels.directConv(g), g.toString());
+      boolean splits = (long) g.outRows() * g.patchSize() * g.outChannels() >= VectorKernels.PARALLEL_MIN_WORK;
+      assertTrue(splits || g.batch() == 3, g + ": too small for the threads to split it");
+      Tensor x = Checks.random(rng, -1f, 1f, g.batch(), g.height(), g.width(), g.channels());
+      Tensor w = Checks.random(rng, -1f, 1f, g.outChannels(), g.patchSize());
+      Tensor b = Checks.random(rng, -1f, 1f, g.outChannels());
+      for (UnaryOp act : new UnaryOp[] {null, UnaryOp.RELU, UnaryOp.TANH}) {
+        Tensor one = Tensor.full(Float.NaN, g.outRows(), g.outChannels());
+        VectorKernels.create(1).conv2d(x, w, b, act, g, Tensor.zeros(g.outRows(), g.patchSize()), one);
+        for (int threads : new int[] {2, 3}) {
+          Tensor many = Tensor.full(Float.NaN, g.outRows(), g.outChannels());
+          VectorKernels.create(threads).conv2d(x, w, b, act, g, Tensor.zeros(g.outRows(), g.patchSize()), many);
+          Checks.assertBitsEqual(one, many, g + " act " + act + " on " + threads + " threads");
+        }
+        Tensor expected = Tensor.zeros(g.outRows(), g.outChannels()), mag = Tensor.zeros(g.outRows(), g.outChannels());
+        new ScalarKernels().conv2d(x, w, b, act, g, null, expected);
+        new ScalarKernels().conv2d(abs(x), abs(w), abs(b), null, g, null, mag);
+        assertClose(expected, one, mag, g.patchSize() + 1, "direct " + g + " act " + act);
+      }
+    }
+  }
+
   @Test
   void vectorIm2colAndCol2imEqualTheDefaultLoopsBitForBit() {
     Rng rng = new Rng(13);

@@ -107,6 +107,17 @@ class KernelAllocationTest {
       k.conv2d(img, cw, cb, null, cg, cols, cout);
       k.conv2dBackward(img, cw, cgy, cg, cols, gimg, gcw, gcb);
     });
+    // The vector backend's direct convolution (no padding, output channels a multiple of two vectors), and its backward.
+    int doc = 2 * jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+    Conv2dGeometry dg = new Conv2dGeometry(2, 20, 20, 4, doc, 8, 8, 4, 0);
+    Tensor dimg = Tensor.zeros(2, 20, 20, 4), dw = Tensor.zeros(doc, dg.patchSize()), db = Tensor.zeros(doc), dgw = Tensor.zeros(doc, dg.patchSize());
+    Tensor dcols = Tensor.zeros(dg.outRows(), dg.patchSize()), dout = Tensor.zeros(dg.outRows(), doc), dgy = Tensor.zeros(dg.outRows(), doc);
+    for (Tensor t : new Tensor[] {dimg, dw, db, dgy}) r.fillUniform(t, -1f, 1f);
+    ops.put("conv2d direct relu", () -> k.conv2d(dimg, dw, db, UnaryOp.RELU, dg, dcols, dout));
+    ops.put("conv2dBackward after direct", () -> {
+      k.conv2d(dimg, dw, db, null, dg, dcols, dout);
+      k.conv2dBackward(dimg, dw, dgy, dg, dcols, null, dgw, db);
+    });
     // Wide enough (200 columns, 3+ panels of B) for the general path that packs A.
     Tensor wideB = Tensor.zeros(COLS, 200), wideBt = Tensor.zeros(200, COLS), wideC = Tensor.zeros(37, 200);
     Tensor tallA = Tensor.wrap(x.data(), 0, new int[] {37, COLS});
