@@ -36,7 +36,7 @@ final class BenchCommands {
   }
 
   int benchTrain(List<String> args) {
-    Opts o = Main.parse(args, List.of("--steps", "--seed", "--backend", "--env", "--policy", "--envs", "--skip", "--algo"), List.of(), "bench-train");
+    Opts o = Main.parse(args, List.of("--steps", "--seed", "--backend", "--env", "--policy", "--envs", "--skip", "--algo"), List.of("--timeline"), "bench-train");
     main.selectBackend(o);
     long steps = Main.parseLong("--steps", o.get("--steps") == null ? "100000" : o.get("--steps"), 512);
     long seed = o.get("--seed") == null ? 1 : Main.parseLong("--seed", o.get("--seed"), Long.MIN_VALUE);
@@ -82,12 +82,31 @@ final class BenchCommands {
     long t1;
     // DQN's figure is for one thread: vector kernels on one thread (PPO keeps the default backend)
     Kernels kernels = algo.equals("dqn") && Backends.kernels() instanceof VectorKernels ? VectorKernels.create(1) : Backends.kernels();
+    boolean timeline = o.switches().contains("--timeline");
+    if (timeline) out.println("  timeline: iteration, env steps, wall s, training thread CPU s; then over the interval: env steps/s,"
+        + " per env step rollout us, update us");
     try (Trainer t = new Trainer(c, registry, kernels)) {
       double[] m = new double[] {Double.NaN, 0, 0, 0};
+      // The timeline's last mark: wall nanos, CPU nanos, step, rollout and update seconds.
+      double[] tl = new double[] {System.nanoTime(), mx.getCurrentThreadCpuTime(), 0, 0, 0};
+      if (timeline) {
+        out.println(String.format(Locale.ROOT, "  JVM up %.3f s at the start of bench-train; trainer built after %.3f s (CPU %.3f s)",
+            (java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - (tl[0] - t0) / 1e6) / 1e3, (tl[0] - t0) / 1e9, (tl[1] - cpu0) / 1e9));
+      }
       t.run(List.of(new Callback() {
         @Override
         public boolean onIteration(Trainer tr, IterationStats s) {
           last[0] = s;
+          if (timeline && (s.iteration() <= 10 || s.iteration() % 10 == 0)) {
+            double now = System.nanoTime(), cpuNow = mx.getCurrentThreadCpuTime(), dn = s.step() - tl[2];
+            out.println(String.format(Locale.ROOT, "  %4d %,9d %7.3f %7.3f   %,9.0f %8.3f %8.3f", s.iteration(), s.step(), (now - t0) / 1e9,
+                (cpuNow - cpu0) / 1e9, dn / ((now - tl[0]) / 1e9), (tr.rolloutSeconds() - tl[3]) / dn * 1e6, (tr.updateSeconds() - tl[4]) / dn * 1e6));
+            tl[0] = now;
+            tl[1] = cpuNow;
+            tl[2] = s.step();
+            tl[3] = tr.rolloutSeconds();
+            tl[4] = tr.updateSeconds();
+          }
           if (skip > 0 && Double.isNaN(m[0]) && s.step() >= skip) {
             m[0] = System.nanoTime();
             m[1] = s.step();
