@@ -86,7 +86,7 @@ final class BenchCommands {
     if (timeline) out.println("  timeline: iteration, env steps, wall s, training thread CPU s; then over the interval: env steps/s,"
         + " per env step rollout us, update us");
     try (Trainer t = new Trainer(c, registry, kernels)) {
-      double[] m = new double[] {Double.NaN, 0, 0, 0};
+      double[] m = new double[] {Double.NaN, 0, 0, 0, 0};
       // The timeline's last mark: wall nanos, CPU nanos, step, rollout and update seconds.
       double[] tl = new double[] {System.nanoTime(), mx.getCurrentThreadCpuTime(), 0, 0, 0};
       if (timeline) {
@@ -112,6 +112,7 @@ final class BenchCommands {
             m[1] = s.step();
             m[2] = tr.rolloutSeconds();
             m[3] = tr.updateSeconds();
+            m[4] = mx.getCurrentThreadCpuTime();
           }
           return true;
         }
@@ -151,9 +152,11 @@ final class BenchCommands {
     }
     if (mark != null) {
       double s2 = (t1 - mark[0]) / 1e9, n2 = n - mark[1];
-      double r2 = rollout - mark[2], u2 = update - mark[3];
+      double r2 = rollout - mark[2], u2 = update - mark[3], c2 = cpu - (mark[4] - cpu0) / 1e9;
       out.println(String.format(Locale.ROOT, "after the first %,d steps: %,.0f steps in %.2f s, %,.0f env steps/s (%.3f of the FLOP limit);"
           + " per env step: rollout %.3f us, update %.3f us", (long) mark[1], n2, s2, n2 / s2, n2 / s2 / limit, r2 / n2 * 1e6, u2 / n2 * 1e6));
+      out.println(String.format(Locale.ROOT, "  training thread CPU time after the first %,d steps %.2f s: %,.0f env steps per CPU second (%.3f of the FLOP limit)",
+          (long) mark[1], c2, n2 / c2, n2 / c2 / limit));
     }
     return 0;
   }
