@@ -4,6 +4,7 @@ import vecrl.tensor.Backends;
 import vecrl.tensor.BinaryOp;
 import vecrl.tensor.Kernels;
 import vecrl.tensor.Tensor;
+import vecrl.tensor.VectorKernels;
 
 /**
  * Adam and AdamW, as PyTorch's {@code torch.optim.Adam} and {@code AdamW}, through {@link
@@ -16,6 +17,8 @@ public final class Adam extends Optimizer {
   private final boolean decoupled;
   private final Tensor[] m, v;
   private Tensor[] scratch;
+  /** The parameters' values and gradients for the fused step (reused arrays). */
+  private Tensor[] ps, gs;
 
   /** Adam with the defaults and a constant learning rate. */
   public Adam(ParameterSet params, double lr) {
@@ -55,6 +58,28 @@ public final class Adam extends Optimizer {
       g = scratch[i];
     }
     kernels.adamStep(p.value(), g, m[i], v[i], lr, beta1, beta2, eps, decoupled ? weightDecay : 0f, steps);
+  }
+
+  /**
+   * The vector backend's fused step ({@code VectorKernels.adamSteps}: every parameter in one call,
+   * the bias corrections computed once, each parameter's arithmetic unchanged), when there is no
+   * coupled L2 weight decay to add to the gradients first.
+   */
+  @Override
+  boolean updateAll(float lr) {
+    if (!(kernels instanceof VectorKernels vk) || (!decoupled && weightDecay != 0f)) return false;
+    int n = params.size();
+    if (ps == null) {
+      ps = new Tensor[n];
+      gs = new Tensor[n];
+    }
+    for (int i = 0; i < n; i++) {
+      Parameter p = params.get(i);
+      ps[i] = p.value();
+      gs[i] = p.requiresGrad() ? p.grad() : null;
+    }
+    vk.adamSteps(ps, gs, m, v, lr, beta1, beta2, eps, decoupled ? weightDecay : 0f, steps);
+    return true;
   }
 
   @Override String kind() { return decoupled ? "adamw" : "adam"; }

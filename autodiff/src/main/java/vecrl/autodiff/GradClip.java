@@ -13,13 +13,16 @@ import vecrl.tensor.Tensor;
 public final class GradClip {
   private final ParameterSet params;
   private final Kernels kernels;
+  /** The kernels when they are the vector backend (which sums the squares in one pass), else null. */
+  private final vecrl.tensor.VectorKernels vector;
   private final Tensor[] scratch;
   private final Tensor sum = Tensor.scalar(0f);
 
   public GradClip(ParameterSet params, Kernels kernels) {
     this.params = params;
     this.kernels = kernels;
-    this.scratch = Optimizer.zerosLike(params);
+    this.vector = kernels instanceof vecrl.tensor.VectorKernels v ? v : null;
+    this.scratch = vector != null ? null : Optimizer.zerosLike(params);
   }
 
   /** The global norm of the trainable parameters' gradients (pending gradients count as zero). */
@@ -28,6 +31,10 @@ public final class GradClip {
     for (int i = 0; i < params.size(); i++) {
       Parameter p = params.get(i);
       if (!p.requiresGrad() || p.gradPending || p.grad == null) continue;
+      if (vector != null) {
+        total += vector.sumOfSquares(p.grad); // the same bits as the two calls below, without the scratch copy
+        continue;
+      }
       kernels.binary(BinaryOp.MUL, p.grad, p.grad, scratch[i]);
       kernels.reduceAll(ReduceOp.SUM, scratch[i], sum);
       total += sum.get(0);

@@ -51,6 +51,7 @@ public abstract sealed class Optimizer permits Sgd, Adam, RmsProp {
   public final void step() {
     float lr = (float) schedule.at(steps);
     steps++;
+    if (updateAll(lr)) return;
     for (int i = 0; i < params.size(); i++) {
       Parameter p = params.get(i);
       if (p.requiresGrad()) update(i, p, p.grad(), lr);
@@ -58,6 +59,15 @@ public abstract sealed class Optimizer permits Sgd, Adam, RmsProp {
   }
 
   abstract void update(int i, Parameter p, Tensor grad, float lr);
+
+  /**
+   * Updates every parameter that requires a gradient in one call, with the same bits as {@link
+   * #update} on each in turn; returns false (having done nothing) where the optimizer has no such
+   * path, and {@link #step} then calls update per parameter.
+   */
+  boolean updateAll(float lr) {
+    return false;
+  }
 
   /** A short kind name stored in {@link OptimizerState}. */
   abstract String kind();

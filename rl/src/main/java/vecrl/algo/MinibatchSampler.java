@@ -168,11 +168,11 @@ public final class MinibatchSampler {
     for (int q = 0; q < perMinibatch; q++) {
       int j = order[from + q];
       int e = j % envs, s = (j / envs) * seqLen;
-      System.arraycopy(startMemory, j * memorySize, md, q * memorySize, memorySize);
+      if (memorySize > 0) System.arraycopy(startMemory, j * memorySize, md, q * memorySize, memorySize);
       for (int t = 0; t < seqLen; t++) {
         int k = (s + t) * envs + e, row = q * seqLen + t;
-        System.arraycopy(buf.obs, k * obsDim, od, row * obsDim, obsDim);
-        System.arraycopy(buf.actions, k * actDim, ad, row * actDim, actDim);
+        copyRow(buf.obs, k * obsDim, od, row * obsDim, obsDim);
+        copyRow(buf.actions, k * actDim, ad, row * actDim, actDim);
         if (xd != null) System.arraycopy(buf.masks, k * mw, xd, masks.offset() + row * mw, mw);
         batch.advantages[row] = adv[advOff + k];
         batch.returns[row] = ret[retOff + k];
@@ -194,6 +194,15 @@ public final class MinibatchSampler {
   }
 
   /** The rollout's extra columns (those a policy recorded while acting) for the same rows. */
+  /** System.arraycopy, with a plain loop for the short rows of classic-control envs (cheaper than the call there). */
+  private static void copyRow(float[] src, int so, float[] dst, int d, int n) {
+    if (n > 8) {
+      System.arraycopy(src, so, dst, d, n);
+      return;
+    }
+    for (int i = 0; i < n; i++) dst[d + i] = src[so + i];
+  }
+
   private void gatherExtras(SampleBatch rollout, int from) {
     if (rollout != extrasOf || rollout.columns().size() != extrasSeen || extrasReplaced(rollout)) findExtras(rollout);
     for (int c = 0; c < extraSrc.size(); c++) {

@@ -36,7 +36,7 @@ final class BenchCommands {
   }
 
   int benchTrain(List<String> args) {
-    Opts o = Main.parse(args, List.of("--steps", "--seed", "--backend", "--env", "--policy", "--envs", "--skip", "--algo"), List.of(), "bench-train");
+    Opts o = Main.parse(args, List.of("--steps", "--seed", "--backend", "--env", "--policy", "--envs", "--skip", "--algo"), List.of("--timeline"), "bench-train");
     main.selectBackend(o);
     long steps = Main.parseLong("--steps", o.get("--steps") == null ? "100000" : o.get("--steps"), 512);
     long seed = o.get("--seed") == null ? 1 : Main.parseLong("--seed", o.get("--seed"), Long.MIN_VALUE);
@@ -82,17 +82,37 @@ final class BenchCommands {
     long t1;
     // DQN's figure is for one thread: vector kernels on one thread (PPO keeps the default backend)
     Kernels kernels = algo.equals("dqn") && Backends.kernels() instanceof VectorKernels ? VectorKernels.create(1) : Backends.kernels();
+    boolean timeline = o.switches().contains("--timeline");
+    if (timeline) out.println("  timeline: iteration, env steps, wall s, training thread CPU s; then over the interval: env steps/s,"
+        + " per env step rollout us, update us");
     try (Trainer t = new Trainer(c, registry, kernels)) {
-      double[] m = new double[] {Double.NaN, 0, 0, 0};
+      double[] m = new double[] {Double.NaN, 0, 0, 0, 0};
+      // The timeline's last mark: wall nanos, CPU nanos, step, rollout and update seconds.
+      double[] tl = new double[] {System.nanoTime(), mx.getCurrentThreadCpuTime(), 0, 0, 0};
+      if (timeline) {
+        out.println(String.format(Locale.ROOT, "  JVM up %.3f s at the start of bench-train; trainer built after %.3f s (CPU %.3f s)",
+            (java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - (tl[0] - t0) / 1e6) / 1e3, (tl[0] - t0) / 1e9, (tl[1] - cpu0) / 1e9));
+      }
       t.run(List.of(new Callback() {
         @Override
         public boolean onIteration(Trainer tr, IterationStats s) {
           last[0] = s;
+          if (timeline && (s.iteration() <= 10 || s.iteration() % 10 == 0)) {
+            double now = System.nanoTime(), cpuNow = mx.getCurrentThreadCpuTime(), dn = s.step() - tl[2];
+            out.println(String.format(Locale.ROOT, "  %4d %,9d %7.3f %7.3f   %,9.0f %8.3f %8.3f", s.iteration(), s.step(), (now - t0) / 1e9,
+                (cpuNow - cpu0) / 1e9, dn / ((now - tl[0]) / 1e9), (tr.rolloutSeconds() - tl[3]) / dn * 1e6, (tr.updateSeconds() - tl[4]) / dn * 1e6));
+            tl[0] = now;
+            tl[1] = cpuNow;
+            tl[2] = s.step();
+            tl[3] = tr.rolloutSeconds();
+            tl[4] = tr.updateSeconds();
+          }
           if (skip > 0 && Double.isNaN(m[0]) && s.step() >= skip) {
             m[0] = System.nanoTime();
             m[1] = s.step();
             m[2] = tr.rolloutSeconds();
             m[3] = tr.updateSeconds();
+            m[4] = mx.getCurrentThreadCpuTime();
           }
           return true;
         }
@@ -132,9 +152,11 @@ final class BenchCommands {
     }
     if (mark != null) {
       double s2 = (t1 - mark[0]) / 1e9, n2 = n - mark[1];
-      double r2 = rollout - mark[2], u2 = update - mark[3];
+      double r2 = rollout - mark[2], u2 = update - mark[3], c2 = cpu - (mark[4] - cpu0) / 1e9;
       out.println(String.format(Locale.ROOT, "after the first %,d steps: %,.0f steps in %.2f s, %,.0f env steps/s (%.3f of the FLOP limit);"
           + " per env step: rollout %.3f us, update %.3f us", (long) mark[1], n2, s2, n2 / s2, n2 / s2 / limit, r2 / n2 * 1e6, u2 / n2 * 1e6));
+      out.println(String.format(Locale.ROOT, "  training thread CPU time after the first %,d steps %.2f s: %,.0f env steps per CPU second (%.3f of the FLOP limit)",
+          (long) mark[1], c2, n2 / c2, n2 / c2 / limit));
     }
     return 0;
   }

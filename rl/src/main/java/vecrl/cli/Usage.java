@@ -78,11 +78,12 @@ final class Usage {
               list the OpenCL platforms and devices (choose one with -Dvecrl.opencl.device=INDEX_OR_NAME)""");
     COMMANDS.put("bench-train", """
           bench-train [--steps N] [--skip N] [--seed N] [--envs N] [--env ID] [--policy mlp|lstm|gru]
-                      [--algo ppo|dqn] [--backend NAME]
+                      [--algo ppo|dqn] [--backend NAME] [--timeline]
               PPO training speed on one thread: CleanRL's CartPole-v1 configuration (4 envs x 128 steps,
               4 epochs x 4 minibatches, 64-64 tanh); with --env or --policy, that env's preset for
               that policy. Prints the phases (rollout, update) per env step and the ratio to the FLOP
-              limit (the GEMM rate measured in the same run); --skip N: also the speed after the first N.
+              limit (the GEMM rate measured in the same run); --skip N: also the speed after the first N;
+              --timeline: the speed and the training thread's CPU time over the run (JIT warm-up).
               --algo dqn: DQN with the env's preset (CartPole-v1: the zoo's 256-256, batch 64, 128
               gradient steps every 256 env steps)""");
     COMMANDS.put("bench-autodiff", """

@@ -929,6 +929,33 @@ public final class VectorKernels implements Kernels {
     KernelChecks.sameShape("adamStep", p, v);
     if (t < 1) throw new IllegalArgumentException("adamStep: step count " + t + " must be at least 1");
     float bc1 = (float) (1.0 - Math.pow(beta1, t)), bc2 = (float) (1.0 - Math.pow(beta2, t));
+    adamRange(p, g, m, v, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+  }
+
+  /**
+   * {@link #adamStep} on every parameter {@code p[i]} whose gradient {@code g[i]} is not null, in one
+   * call: the bias corrections are computed once, and each parameter's arithmetic is adamStep's, so
+   * the bits are the same as one adamStep per parameter. Modifies {@code p[i]}, {@code m[i]} and
+   * {@code v[i]}. All shapes are checked before anything is written.
+   */
+  public void adamSteps(Tensor[] p, Tensor[] g, Tensor[] m, Tensor[] v,
+      float lr, float beta1, float beta2, float eps, float weightDecay, long t) {
+    if (g.length != p.length || m.length != p.length || v.length != p.length) {
+      throw new IllegalArgumentException("adamSteps: " + p.length + " parameters, " + g.length + " gradients, " + m.length + " first and "
+          + v.length + " second moments; expected one of each per parameter");
+    }
+    for (int i = 0; i < p.length; i++) {
+      if (g[i] == null) continue;
+      KernelChecks.sameShape("adamSteps", p[i], g[i], m[i]);
+      KernelChecks.sameShape("adamSteps", p[i], v[i]);
+    }
+    if (t < 1) throw new IllegalArgumentException("adamSteps: step count " + t + " must be at least 1");
+    float bc1 = (float) (1.0 - Math.pow(beta1, t)), bc2 = (float) (1.0 - Math.pow(beta2, t));
+    for (int i = 0; i < p.length; i++) if (g[i] != null) adamRange(p[i], g[i], m[i], v[i], lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+  }
+
+  private static void adamRange(Tensor p, Tensor g, Tensor m, Tensor v,
+      float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
     float[] pd = p.data(), gd = g.data(), md = m.data(), vd = v.data();
     int po = p.offset(), go = g.offset(), mo = m.offset(), vo = v.offset(), n = p.size(), vn = n - n % L;
     float c1 = 1f - beta1, c2 = 1f - beta2, decay = lr * weightDecay, step = lr / bc1, invBc2 = 1f / bc2;
@@ -954,6 +981,24 @@ public final class VectorKernels implements Kernels {
       pi -= mi * step / ((float) Math.sqrt(vi * invBc2) + eps);
       pd[po + i] = pi;
     }
+  }
+
+  /**
+   * The sum of the squares of {@code x}'s elements in float32, with the same bits as {@code
+   * binary(MUL, x, x, t)} followed by {@code reduceAll(SUM, t, out)}: the same products, added in
+   * reduceAll's order, without writing them out. For the gradient's global norm.
+   */
+  public float sumOfSquares(Tensor x) {
+    float[] d = x.data();
+    int from = x.offset(), n = x.size(), vn = n - n % L;
+    FloatVector acc = FloatVector.zero(S);
+    for (int i = 0; i < vn; i += L) {
+      FloatVector xi = load(d, from + i);
+      acc = acc.add(xi.mul(xi));
+    }
+    float s = Gemm.hsum(acc);
+    for (int i = vn; i < n; i++) s += d[from + i] * d[from + i];
+    return s;
   }
 
   // ---------------------------------------------------------------- fused layer kernels

@@ -111,6 +111,58 @@ final class FusedKernelsTest {
   }
 
   @Test
+  void adamStepsIsExactlyOneAdamStepPerParameter() {
+    Rng rng = new Rng(34);
+    VectorKernels vec = VectorKernels.create(1);
+    int[][] shapes = {{64, 4}, {64}, {64, 64}, {2, 64}, {2}, {1}, {17, 3}, {0}};
+    for (float wd : new float[] {0f, 0.01f}) {
+      int n = shapes.length;
+      Tensor[] p = new Tensor[n], g = new Tensor[n], m = new Tensor[n], v = new Tensor[n];
+      Tensor[] p2 = new Tensor[n], m2 = new Tensor[n], v2 = new Tensor[n];
+      for (int i = 0; i < n; i++) {
+        p[i] = Checks.random(rng, -1f, 1f, shapes[i]);
+        g[i] = i == 5 ? null : Checks.random(rng, -1f, 1f, shapes[i]); // a parameter without a gradient is left alone
+        m[i] = Checks.random(rng, -0.1f, 0.1f, shapes[i]);
+        v[i] = Checks.random(rng, 0f, 0.01f, shapes[i]);
+        p2[i] = p[i].copy();
+        m2[i] = m[i].copy();
+        v2[i] = v[i].copy();
+      }
+      for (long t = 1; t <= 3; t++) {
+        vec.adamSteps(p, g, m, v, 2.5e-4f, 0.9f, 0.999f, 1e-5f, wd, t);
+        for (int i = 0; i < n; i++) if (g[i] != null) vec.adamStep(p2[i], g[i], m2[i], v2[i], 2.5e-4f, 0.9f, 0.999f, 1e-5f, wd, t);
+        for (int i = 0; i < n; i++) {
+          String what = "adamSteps wd " + wd + " step " + t + " parameter " + i;
+          Checks.assertBitsEqual(p2[i], p[i], what + " value");
+          Checks.assertBitsEqual(m2[i], m[i], what + " first moment");
+          Checks.assertBitsEqual(v2[i], v[i], what + " second moment");
+        }
+      }
+    }
+    Tensor a = Tensor.zeros(3), b = Tensor.zeros(4);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> vec.adamSteps(new Tensor[] {a, a}, new Tensor[] {a, b}, new Tensor[] {a, a}, new Tensor[] {a, a}, 1f, 0.9f, 0.999f, 1e-8f, 0f, 1));
+    assertTrue(e.getMessage().contains("adamSteps") && e.getMessage().contains("[4]"), e.getMessage());
+  }
+
+  @Test
+  void sumOfSquaresIsExactlyMultiplyThenReduceAll() {
+    Rng rng = new Rng(35);
+    VectorKernels vec = VectorKernels.create(1);
+    for (int[] s : new int[][] {{0}, {1}, {15}, {16}, {17}, {64}, {64, 4}, {64, 64}, {33, 7}, {2, 64}}) {
+      Tensor x = Checks.random(rng, -3f, 3f, s), sq = Tensor.zeros(s), sum = Tensor.scalar(0f);
+      vec.binary(BinaryOp.MUL, x, x, sq);
+      vec.reduceAll(ReduceOp.SUM, sq, sum);
+      float got = vec.sumOfSquares(x);
+      assertTrue(Float.floatToRawIntBits(got) == Float.floatToRawIntBits(sum.get(0)),
+          "sumOfSquares of " + x.shapeString() + ": " + got + ", multiply then reduceAll: " + sum.get(0));
+      double exact = 0;
+      for (int i = 0; i < x.size(); i++) exact += (double) x.get(i) * x.get(i);
+      Checks.assertWithin((float) exact, got, 2 * (x.size() + 1) * Checks.U * exact, "sumOfSquares against a double sum");
+    }
+  }
+
+  @Test
   void columnSumsMatchAPlainDoubleSum() {
     // reduceCols now keeps its sums in registers; check it against a plain sum, not only itself.
     Rng rng = new Rng(33);
