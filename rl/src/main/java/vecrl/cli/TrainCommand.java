@@ -21,6 +21,7 @@ import vecrl.train.Metrics;
 import vecrl.train.Policies;
 import vecrl.train.Presets;
 import vecrl.train.TrainConfig;
+import vecrl.train.Trainer;
 import vecrl.train.TrainingRun;
 import vecrl.plan.LocalWorkerSet;
 import vecrl.plan.Plans;
@@ -128,6 +129,21 @@ final class TrainCommand {
     boolean cluster = !clusterOptions.isEmpty();
     String plan = plan(o, cluster);
     int planWorkers = planWorkers(o);
+    if (o.get("--resume") != null) { // a run trained through a plan resumes through the same plan
+      String[] rec = recordedPlan(Path.of(o.get("--resume")));
+      if (rec != null && plan == null) {
+        plan = rec[0];
+        if (!cluster) planWorkers = Integer.parseInt(rec[1]);
+        if (!cluster && plan.equals("async-gradients") && planWorkers < 1) {
+          throw new UsageException("--resume " + o.get("--resume") + ": the run was trained with --plan async-gradients on the cluster's workers;"
+              + " resume it with --cluster, or give --plan async-gradients --plan-workers N");
+        }
+        if (!quiet) out.println("resuming through the run's execution plan: --plan " + plan + (cluster ? "" : " --plan-workers " + planWorkers));
+      } else if (rec != null && !plan.equals(rec[0])) {
+        throw new UsageException("--resume " + o.get("--resume") + ": the run was trained with --plan " + rec[0] + ", not --plan " + plan
+            + "; resume it without --plan (its own plan is used) or with --plan " + rec[0]);
+      }
+    }
     if (plan != null && !cluster) { // the cluster's session runs the bulk-sync plan over its workers
       cbs.add(TrainerTemplate.builder(plan).defaultPolicy(vecrl.algo.Algorithms.ppo()).executionPlan(Plans.byName(plan)).build()
           .callback(registry, planWorkers));
@@ -162,6 +178,7 @@ final class TrainCommand {
             c.recurrent() ? String.format(Locale.ROOT, " (hidden %d, %s, sequences of %d)", c.cellSize(),
                 c.sharedCell() ? "shared" : "separate actor and critic cells", c.seqLen()) : ""));
       }
+      if (plan != null) cbs.add(recordPlan(dir, plan, cluster ? 0 : planWorkers));
       try (ClusterCommands.Session session = cluster ? learnerSession(clusterOptions) : null) {
         if (session != null) cbs.add(session.callback(plan == null ? "bulk-sync" : plan));
         r = TrainingRun.train(c, registry, policies, null, dir, cbs, Backends.kernels());
@@ -169,6 +186,40 @@ final class TrainCommand {
     }
     summary(r);
     return 0;
+  }
+
+  /** The file in a run directory that names the execution plan the run was trained through ({@code train --plan}). */
+  static final String PLAN_FILE = "plan.txt";
+
+  /** A callback that writes {@link #PLAN_FILE} into {@code dir} when the run starts (the directory exists by then). */
+  private static Callback recordPlan(Path dir, String plan, int workers) {
+    return new Callback() {
+      @Override public void onStart(Trainer trainer) {
+        try {
+          Path tmp = dir.resolve(PLAN_FILE + ".tmp");
+          Files.writeString(tmp, "plan=" + plan + "\nworkers=" + workers + "\n");
+          Files.move(tmp, dir.resolve(PLAN_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException("train --plan: could not record the plan in " + dir.resolve(PLAN_FILE) + ": " + e.getMessage(), e);
+        }
+      }
+    };
+  }
+
+  /** The plan and worker count recorded in a run directory, or null when the run was not trained through a plan. */
+  static String[] recordedPlan(Path dir) throws IOException {
+    Path f = dir.resolve(PLAN_FILE);
+    if (!Files.isRegularFile(f)) return null;
+    String plan = null, workers = null;
+    for (String line : Files.readAllLines(f)) {
+      if (line.startsWith("plan=")) plan = line.substring(5).trim();
+      else if (line.startsWith("workers=")) workers = line.substring(8).trim();
+    }
+    if (plan == null || !Plans.NAMES.contains(plan) || workers == null || !workers.matches("\\d{1,6}")) {
+      throw new UsageException("--resume " + dir + ": " + f + " does not name a plan and a worker count (expected lines plan=one of "
+          + String.join("|", Plans.NAMES) + " and workers=N); restore it, or delete it to resume without a plan");
+    }
+    return new String[] {plan, workers};
   }
 
   /** {@code 1 env thread, 2 kernel threads}. */

@@ -33,6 +33,36 @@ final class PlanCommandTest {
   }
 
   @Test
+  void aResumedRunKeepsItsPlanAndRefusesAnother() throws Exception {
+    Path out = tmp.resolve("resumed");
+    CliRun r = CliRun.of("train", "--plan", "async-gradients", "--plan-workers", "1", "--envs", "4", "--steps", "256", "--set", "numSteps=32",
+        "--set", "evalEpisodes=0", "--out", out.toString(), "--quiet");
+    assertEquals(0, r.code(), r.err());
+    Path dir;
+    try (var s = Files.list(out)) {
+      dir = s.findFirst().orElseThrow();
+    }
+    assertEquals("plan=async-gradients\nworkers=1\n", Files.readString(dir.resolve(TrainCommand.PLAN_FILE)));
+
+    CliRun other = CliRun.of("train", "--resume", dir.toString(), "--plan", "bulk-sync", "--steps", "512");
+    assertEquals(2, other.code(), other.out() + other.err());
+    assertTrue(other.err().contains("trained with --plan async-gradients, not --plan bulk-sync"), other.err());
+    long[] before = Metrics.read(dir.resolve(TrainingRun.METRICS)).steps();
+    assertEquals(256, before[before.length - 1], "the refused resume trained nothing");
+
+    CliRun same = CliRun.of("train", "--resume", dir.toString(), "--steps", "512");
+    assertEquals(0, same.code(), same.err());
+    assertTrue(same.out().contains("resuming through the run's execution plan: --plan async-gradients --plan-workers 1"), same.out());
+    long[] steps = Metrics.read(dir.resolve(TrainingRun.METRICS)).steps();
+    assertEquals(512, steps[steps.length - 1]);
+
+    Files.writeString(dir.resolve(TrainCommand.PLAN_FILE), "plan=warp\n");
+    CliRun bad = CliRun.of("train", "--resume", dir.toString(), "--steps", "768");
+    assertEquals(2, bad.code(), bad.out() + bad.err());
+    assertTrue(bad.err().contains("does not name a plan and a worker count"), bad.err());
+  }
+
+  @Test
   void badPlanOptionsFailBeforeTheRunDirectory() {
     Path out = tmp.resolve("none");
     String[][] cases = {
