@@ -216,12 +216,17 @@ class PolicyTest {
     long before = mx.getThreadAllocatedBytes(tid);
     FrozenMlpPolicy f = p.freeze();
     for (int i = 0; i < 20000; i++) { f.act(s, o, rng, null); f.actionAndValue(s, o, null, null); }
-    before = mx.getThreadAllocatedBytes(tid);
-    for (int i = 0; i < 10000; i++) { p.act(s, o, rng, null); p.act(s, o, null, null); p.actionAndValue(s, o, rng, null); }
-    for (int i = 0; i < 10000; i++) { f.act(s, o, rng, null); f.actionAndValue(s, o, null, null); }
-    long after = mx.getThreadAllocatedBytes(tid);
-    // allow for the measurement call itself; 30000 calls allocating even 8 bytes each would be 240 kB
-    assertTrue(after - before < 1024, "allocated " + (after - before) + " bytes in 50000 calls");
+    // the steady state: the least of up to 5 windows (a window in which C2 had not yet compiled the
+    // Vector API code, which lags on a loaded machine, allocates its boxes; compiled code does not)
+    long least = Long.MAX_VALUE;
+    for (int w = 0; w < 5 && least >= 1024; w++) {
+      before = mx.getThreadAllocatedBytes(tid);
+      for (int i = 0; i < 10000; i++) { p.act(s, o, rng, null); p.act(s, o, null, null); p.actionAndValue(s, o, rng, null); }
+      for (int i = 0; i < 10000; i++) { f.act(s, o, rng, null); f.actionAndValue(s, o, null, null); }
+      least = Math.min(least, mx.getThreadAllocatedBytes(tid) - before);
+    }
+    // allow for the measurement call itself; 50000 calls allocating even 8 bytes each would be 400 kB
+    assertTrue(least < 1024, "allocated " + least + " bytes in 50000 calls (the least of 5 windows)");
   }
 
   @Test

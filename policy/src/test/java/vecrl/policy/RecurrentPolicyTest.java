@@ -248,15 +248,20 @@ class RecurrentPolicyTest {
       Rng rng = new Rng(2);
       for (int i = 0; i < 20000; i++) { p.act(s, o, rng, null); p.actionAndValue(s, o, null, null); p.value(s, o); }
       long tid = Thread.currentThread().threadId();
-      long before = mx.getThreadAllocatedBytes(tid);
-      for (int i = 0; i < 10000; i++) {
-        p.act(s, o, rng, null);
-        p.actionAndValue(s, o, null, null);
-        p.value(s, o);
-        if (i % 100 == 0) p.startEpisode(s);
+      // the steady state: the least of up to 5 windows (a window in which C2 had not yet compiled the
+      // Vector API code, which lags on a loaded machine, allocates its boxes; compiled code does not)
+      long least = Long.MAX_VALUE;
+      for (int w = 0; w < 5 && least >= 1024; w++) {
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 10000; i++) {
+          p.act(s, o, rng, null);
+          p.actionAndValue(s, o, null, null);
+          p.value(s, o);
+          if (i % 100 == 0) p.startEpisode(s);
+        }
+        least = Math.min(least, mx.getThreadAllocatedBytes(tid) - before);
       }
-      long after = mx.getThreadAllocatedBytes(tid);
-      assertTrue(after - before < 1024, "allocated " + (after - before) + " bytes in 30000 calls");
+      assertTrue(least < 1024, "allocated " + least + " bytes in 30000 calls (the least of 5 windows)");
     }
   }
 
