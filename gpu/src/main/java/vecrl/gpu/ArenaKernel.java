@@ -19,7 +19,10 @@ import com.aparapi.Kernel;
  *   <li>line modes ({@link #SUM} .. {@link #SCATTER_ADD}): x at xo, out at oo, as {@code LineKernel};
  *   <li>{@link #ADAM}: parameter at oo, gradient at xo, m at yo, v at zo;
  *   <li>{@link #MATMUL}: a at xo, b at yo, c at oo; 2-D range of tile x tile work-groups, as
- *       {@code MatmulKernel}.
+ *       {@code MatmulKernel};
+ *   <li>{@link #IM2COL}: input at xo, patch matrix at oo, one work item per patch-matrix element;
+ *       {@link #COL2IM}: patch matrix at xo, input gradient at oo, one work item per input element;
+ *       geometry in the {@code cv*} fields, as {@code Conv2dKernel}.
  * </ul>
  * Field values are set by {@link OpenClKernels} under the backend's lock.
  */
@@ -27,7 +30,8 @@ final class ArenaKernel extends Kernel {
   static final int UNARY = 0, UNARY_BACKWARD = 1, CLAMP = 2, CLAMP_BACKWARD = 3, BINARY = 4,
       BINARY_SCALAR = 5, WHERE = 6, FILL = 7, COPY = 8, BINARY_GRAD = 9,
       SUM = 10, MEAN = 11, MAX = 12, LOG_SUM_EXP = 13, SOFTMAX = 14, LOG_SOFTMAX = 15, ARGMAX = 16,
-      GATHER = 17, SCATTER_ADD = 18, ADAM = 19, MATMUL = 20, STAGE_IN = 21, STAGE_OUT = 22;
+      GATHER = 17, SCATTER_ADD = 18, ADAM = 19, MATMUL = 20, STAGE_IN = 21, STAGE_OUT = 22, IM2COL = 23,
+      COL2IM = 24;
 
   final int tile;
   @Local final float[] tileA;
@@ -44,6 +48,7 @@ final class ArenaKernel extends Kernel {
   int mm, mn, mk, lda, ldb, ta, tb;
   float beta;
   float lr, beta1, beta2, eps, weightDecay, bc1, bc2;
+  int cvH, cvW, cvC, cvKh, cvKw, cvS, cvP, cvOh, cvOw;
 
   ArenaKernel(int tile, float[] arena, float[] dummy, int[] intDummy) {
     this.tile = tile;
@@ -244,6 +249,54 @@ final class ArenaKernel extends Kernel {
     mem[oo + i] = adamStep(mem[oo + i], mi, vi);
   }
 
+  /** Patch-matrix element e of the im2col matrix, as {@code Conv2dKernel#im2col}. */
+  private void im2col(int e) {
+    int patch = cvKh * cvKw * cvC;
+    int r = e / patch;
+    int q = e - r * patch;
+    int kh = q / (cvKw * cvC);
+    int q2 = q - kh * cvKw * cvC;
+    int kw = q2 / cvC;
+    int c = q2 - kw * cvC;
+    int per = cvOh * cvOw;
+    int b = r / per;
+    int rr = r - b * per;
+    int i = rr / cvOw;
+    int j = rr - i * cvOw;
+    int ih = i * cvS - cvP + kh;
+    int iw = j * cvS - cvP + kw;
+    float v = 0f;
+    if (ih >= 0 && ih < cvH && iw >= 0 && iw < cvW) v = mem[xo + ((b * cvH + ih) * cvW + iw) * cvC + c];
+    mem[oo + e] = v;
+  }
+
+  /** Input element e gathers its patch entries in the host loop's order, as {@code Conv2dKernel#col2im}. */
+  private void col2im(int e) {
+    int c = e % cvC;
+    int pix = e / cvC;
+    int iw = pix % cvW;
+    int bh = pix / cvW;
+    int ih = bh % cvH;
+    int b = bh / cvH;
+    int patch = cvKh * cvKw * cvC;
+    int ti = ih + cvP - cvKh + 1;
+    int iLo = ti <= 0 ? 0 : (ti + cvS - 1) / cvS;
+    int iHi = min(cvOh - 1, (ih + cvP) / cvS);
+    int tj = iw + cvP - cvKw + 1;
+    int jLo = tj <= 0 ? 0 : (tj + cvS - 1) / cvS;
+    int jHi = min(cvOw - 1, (iw + cvP) / cvS);
+    float acc = mem[oo + e];
+    for (int i = iLo; i <= iHi; i++) {
+      int kh = ih + cvP - i * cvS;
+      for (int j = jLo; j <= jHi; j++) {
+        int kw = iw + cvP - j * cvS;
+        int r = (b * cvOh + i) * cvOw + j;
+        acc += mem[xo + r * patch + (kh * cvKw + kw) * cvC + c];
+      }
+    }
+    mem[oo + e] = acc;
+  }
+
   @Override
   public void run() {
     if (mode == MATMUL) {
@@ -280,6 +333,8 @@ final class ArenaKernel extends Kernel {
         if (mode == ADAM) adam(i);
         if (mode == STAGE_IN) mem[oo + i] = stage[i];
         if (mode == STAGE_OUT) stage[i] = mem[oo + i];
+        if (mode == IM2COL) im2col(i);
+        if (mode == COL2IM) col2im(i);
       }
     }
   }

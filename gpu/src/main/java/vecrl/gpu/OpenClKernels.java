@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import vecrl.tensor.BinaryOp;
+import vecrl.tensor.Conv2dGeometry;
 import vecrl.tensor.HostSync;
 import vecrl.tensor.KernelChecks;
 import vecrl.tensor.KernelChecks.Broadcast;
@@ -24,8 +25,8 @@ import vecrl.tensor.UnaryOp;
  * The {@code opencl} backend: every {@link Kernels} method runs as an Aparapi kernel on one OpenCL
  * device (a GPU, or a CPU through PoCL).
  *
- * <p>Five kernel objects cover the interface (matrix multiply; elementwise; broadcast gradients;
- * line-wise reductions and softmax; Adam). Each is created and compiled for the device on first
+ * <p>Six kernel objects cover the interface (matrix multiply; elementwise; broadcast gradients;
+ * line-wise reductions and softmax; Adam; the convolution's im2col and col2im). Each is created and compiled for the device on first
  * use, once per backend instance, and reused for every call; {@link #close()} releases them.
  *
  * <p><b>No silent fallback.</b> Aparapi runs a kernel it cannot translate or build on a Java
@@ -81,6 +82,7 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
   private BroadcastGradKernel broadcastGrad;
   private LineKernel line;
   private AdamKernel adam;
+  private Conv2dKernel conv;
   private boolean closed;
 
   private final boolean resident;
@@ -300,6 +302,14 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
     return adam;
   }
 
+  private synchronized Conv2dKernel convKernel() {
+    if (conv == null) {
+      conv = new Conv2dKernel(dummy);
+      compile(conv, "im2col/col2im");
+    }
+    return conv;
+  }
+
   /** Compiles {@code k} for the device; returns the largest work-group the compiled kernel accepts. */
   private int compile(Kernel k, String what) {
     if (closed) throw new IllegalStateException("opencl: backend is closed");
@@ -391,6 +401,7 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
     broadcastGrad = null;
     line = null;
     adam = null;
+    conv = null;
     arenaKernel = null;
   }
 
@@ -864,6 +875,96 @@ public final class OpenClKernels implements Kernels, AutoCloseable {
     KernelChecks.reduce("scatterAddRows", out, src, out.rows(), "rows");
     // Line j reads src[j] and adds it at out[j, idx[j]]: one work item per row, so no two write one element.
     lines(LineKernel.SCATTER_ADD, src, src.offset(), out.rows(), 1, 1, 1, out, out.cols(), idx, null, "scatterAddRows");
+  }
+
+  // ---------------------------------------------------------------- convolution patches
+
+  /**
+   * im2col on the device (one work item per patch-matrix element), so that {@link #conv2d} (the
+   * interface's im2col then {@link #linear}) uploads the input, not the patch matrix; in the
+   * resident mode the patch matrix stays on the device for {@link #conv2dBackward}. The values are
+   * the host loop's exactly (copies and zeros).
+   */
+  @Override
+  public void im2col(Tensor x, Conv2dGeometry g, Tensor cols) {
+    g.checkInput("im2col", x);
+    g.checkMatrix("im2col", "patch matrix", cols, g.outRows(), g.patchSize());
+    patches(Conv2dKernel.IM2COL, x, g, cols, cols.size(), "im2col");
+  }
+
+  /**
+   * col2im on the device: one work item per input-gradient element adds the patch entries read
+   * from it in the host loop's order (output row after output row), so the sums are the host
+   * loop's bit for bit.
+   */
+  @Override
+  public void col2imAdd(Tensor cols, Conv2dGeometry g, Tensor gx) {
+    g.checkInput("col2imAdd", gx);
+    g.checkMatrix("col2imAdd", "patch matrix", cols, g.outRows(), g.patchSize());
+    patches(Conv2dKernel.COL2IM, gx, g, cols, gx.size(), "col2imAdd");
+  }
+
+  /** Runs im2col ({@code x} read, {@code cols} written) or col2im ({@code cols} read, {@code x} accumulated). */
+  private void patches(int mode, Tensor x, Conv2dGeometry g, Tensor cols, int n, String what) {
+    if (n == 0 || cols.size() == 0) return;
+    if (resident) {
+      residentPatches(mode, x, g, cols, n, what);
+      return;
+    }
+    Conv2dKernel k = convKernel();
+    synchronized (k) {
+      k.mode = mode;
+      k.x = arr(x);
+      k.cols = arr(cols);
+      k.xo = x.offset();
+      k.co = cols.offset();
+      k.n = n;
+      setGeometry(k, g);
+      launch1d(k, what, n);
+      count(k.x.length + k.cols.length, mode == Conv2dKernel.IM2COL ? k.cols.length : k.x.length);
+      k.x = k.cols = dummy;
+    }
+  }
+
+  private static void setGeometry(Conv2dKernel k, Conv2dGeometry g) {
+    k.cvH = g.height();
+    k.cvW = g.width();
+    k.cvC = g.channels();
+    k.cvKh = g.kernelH();
+    k.cvKw = g.kernelW();
+    k.cvS = g.stride();
+    k.cvP = g.padding();
+    k.cvOh = g.outHeight();
+    k.cvOw = g.outWidth();
+  }
+
+  private void residentPatches(int mode, Tensor x, Conv2dGeometry g, Tensor cols, int n, String what) {
+    syncOthers(x, cols, null, null);
+    synchronized (this) {
+      ArenaKernel k = arenaKernel();
+      float[] xd = x.deviceData(), cd = cols.deviceData();
+      memory.reserve(xd, cd, null, null);
+      // Resolve the regions first: copying an array in launches this kernel object in a staging mode.
+      boolean im2col = mode == Conv2dKernel.IM2COL;
+      int in = im2col ? memory.read(xd) + x.offset() : memory.read(cd) + cols.offset();
+      int out = im2col ? memory.write(cd, covers(cols)) + cols.offset() : memory.write(xd, false) + x.offset();
+      k.mode = im2col ? ArenaKernel.IM2COL : ArenaKernel.COL2IM;
+      k.xo = in;
+      k.oo = out;
+      k.n = n;
+      k.cvH = g.height();
+      k.cvW = g.width();
+      k.cvC = g.channels();
+      k.cvKh = g.kernelH();
+      k.cvKw = g.kernelW();
+      k.cvS = g.stride();
+      k.cvP = g.padding();
+      k.cvOh = g.outHeight();
+      k.cvOw = g.outWidth();
+      launch1d(k, what, n);
+      memory.written(im2col ? cd : xd);
+      release(x, cols, null, null);
+    }
   }
 
   // ---------------------------------------------------------------- adam

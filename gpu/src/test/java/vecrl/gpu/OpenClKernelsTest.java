@@ -92,6 +92,59 @@ abstract class OpenClKernelsTest {
     }
   }
 
+  /** Geometries for the patch copies: the conv2d grid plus wider padding, stride 3 and an empty batch. */
+  private static final int[][] PATCH_GEOMETRIES = {{2, 5, 7, 3, 4, 3, 3, 1, 1}, {3, 9, 8, 2, 5, 3, 2, 2, 0},
+      {2, 20, 20, 4, 32, 8, 8, 4, 0}, {1, 7, 7, 9, 17, 3, 3, 1, 1}, {2, 6, 5, 3, 2, 3, 3, 2, 2}, {1, 4, 4, 1, 3, 4, 4, 3, 1},
+      {2, 3, 8, 2, 1, 1, 5, 3, 2}, {0, 3, 3, 2, 2, 2, 2, 1, 0}};
+
+  /**
+   * The device im2col and col2im against the interface's host loops (the scalar reference does not
+   * override them), bit for bit: im2col copies, and col2im adds each input element's patch entries
+   * in the host loop's order. Views at an offset, with the rest of each array checked untouched
+   * (the comparison covers the whole backing array); the patch matrix starts with stale values.
+   */
+  @Test
+  void im2colAndCol2imMatchTheHostLoopsExactly() {
+    Rng rng = new Rng(43);
+    for (int[] s : PATCH_GEOMETRIES) {
+      vecrl.tensor.Conv2dGeometry g = new vecrl.tensor.Conv2dGeometry(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]);
+      Tensor x = random(rng, -1, 1, g.batch(), g.height(), g.width(), g.channels());
+      Tensor cols = random(rng, -1, 1, g.outRows(), g.patchSize());
+      Tensor expected = twin(cols);
+      ref.im2col(x, g, expected);
+      gpu.im2col(x, g, cols);
+      assertSameArray(expected, cols, "im2col " + g);
+
+      Tensor gx = random(rng, -1, 1, g.batch(), g.height(), g.width(), g.channels());
+      Tensor ex = twin(gx);
+      Tensor patches = random(rng, -1, 1, g.outRows(), g.patchSize());
+      ref.col2imAdd(patches, g, ex);
+      gpu.col2imAdd(patches, g, gx);
+      assertSameArray(ex, gx, "col2imAdd " + g);
+
+      // The forward is the host patches through the same device linear layer, bit for bit.
+      if (g.batch() == 0) continue;
+      Tensor w = random(rng, -1, 1, g.outChannels(), g.patchSize()), b = random(rng, -1, 1, g.outChannels());
+      Tensor hostCols = Tensor.zeros(g.outRows(), g.patchSize());
+      ref.im2col(x, g, hostCols);
+      Tensor before = Tensor.zeros(g.outRows(), g.outChannels()), out = Tensor.zeros(g.outRows(), g.outChannels());
+      gpu.linear(hostCols, w, b, UnaryOp.RELU, before);
+      gpu.conv2d(x, w, b, UnaryOp.RELU, g, Tensor.zeros(g.outRows(), g.patchSize()), out);
+      assertSameArray(before, out, "conv2d against host im2col + device linear " + g);
+    }
+  }
+
+  @Test
+  void patchCopiesRejectWrongShapes() {
+    vecrl.tensor.Conv2dGeometry g = new vecrl.tensor.Conv2dGeometry(1, 4, 4, 2, 3, 3, 3, 1, 0);
+    Tensor x = Tensor.zeros(1, 4, 4, 2);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> gpu.im2col(x, g, Tensor.zeros(4, 17)));
+    assertTrue(e.getMessage().contains("patch matrix"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gpu.col2imAdd(Tensor.zeros(4, 18), g, Tensor.zeros(1, 4, 4, 3)));
+    assertTrue(e.getMessage().contains("input"), e.getMessage());
+  }
+
   private static Tensor abs(Tensor t) {
     Tensor a = Tensor.zeros(t.shape());
     for (int i = 0; i < a.size(); i++) a.set(i, Math.abs(t.get(i)));

@@ -73,7 +73,8 @@ public record Conv2dGeometry(int batch, int height, int width, int channels, int
 
   // ---- shape checks, shared by every backend; messages are built only on failure ----
 
-  void checkInput(String op, Tensor x) {
+  /** Throws unless {@code x} holds {@link #inputSize()} values; {@code op} names the caller. */
+  public void checkInput(String op, Tensor x) {
     if (x.size() != inputSize()) {
       throw new IllegalArgumentException(op + ": input " + x.shapeString() + " holds " + x.size() + " values, " + this
           + " expects [" + batch + ", " + height + ", " + width + ", " + channels + "] (" + inputSize() + ")");
@@ -87,7 +88,8 @@ public record Conv2dGeometry(int batch, int height, int width, int channels, int
     }
   }
 
-  void checkMatrix(String op, String role, Tensor t, int rows, int cols) {
+  /** Throws unless {@code t} is the matrix {@code [rows, cols]}; {@code role} names it in the message. */
+  public void checkMatrix(String op, String role, Tensor t, int rows, int cols) {
     if (t.rank() != 2 || t.rows() != rows || t.cols() != cols) {
       throw new IllegalArgumentException(op + ": " + role + " " + t.shapeString() + ", " + this + " expects [" + rows + ", "
           + cols + "]");
