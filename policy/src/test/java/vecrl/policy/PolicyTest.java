@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -205,27 +204,10 @@ class PolicyTest {
   }
 
   @Test
-  void actAllocatesNothingAfterWarmUp() {
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    MlpActorCriticPolicy p = new MlpActorCriticPolicy(new Box(-5f, 5f, 4), new Discrete(2), new Rng(1));
-    PolicyState s = p.reset(null);
-    Tensor o = Tensor.vector(0.1f, -0.2f, 0.03f, 0.4f);
-    Rng rng = new Rng(2);
-    for (int i = 0; i < 20000; i++) { p.act(s, o, rng, null); p.act(s, o, null, null); }
-    long tid = Thread.currentThread().threadId();
-    long before = mx.getThreadAllocatedBytes(tid);
-    FrozenMlpPolicy f = p.freeze();
-    for (int i = 0; i < 20000; i++) { f.act(s, o, rng, null); f.actionAndValue(s, o, null, null); }
-    // the steady state: the least of up to 5 windows (a window in which C2 had not yet compiled the
-    // Vector API code, which lags on a loaded machine, allocates its boxes; compiled code does not)
-    long least = Long.MAX_VALUE;
-    for (int w = 0; w < 5 && least >= 1024; w++) {
-      before = mx.getThreadAllocatedBytes(tid);
-      for (int i = 0; i < 10000; i++) { p.act(s, o, rng, null); p.act(s, o, null, null); p.actionAndValue(s, o, rng, null); }
-      for (int i = 0; i < 10000; i++) { f.act(s, o, rng, null); f.actionAndValue(s, o, null, null); }
-      least = Math.min(least, mx.getThreadAllocatedBytes(tid) - before);
-    }
-    // allow for the measurement call itself; 50000 calls allocating even 8 bytes each would be 400 kB
+  void actAllocatesNothingAfterWarmUp() throws Exception {
+    // in a child JVM of its own (AllocationProbe.mlp): 50,000 calls, the least of 5 windows; the
+    // allowance is for the measurement call itself (even 8 bytes a call would be 400 kB)
+    long least = AllocationProbe.inChildJvm("mlp");
     assertTrue(least < 1024, "allocated " + least + " bytes in 50000 calls (the least of 5 windows)");
   }
 
