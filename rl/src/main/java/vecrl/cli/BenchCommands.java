@@ -51,12 +51,13 @@ final class BenchCommands {
       c = Presets.forEnv("dqn", env).with(run);
       if (o.get("--envs") != null) c = c.with(Map.of("numEnvs", String.valueOf(Main.parseInt("--envs", o.get("--envs"), 1))));
       out.println(String.format(Locale.ROOT, "bench-train: DQN %s, preset: %d env%s, hidden %s %s, batch %d, %d gradient steps every %d env steps"
-          + " (from %,d), buffer %,d, 1 thread, backend %s", env, c.numEnvs(), c.numEnvs() == 1 ? "" : "s", c.hidden(), c.activation(),
-          c.replayBatchSize(), c.gradientStepsPerIteration(), c.batchSize(), c.learningStarts(), c.bufferSize(), Backends.kernels().name()));
+          + " (from %,d), buffer %,d, %s, backend %s", env, c.numEnvs(), c.numEnvs() == 1 ? "" : "s", c.hidden(), c.activation(),
+          c.replayBatchSize(), c.gradientStepsPerIteration(), c.batchSize(), c.learningStarts(), c.bufferSize(), "1 env thread, 1 kernel thread", // its own kernels, below
+          Backends.kernels().name()));
     } else if (o.get("--env") == null && o.get("--policy") == null) {
       c = TrainConfig.defaults("CartPole-v1").with(run);
       if (o.get("--envs") != null) c = c.with(Map.of("numEnvs", String.valueOf(Main.parseInt("--envs", o.get("--envs"), 1))));
-      out.println("bench-train: PPO CartPole-v1, " + c.numEnvs() + " envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh actor and critic, Adam 2.5e-4 annealed, 1 thread, backend " + Backends.kernels().name());
+      out.println("bench-train: PPO CartPole-v1, " + c.numEnvs() + " envs x 128 steps, 4 epochs x 4 minibatches, 64-64 tanh actor and critic, Adam 2.5e-4 annealed, " + TrainCommand.threads(c) + ", backend " + Backends.kernels().name());
     } else {
       String env = o.get("--env") == null ? "CartPole-v1" : o.get("--env");
       if (!registry.contains(env)) throw new UsageException("--env " + env + ": unknown environment; valid environments: " + String.join(", ", registry.names()));
@@ -66,9 +67,9 @@ final class BenchCommands {
       }
       c = Presets.forEnv("ppo", env, policy).with(run);
       if (o.get("--envs") != null) c = c.with(Map.of("numEnvs", String.valueOf(Main.parseInt("--envs", o.get("--envs"), 1))));
-      out.println(String.format(Locale.ROOT, "bench-train: PPO %s, %s policy%s, preset: %d envs x %d steps, %d epochs x %d minibatches, hidden %s, 1 thread, backend %s",
+      out.println(String.format(Locale.ROOT, "bench-train: PPO %s, %s policy%s, preset: %d envs x %d steps, %d epochs x %d minibatches, hidden %s, %s, backend %s",
           env, policy, c.recurrent() ? String.format(Locale.ROOT, " (cell %d, %s, sequences of %d)", c.cellSize(), c.sharedCell() ? "shared" : "separate", c.seqLen()) : "",
-          c.numEnvs(), c.numSteps(), c.epochs(), c.minibatches(), c.hidden(), Backends.kernels().name()));
+          c.numEnvs(), c.numSteps(), c.epochs(), c.minibatches(), c.hidden(), TrainCommand.threads(c), Backends.kernels().name()));
     }
     long skip = o.get("--skip") == null ? 0 : Main.parseLong("--skip", o.get("--skip"), 0);
     if (skip >= steps) throw new UsageException("--skip " + skip + ": must be below --steps " + steps);
